@@ -1,0 +1,1 @@
+//! Generated tools (being written).

@@ -1,0 +1,100 @@
+//! What a generated tool is: static data plus one function from arguments to a
+//! [`ProviderRequest`]. Everything else a call needs (Alter, errors, results) lives once in the
+//! runtime, so each generated tool stays small.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::request::ProviderRequest;
+
+/// The JSON object of arguments an MCP client sends in `tools/call`.
+pub type Arguments = Map<String, Value>;
+
+/// One generated MCP tool. Generated modules expose `pub static TOOLS: &[ToolDef]`.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolDef {
+    /// The name MCP clients see; matches `^[a-zA-Z0-9_-]{1,64}$`.
+    pub name: &'static str,
+    /// A short human title.
+    pub title: &'static str,
+    /// What the tool does, for the model.
+    pub description: &'static str,
+    /// The tool's input JSON Schema (an object schema), as JSON text.
+    pub input_schema: &'static str,
+    /// The Alter provider id (`google`, `slack`), which picks the grant.
+    pub provider: &'static str,
+    /// The operation in the provider's document this tool calls.
+    pub operation_id: &'static str,
+    pub annotations: Annotations,
+    /// How the provider reports failure, beyond the HTTP status.
+    pub response: ResponseRule,
+    /// Validates the arguments against the tool's typed input and builds the request.
+    /// Generated code sets this to [`build::<TheInputType>`](build).
+    pub build: fn(Arguments) -> Result<ProviderRequest, ArgumentError>,
+}
+
+/// MCP tool annotations (hints for clients; never a security boundary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+/// How to tell a failed provider call from a successful one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseRule {
+    /// An HTTP status of 400 or more is a failure.
+    #[default]
+    HttpStatus,
+    /// Also a failure: a 2xx JSON object whose `ok_field` is `false` (Slack answers
+    /// `200 {"ok": false, "error": "channel_not_found"}`); `error_field` names the reason.
+    OkField {
+        ok_field: &'static str,
+        error_field: &'static str,
+    },
+}
+
+/// A tool's typed input: deserialized from the client's arguments, then turned into the request.
+pub trait ToolInput: DeserializeOwned {
+    fn into_request(self) -> ProviderRequest;
+}
+
+/// Deserializes `arguments` into `T` and builds its request. The error names the offending
+/// field by the name the model sees (`max_results: invalid type: string "x", expected i32`).
+pub fn build<T: ToolInput>(arguments: Arguments) -> Result<ProviderRequest, ArgumentError> {
+    let input: T = serde_path_to_error::deserialize(Value::Object(arguments)).map_err(|error| {
+        let path = error.path().to_string();
+        ArgumentError {
+            field: (path != ".").then_some(path),
+            message: error.into_inner().to_string(),
+        }
+    })?;
+    let request = input.into_request();
+    request.validate().map_err(|message| ArgumentError {
+        field: None,
+        message,
+    })?;
+    Ok(request)
+}
+
+/// Arguments that do not fit the tool's input schema. Nothing is sent when this happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgumentError {
+    /// The path of the offending field (`attendees[0].email`), when serde knows it.
+    pub field: Option<String>,
+    /// What is wrong, as serde says it (`missing field \`channel\``).
+    pub message: String,
+}
+
+impl std::fmt::Display for ArgumentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "invalid argument `{field}`: {}", self.message),
+            None => write!(f, "invalid arguments: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ArgumentError {}

@@ -1,0 +1,1 @@
+//! Loopback Alter backend (being written).
