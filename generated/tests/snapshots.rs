@@ -1,0 +1,38 @@
+//! The generated modules are checked in under `generated/snapshots/` so reviewers read every
+//! change to the tools. This test fails when `build.rs` generates different bytes; run it with
+//! `UPDATE_SNAPSHOTS=1` to accept the new output, then review the diff.
+
+use std::path::Path;
+
+fn check(name: &str, generated: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, generated).expect("write snapshot");
+        eprintln!("updated {}", path.display());
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == generated,
+        "{} differs from what build.rs generates from specs/.\n\
+         Review the change, then run `UPDATE_SNAPSHOTS=1 cargo test -p alter-mcp-tools --test snapshots` \
+         to accept it.",
+        path.display()
+    );
+}
+
+#[test]
+fn google_calendar_snapshot_matches_generated_code() {
+    check(
+        "google_calendar.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/google_calendar.rs")),
+    );
+}
+
+#[test]
+fn slack_snapshot_matches_generated_code() {
+    check(
+        "slack.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/slack.rs")),
+    );
+}
