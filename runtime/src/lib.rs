@@ -3,13 +3,46 @@
 //!
 //! Generated code reaches every dependency through the re-exports below, so a crate using
 //! generated tools depends on this crate alone and its versions can never clash with ours.
+//!
+//! A tool server's `main` is one call:
+//! ```no_run
+//! static TOOLS: &[alter_mcp_runtime::ToolDef] = &[];
+//! fn main() -> std::process::ExitCode {
+//!     alter_mcp_runtime::run_stdio("alter-mcp", &[TOOLS])
+//! }
+//! ```
+//!
+//! Environment: `ALTER_MCP_AGENT_KEY` (the agent key), `ALTER_BASE_URL` (default
+//! `https://backend.alterauth.com`), `ALTER_MCP_MODE` (`proxy` default, or `retrieve`),
+//! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr).
 
+mod agent;
+mod context;
+mod error;
+mod error_text;
+mod key;
+mod mapping;
 pub mod request;
+mod response;
+mod retrieve;
+mod server;
+mod signing;
 pub mod tool;
+mod wire;
 
+pub use agent::{
+    Agent, AgentBuilder, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MODE_ENV, Mode,
+};
+pub use context::AuditContext;
+pub use error::{Error, ErrorKind};
+pub use key::{AgentKey, KEY_ENV};
 pub use request::{Method, ProviderRequest};
+pub use response::ProviderResponse;
+pub use server::{LOG_ENV, Server, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
+pub use wire::{ApprovalGate, PendingApproval};
 
-// Re-exports for generated code.
+// Re-exports for generated code and binaries.
+pub use rmcp;
 pub use serde;
 pub use serde_json;

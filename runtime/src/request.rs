@@ -104,10 +104,10 @@ impl ProviderRequest {
     /// Adds a query parameter. Arrays repeat the key (`style: form, explode: true`); `null`
     /// (an absent `Option`) adds nothing.
     pub fn query(&mut self, name: &str, value: impl Serialize) -> &mut Self {
-        if let Some(value) = self.to_json(name, value) {
-            if !value.is_null() {
-                self.query.push((name.to_owned(), value));
-            }
+        if let Some(value) = self.json_value(name, value)
+            && !value.is_null()
+        {
+            self.query.push((name.to_owned(), value));
         }
         self
     }
@@ -122,7 +122,7 @@ impl ProviderRequest {
 
     /// Sets one field of a JSON object body; `null` (an absent `Option`) leaves it out.
     pub fn body_field(&mut self, name: &str, value: impl Serialize) -> &mut Self {
-        let Some(value) = self.to_json(name, value) else {
+        let Some(value) = self.json_value(name, value) else {
             return self;
         };
         if value.is_null() {
@@ -139,10 +139,10 @@ impl ProviderRequest {
 
     /// Sets the whole JSON body.
     pub fn body(&mut self, value: impl Serialize) -> &mut Self {
-        if let Some(value) = self.to_json("body", value) {
-            if !value.is_null() {
-                self.body = Some(value);
-            }
+        if let Some(value) = self.json_value("body", value)
+            && !value.is_null()
+        {
+            self.body = Some(value);
         }
         self
     }
@@ -183,7 +183,7 @@ impl ProviderRequest {
         Ok(())
     }
 
-    fn to_json(&mut self, name: &str, value: impl Serialize) -> Option<Value> {
+    fn json_value(&mut self, name: &str, value: impl Serialize) -> Option<Value> {
         match serde_json::to_value(value) {
             Ok(value) => Some(value),
             Err(error) => {
@@ -196,7 +196,7 @@ impl ProviderRequest {
     /// Path and header values are single scalars; arrays are joined with commas
     /// (OpenAPI `style: simple`).
     fn scalar_text(&mut self, name: &str, value: impl Serialize) -> Option<String> {
-        match self.to_json(name, value)? {
+        match self.json_value(name, value)? {
             Value::Null => None,
             Value::String(s) => Some(s),
             Value::Array(items) => Some(

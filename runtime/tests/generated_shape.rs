@@ -20,7 +20,15 @@ mod google {
     }
 
     /// The order of the events returned in the result.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, ::alter_mcp_runtime::serde::Deserialize, ::alter_mcp_runtime::serde::Serialize)]
+    #[derive(
+        Debug,
+        Clone,
+        Copy,
+        PartialEq,
+        Eq,
+        ::alter_mcp_runtime::serde::Deserialize,
+        ::alter_mcp_runtime::serde::Serialize,
+    )]
     #[serde(crate = "::alter_mcp_runtime::serde")]
     pub enum ListEventsOrderBy {
         #[serde(rename = "startTime")]

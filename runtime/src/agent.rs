@@ -1,0 +1,478 @@
+//! The Alter agent client: configuration (§1), signed `/sdk/*` calls (§2) and proxy mode (§4);
+//! retrieve mode (§3) lives in `retrieve.rs`.
+//!
+//! Invariants:
+//! - The agent keeps the key only as the derived signing key and a sensitive `x-api-key`
+//!   header value; `Debug` shows neither.
+//! - No retries and no redirects: one attempt per call, bounded by one timeout.
+//! - Every call carries `X-Alter-Context`, bound into the V2 signature.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use ring::rand::SystemRandom;
+use serde_json::{Map, Value};
+
+use crate::context::AuditContext;
+use crate::error::{Error, ErrorKind};
+use crate::key::{AgentKey, KEY_ENV};
+use crate::mapping::{Endpoint, backend_error};
+use crate::request::ProviderRequest;
+use crate::response::{GrantFacts, ProviderResponse, check_status};
+use crate::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
+use crate::wire::{ProxyRequest, parse_approval_result, parse_pending};
+
+/// Env var for the backend URL; default [`DEFAULT_BASE_URL`].
+pub const BASE_URL_ENV: &str = "ALTER_BASE_URL";
+/// Env var for the [`Mode`]: `proxy` (default) or `retrieve`.
+pub const MODE_ENV: &str = "ALTER_MCP_MODE";
+/// The production Alter backend.
+pub const DEFAULT_BASE_URL: &str = "https://backend.alterauth.com";
+/// The default timeout of one call (connect, send, and read the answer).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const USER_AGENT: &str = concat!("alter-mcp-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Extra header names a tool may never set: Alter owns credentials and routing (§4).
+const RESERVED_HEADERS: [&str; 18] = [
+    "host",
+    "authorization",
+    "proxy-authorization",
+    "authentication",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-auth-token",
+    "x-amz-security-token",
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "x-goog-authorization",
+    "x-goog-iam-authorization-token",
+    "x-stripe-account",
+    "x-shopify-access-token",
+    "x-http-method",
+    "x-http-method-override",
+    "x-method-override",
+];
+
+/// How a provider call travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// `POST /sdk/proxy`: Alter injects the credential, calls the provider, enforces policy
+    /// and human approvals, and writes the audit row. The default.
+    #[default]
+    Proxy,
+    /// `POST /sdk/token`, then this process calls the provider and posts the audit row.
+    Retrieve,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Mode, Error> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "proxy" => Ok(Mode::Proxy),
+            "retrieve" => Ok(Mode::Retrieve),
+            _ => Err(Error::config(format!(
+                "{MODE_ENV} must be `proxy` or `retrieve`, not {:?}",
+                crate::error::truncate(text, 40)
+            ))),
+        }
+    }
+}
+
+/// An Alter agent: holds the agent key and calls providers through Alter.
+///
+/// Cheap to clone (shared inside). Configured from the environment by [`Agent::from_env`]:
+/// - `ALTER_MCP_AGENT_KEY` (required): the agent's key;
+/// - `ALTER_BASE_URL` (default `https://backend.alterauth.com`): https, or http only for
+///   `localhost`, `127.0.0.1` and `::1`; no credentials, query or fragment;
+/// - `ALTER_MCP_MODE` (default `proxy`): `proxy` or `retrieve`.
+#[derive(Clone)]
+pub struct Agent {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    signing: SigningKey,
+    api_key: HeaderValue,
+    pub(crate) base_url: String,
+    pub(crate) mode: Mode,
+    timeout: Duration,
+    pub(crate) http: reqwest::Client,
+    rng: SystemRandom,
+}
+
+/// A backend answer, read in full.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Agent {
+    /// Reads the agent from `ALTER_MCP_AGENT_KEY`, `ALTER_BASE_URL` and `ALTER_MCP_MODE`.
+    /// An unset or blank key is [`ErrorKind::MissingKey`]; surrounding whitespace is ignored.
+    pub fn from_env() -> Result<Agent, Error> {
+        Agent::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                Err(Error::config(format!("{name} is not valid UTF-8")))
+            }
+        })
+    }
+
+    /// [`Agent::from_env`] over any variable source, so it can be tested without touching the
+    /// process environment.
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Result<Option<String>, Error>,
+    ) -> Result<Agent, Error> {
+        let key = lookup(KEY_ENV)?.unwrap_or_default();
+        if key.trim().is_empty() {
+            return Err(Error::new(
+                ErrorKind::MissingKey,
+                format!("{KEY_ENV} is not set"),
+            ));
+        }
+        let key = AgentKey::new(key.trim())
+            .map_err(|e| Error::config(format!("{KEY_ENV}: {}", e.message())))?;
+        let mut builder = Agent::builder(key);
+        if let Some(url) = lookup(BASE_URL_ENV)? {
+            builder = builder.base_url(url);
+        }
+        if let Some(mode) = lookup(MODE_ENV)?.filter(|m| !m.trim().is_empty()) {
+            builder = builder.mode(mode.parse()?);
+        }
+        builder.build()
+    }
+
+    /// A builder with the defaults: production base URL, 30 s timeout, proxy mode.
+    pub fn builder(key: AgentKey) -> AgentBuilder {
+        AgentBuilder {
+            key,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            mode: Mode::default(),
+        }
+    }
+
+    /// The backend URL, without a trailing `/`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// How provider calls travel.
+    pub fn mode(&self) -> Mode {
+        self.inner.mode
+    }
+
+    /// The timeout of one HTTP call.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// Calls the provider through Alter with the grant of `provider` (an Alter provider id)
+    /// and returns its answer. A provider status of 400 or more is an error
+    /// ([`ErrorKind::Provider`] and friends); so is a call waiting for human approval
+    /// ([`ErrorKind::ApprovalPending`]). `context` goes to the audit row (`X-Alter-Context`).
+    pub async fn request(
+        &self,
+        provider: &str,
+        request: &ProviderRequest,
+        context: &AuditContext,
+    ) -> Result<ProviderResponse, Error> {
+        self.dispatch(provider, request, context)
+            .await
+            .map_err(|e| e.with_provider(provider))
+    }
+
+    async fn dispatch(
+        &self,
+        provider: &str,
+        request: &ProviderRequest,
+        context: &AuditContext,
+    ) -> Result<ProviderResponse, Error> {
+        request.validate().map_err(Error::invalid_request)?;
+        if let Some((name, _)) = request
+            .headers()
+            .iter()
+            .find(|(name, _)| RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
+        {
+            return Err(Error::invalid_request(format!(
+                "header `{name}` is reserved for Alter and cannot be set by a tool"
+            )));
+        }
+        let context_header = context.to_header()?;
+        tracing::debug!(provider, method = %request.method(), url = request.url(), mode = ?self.mode(), "calling provider");
+        match self.inner.mode {
+            Mode::Proxy => {
+                self.proxy(provider, request, context_header.as_deref())
+                    .await
+            }
+            Mode::Retrieve => {
+                crate::retrieve::call(self, provider, request, context, context_header.as_deref())
+                    .await
+            }
+        }
+    }
+
+    async fn proxy(
+        &self,
+        provider: &str,
+        request: &ProviderRequest,
+        context: Option<&str>,
+    ) -> Result<ProviderResponse, Error> {
+        let body = ProxyRequest {
+            method: request.method().as_str(),
+            url: request.url(),
+            provider_id: provider,
+            body: request.json_body(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            query_params: query_map(request.query_params()),
+        };
+        let body = serde_json::to_vec(&body)
+            .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;
+        let answer = self.post("/sdk/proxy", body, context).await?;
+        match answer.status {
+            202 => {
+                let pending = parse_pending(&answer.body).map_err(|e| e.with_status(202))?;
+                let message = format!("waiting for approval {}", pending.approval_id);
+                Err(Error::new(ErrorKind::ApprovalPending(pending), message).with_status(202))
+            }
+            200..=299 => {
+                let result = parse_approval_result(&answer.body)
+                    .map_err(|e| e.with_status(answer.status))?;
+                let facts = GrantFacts {
+                    scope_mismatch: false,
+                    credential_hint: result.credential_hint.as_deref(),
+                };
+                let response = ProviderResponse::new(
+                    result.status_code,
+                    result.headers.clone(),
+                    result.body.clone(),
+                    result.body_truncated,
+                );
+                check_status(provider, response, facts)
+            }
+            status => Err(backend_error(
+                Endpoint::Proxy,
+                status,
+                &answer.headers,
+                &answer.body,
+            )),
+        }
+    }
+
+    /// `POST <base><path>` with a JSON body, signed; returns the answer whatever its status.
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        context: Option<&str>,
+    ) -> Result<Answer, Error> {
+        let inner = &self.inner;
+        let nonce = new_nonce(&inner.rng)?;
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let identity = Identity {
+            context,
+            ..Identity::default()
+        };
+        let signed = sign(
+            &inner.signing,
+            &SignInput {
+                method: "POST",
+                target: path,
+                body: &body,
+                timestamp,
+                nonce: &nonce,
+                identity,
+            },
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", inner.api_key.clone());
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let mut put = |name: &'static str, value: &str| {
+            // Every value here is ASCII hex, digits, or the ASCII-only context.
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(HeaderName::from_static(name), value);
+            }
+        };
+        put("x-alter-timestamp", &signed.timestamp);
+        put("x-alter-nonce", &signed.nonce);
+        put("x-alter-content-sha256", &signed.content_sha256);
+        put("x-alter-signature", &signed.signature);
+        if signed.v2 {
+            put("x-alter-signature-v2", &signed.signature);
+        }
+        if let Some(context) = context {
+            put("x-alter-context", context);
+        }
+        let url = format!("{}{path}", inner.base_url);
+        let sent = inner.http.post(url).headers(headers).body(body).send();
+        let endpoint = || format!("the Alter backend at {}", inner.base_url);
+        let response = sent.await.map_err(|e| transport_error(e, &endpoint()))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(e, &endpoint()))?;
+        Ok(Answer {
+            status,
+            headers,
+            body: body.to_vec(),
+        })
+    }
+}
+
+impl std::fmt::Debug for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Agent")
+            .field("base_url", &self.inner.base_url)
+            .field("mode", &self.inner.mode)
+            .field("timeout", &self.inner.timeout)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Builds an [`Agent`]; see [`Agent::builder`].
+#[derive(Debug)]
+pub struct AgentBuilder {
+    key: AgentKey,
+    base_url: String,
+    timeout: Duration,
+    mode: Mode,
+}
+
+impl AgentBuilder {
+    /// The backend URL (checked by [`AgentBuilder::build`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The timeout of one HTTP call (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Proxy (default) or retrieve mode.
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Checks the base URL and builds the HTTP client.
+    pub fn build(self) -> Result<Agent, Error> {
+        let base_url = validate_base_url(&self.base_url)?;
+        let mut api_key = HeaderValue::from_str(self.key.expose())
+            .map_err(|_| Error::config("the agent key is not a valid header value"))?;
+        api_key.set_sensitive(true);
+        Ok(Agent {
+            inner: Arc::new(Inner {
+                signing: SigningKey::derive(&self.key),
+                api_key,
+                base_url,
+                mode: self.mode,
+                timeout: self.timeout,
+                http: http_client(self.timeout)?,
+                rng: SystemRandom::new(),
+            }),
+        })
+    }
+}
+
+/// One HTTP client for backend and provider calls: rustls on ring, no redirects, one timeout.
+fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
+    // reqwest is built with `rustls-no-provider`; an already installed provider is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .user_agent(USER_AGENT)
+        .build()
+        .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))
+}
+
+/// §1: http(s) only, http only to loopback, no userinfo, query or fragment; trailing `/`s cut.
+pub(crate) fn validate_base_url(raw: &str) -> Result<String, Error> {
+    let bad = |why: &str| Error::config(format!("{BASE_URL_ENV} {why} (got {raw:?})"));
+    let trimmed = raw.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(bad("must be a non-empty URL"));
+    }
+    if trimmed.contains(['?', '#']) {
+        return Err(bad("must not include a query or fragment"));
+    }
+    let url = reqwest::Url::parse(trimmed).map_err(|e| bad(&format!("is not a valid URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(bad("must be an http or https URL"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(format!(
+            "{BASE_URL_ENV} must not include credentials"
+        )));
+    }
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(bad(
+            "must use https:// (http:// is allowed only for localhost, 127.0.0.1 and ::1)",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// The three loopback host names the SDK accepts for plain http.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    // The URL parser normalizes hosts: domains lower-case, `127.1` → `127.0.0.1`,
+    // IPv6 compressed and bracketed.
+    matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+}
+
+/// Query parameters as the proxy's `query_params` object; a repeated name becomes an array.
+fn query_map(params: &[(String, Value)]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (name, value) in params {
+        match map.get_mut(name) {
+            None => {
+                map.insert(name.clone(), value.clone());
+            }
+            Some(Value::Array(items)) => items.push(value.clone()),
+            Some(existing) => *existing = Value::Array(vec![existing.take(), value.clone()]),
+        }
+    }
+    map
+}
+
+/// A reqwest failure as [`ErrorKind::Timeout`] or [`ErrorKind::Network`], naming `endpoint`.
+pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
+    let kind = if error.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Network
+    };
+    // The chain of causes says what failed ("tcp connect error: Connection refused").
+    let mut parts = Vec::new();
+    let error = error.without_url();
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    Error::new(kind, parts.join(": ")).with_endpoint(endpoint)
+}
+
+#[cfg(test)]
+#[path = "agent_tests.rs"]
+mod tests;

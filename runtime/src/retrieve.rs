@@ -1,0 +1,358 @@
+//! Retrieve mode (protocol §3): fetch the credential with `POST /sdk/token`, call the provider
+//! from this process, then post the audit row in the background.
+//!
+//! Invariants:
+//! - The provider URL is https (http only to loopback), checked before a token is fetched.
+//! - The provider call carries only the injected credential: never `x-api-key` or `X-Alter-*`.
+//! - The audit post never fails or delays the call, and never contains the credential.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::agent::{Agent, is_loopback, transport_error};
+use crate::context::AuditContext;
+use crate::error::Error;
+use crate::error_text::display_name;
+use crate::mapping::{Endpoint, backend_error};
+use crate::request::{ProviderRequest, scalar_to_string};
+use crate::response::{GrantFacts, ProviderResponse, check_status};
+use crate::wire::{AuditRow, Token, TokenRequest, TokenTarget, parse_token};
+
+/// Audit bodies above this size are replaced by a placeholder naming the size.
+const MAX_AUDIT_BODY: usize = 10_000;
+
+/// Header names never copied into an audit row.
+const SENSITIVE_HEADERS: [&str; 8] = [
+    "authorization",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-auth-token",
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "x-amz-security-token",
+];
+
+pub(crate) async fn call(
+    agent: &Agent,
+    provider: &str,
+    request: &ProviderRequest,
+    context: &AuditContext,
+    context_header: Option<&str>,
+) -> Result<ProviderResponse, Error> {
+    let url = provider_url(request)?;
+    let token = fetch_token(agent, provider, request, context_header).await?;
+    let outgoing = provider_request(agent, request, &token, url.clone())?;
+    let started = Instant::now();
+    let result = send(outgoing).await;
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let row = audit_row(request, &token, context, &result, latency_ms);
+    spawn_audit(agent, row, context_header.map(str::to_owned));
+    let facts = GrantFacts {
+        scope_mismatch: token.scope_mismatch,
+        credential_hint: None,
+    };
+    match result {
+        Ok(response) => check_status(provider, response, facts),
+        Err(error) => {
+            let endpoint = format!(
+                "{} at {}",
+                display_name(provider),
+                url.origin().ascii_serialization()
+            );
+            Err(transport_error(error, &endpoint))
+        }
+    }
+}
+
+/// The provider URL with its query; https, or http to loopback only.
+fn provider_url(request: &ProviderRequest) -> Result<reqwest::Url, Error> {
+    let mut url = reqwest::Url::parse(request.url())
+        .map_err(|e| Error::invalid_request(format!("the provider URL is not valid: {e}")))?;
+    let secure = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url));
+    if !secure || url.host().is_none() {
+        return Err(Error::invalid_request(
+            "the provider URL must use https (http is allowed only to localhost)",
+        ));
+    }
+    if !request.query_params().is_empty() {
+        // Like httpx `params=`: the tool's parameters replace any query in the URL.
+        url.set_query(None);
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in request.query_params() {
+            match value {
+                Value::Array(items) => {
+                    for item in items {
+                        pairs.append_pair(name, &scalar_to_string(item));
+                    }
+                }
+                other => {
+                    pairs.append_pair(name, &scalar_to_string(other));
+                }
+            }
+        }
+    }
+    Ok(url)
+}
+
+async fn fetch_token(
+    agent: &Agent,
+    provider: &str,
+    request: &ProviderRequest,
+    context: Option<&str>,
+) -> Result<Token, Error> {
+    let body = TokenRequest {
+        provider_id: provider,
+        reason: None,
+        request: TokenTarget {
+            method: request.method().as_str(),
+            url: request.url(),
+        },
+    };
+    let body = serde_json::to_vec(&body)
+        .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;
+    let answer = agent.post("/sdk/token", body, context).await?;
+    if !(200..300).contains(&answer.status) {
+        return Err(backend_error(
+            Endpoint::Token,
+            answer.status,
+            &answer.headers,
+            &answer.body,
+        ));
+    }
+    parse_token(&answer.body).map_err(|e| e.with_status(answer.status))
+}
+
+fn provider_request(
+    agent: &Agent,
+    request: &ProviderRequest,
+    token: &Token,
+    url: reqwest::Url,
+) -> Result<reqwest::RequestBuilder, Error> {
+    let method = reqwest::Method::from_bytes(request.method().as_str().as_bytes())
+        .map_err(|_| Error::invalid_request("unsupported HTTP method"))?;
+    let mut headers = HeaderMap::new();
+    for (name, value) in request.headers() {
+        if name.eq_ignore_ascii_case(&token.injection_header) {
+            continue;
+        }
+        let bad = || Error::invalid_request(format!("header `{name}` is not a valid HTTP header"));
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+        let value = HeaderValue::from_str(value).map_err(|_| bad())?;
+        headers.append(name, value);
+    }
+    let bad_token = || Error::malformed("Alter returned a token that is not a valid header value");
+    let name =
+        HeaderName::from_bytes(token.injection_header.as_bytes()).map_err(|_| bad_token())?;
+    let mut value = HeaderValue::from_str(&token.header_value()).map_err(|_| bad_token())?;
+    value.set_sensitive(true);
+    headers.insert(name, value);
+    let mut builder = agent.inner.http.request(method, url).headers(headers);
+    if let Some(body) = request.json_body() {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_request(format!("the body is not JSON: {e}")))?;
+        builder = builder.header(CONTENT_TYPE, "application/json").body(bytes);
+    }
+    Ok(builder)
+}
+
+/// Sends the provider request and reads the whole answer.
+async fn send(request: reqwest::RequestBuilder) -> Result<ProviderResponse, reqwest::Error> {
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+        .collect();
+    let body = response.bytes().await?.to_vec();
+    Ok(ProviderResponse::new(status, headers, body, false))
+}
+
+fn audit_row(
+    request: &ProviderRequest,
+    token: &Token,
+    context: &AuditContext,
+    result: &Result<ProviderResponse, reqwest::Error>,
+    latency_ms: u64,
+) -> AuditRow {
+    let keep = |name: &str| {
+        !name.eq_ignore_ascii_case(&token.injection_header)
+            && !SENSITIVE_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+    };
+    let mut request_headers: BTreeMap<String, String> = request
+        .headers()
+        .iter()
+        .filter(|(name, _)| keep(name))
+        .cloned()
+        .collect();
+    if request.json_body().is_some() {
+        request_headers.insert("content-type".into(), "application/json".into());
+    }
+    let (response_status, response_headers, response_body) = match result {
+        Ok(response) => (
+            response.status(),
+            response
+                .headers()
+                .iter()
+                .filter(|(name, _)| keep(name))
+                .cloned()
+                .collect(),
+            audit_body(response.body()),
+        ),
+        Err(error) if error.is_timeout() => (
+            0,
+            BTreeMap::new(),
+            format!("<transport error: timeout after {latency_ms}ms>"),
+        ),
+        Err(_) => (0, BTreeMap::new(), "<transport error: network>".to_owned()),
+    };
+    AuditRow {
+        grant_id: token.grant_id.clone(),
+        provider_id: token.provider_id.clone(),
+        token_generation: token.token_generation.clone(),
+        method: request.method().as_str().to_owned(),
+        url: request.url().to_owned(),
+        request_headers,
+        request_body: request.json_body().cloned(),
+        response_status,
+        response_headers,
+        response_body,
+        latency_ms,
+        reason: None,
+        context: (!context.is_empty()).then(|| context.to_json()),
+    }
+}
+
+/// The whole body as text, or a placeholder that names its size (never a silent cut).
+fn audit_body(body: &[u8]) -> String {
+    if body.len() > MAX_AUDIT_BODY {
+        return format!("<response too large: {} bytes>", body.len());
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => text.to_owned(),
+        Err(_) => format!("<binary response: {} bytes>", body.len()),
+    }
+}
+
+/// Posts the audit row on the current tokio runtime; failures are logged, never returned.
+fn spawn_audit(agent: &Agent, row: AuditRow, context: Option<String>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        tracing::warn!("no tokio runtime: the audit row of this call was not posted");
+        return;
+    };
+    let agent = agent.clone();
+    runtime.spawn(async move {
+        let grant_id = row.grant_id.clone();
+        let body = match serde_json::to_vec(&row) {
+            Ok(body) => body,
+            Err(error) => {
+                tracing::warn!(%error, "audit row not serializable; not posted");
+                return;
+            }
+        };
+        match agent
+            .post("/sdk/oauth/audit/api-call", body, context.as_deref())
+            .await
+        {
+            Ok(answer) if (200..300).contains(&answer.status) => {
+                tracing::debug!(%grant_id, "audit row recorded");
+            }
+            Ok(answer) => tracing::warn!(
+                %grant_id,
+                status = answer.status,
+                "Alter refused the audit row of this call (non-fatal)"
+            ),
+            Err(error) => tracing::warn!(%grant_id, %error, "audit post failed (non-fatal)"),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ErrorKind, Method};
+    use serde_json::json;
+
+    #[test]
+    fn provider_url_rules_and_query_encoding() {
+        let mut request = ProviderRequest::new(Method::Get, "https://h.example/x?old=1");
+        request
+            .query("q", "a b&c")
+            .query("types", vec!["x", "y"])
+            .query("flag", true)
+            .query("n", 10);
+        let url = provider_url(&request).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://h.example/x?q=a+b%26c&types=x&types=y&flag=true&n=10"
+        );
+        for ok in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "http://[::1]/x",
+        ] {
+            assert!(
+                provider_url(&ProviderRequest::new(Method::Get, ok)).is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in ["http://example.com/x", "ftp://127.0.0.1/x", "not a url"] {
+            let error = provider_url(&ProviderRequest::new(Method::Get, bad)).unwrap_err();
+            assert_eq!(error.kind(), &ErrorKind::InvalidRequest, "{bad}");
+        }
+    }
+
+    #[test]
+    fn audit_bodies_are_whole_or_named() {
+        assert_eq!(audit_body(b"{}"), "{}");
+        assert_eq!(audit_body(&[0xff, 0xfe]), "<binary response: 2 bytes>");
+        assert_eq!(
+            audit_body(&vec![b'a'; 10_001]),
+            "<response too large: 10001 bytes>"
+        );
+    }
+
+    #[test]
+    fn audit_row_drops_credentials() {
+        let token = parse_token(
+            br#"{"access_token":"SECRET-TOKEN-123","grant_id":"0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091","injection_header":"X-Key","injection_format":"{token}"}"#,
+        )
+        .unwrap();
+        let mut request = ProviderRequest::new(Method::Post, "https://h.example/x");
+        request
+            .header("X-Key", "caller")
+            .header("X-Trace", "7")
+            .body_field("a", 1);
+        let response = ProviderResponse::new(
+            200,
+            vec![
+                ("set-cookie".into(), "s=1".into()),
+                ("content-type".into(), "application/json".into()),
+            ],
+            b"{}".to_vec(),
+            false,
+        );
+        let row = audit_row(
+            &request,
+            &token,
+            &AuditContext::for_tool("t"),
+            &Ok(response),
+            5,
+        );
+        let text = serde_json::to_string(&row).unwrap();
+        assert!(!text.contains("SECRET") && !text.contains("s=1") && !text.contains("caller"));
+        assert!(text.starts_with(
+            r#"{"grant_id":"0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091","provider_id":"","token_generation":null,"method":"POST","url":"https://h.example/x","request_headers":"#
+        ), "{text}");
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            value["request_headers"],
+            json!({"X-Trace": "7", "content-type": "application/json"})
+        );
+        assert_eq!(value["context"], json!({"tool": "t"}));
+    }
+}

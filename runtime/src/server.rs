@@ -1,0 +1,380 @@
+//! The MCP server: serves sets of generated [`ToolDef`]s over rmcp, each call going through the
+//! [`Agent`]; plus the one-call helpers a binary's `main` uses.
+//!
+//! Invariants:
+//! - Only protocol faults (an unknown tool name) are `ErrorData`; every failure the model or
+//!   the user can act on (bad arguments, no key, Alter or provider errors) is a tool result
+//!   with `isError: true`, and the server keeps running.
+//! - Schemas are parsed once, at start-up; a bad schema or a duplicate name stops start-up
+//!   with an error, never a panic.
+//! - Nothing is written to stdout except by rmcp's transport; logs go to stderr.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
+use serde_json::Value;
+
+use crate::agent::Agent;
+use crate::context::AuditContext;
+use crate::error::{Error, ErrorKind};
+use crate::error_text::display_name;
+use crate::key::KEY_ENV;
+use crate::request::scalar_to_string;
+use crate::response::ProviderResponse;
+use crate::tool::{Arguments, ResponseRule, ToolDef};
+
+/// The env var holding the log filter (`tracing_subscriber` syntax); default `info`.
+pub const LOG_ENV: &str = "ALTER_MCP_LOG";
+
+/// An MCP server over a fixed set of tools. Build with [`Server::new`], then serve with
+/// [`serve_stdio`] or any rmcp transport (`ServiceExt::serve`).
+#[derive(Debug)]
+pub struct Server {
+    name: String,
+    version: String,
+    instructions: String,
+    /// Tool-set order, then each set's own order: the allowlist order.
+    tools: Vec<Entry>,
+    by_name: BTreeMap<&'static str, usize>,
+    /// The agent, or why there is none (reported by every tool call).
+    agent: Result<Agent, Error>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    def: &'static ToolDef,
+    tool: Tool,
+}
+
+impl Server {
+    /// Checks and indexes the tools. Fails on an unparsable or non-object input schema, a
+    /// name outside `^[a-zA-Z0-9_-]{1,64}$`, or the same name twice. Until an agent is set,
+    /// tool calls answer how to set `ALTER_MCP_AGENT_KEY`.
+    pub fn new(name: impl Into<String>, tool_sets: &[&'static [ToolDef]]) -> Result<Server, Error> {
+        let mut tools = Vec::new();
+        let mut by_name = BTreeMap::new();
+        for def in tool_sets.iter().flat_map(|set| set.iter()) {
+            if by_name.insert(def.name, tools.len()).is_some() {
+                return Err(Error::config(format!(
+                    "two tools are named `{}`; tool names must be unique across tool sets",
+                    def.name
+                )));
+            }
+            tools.push(Entry {
+                def,
+                tool: rmcp_tool(def)?,
+            });
+        }
+        let providers: BTreeSet<String> =
+            tools.iter().map(|e| display_name(e.def.provider)).collect();
+        let providers = match providers.len() {
+            0 => "providers".to_owned(),
+            _ => providers.into_iter().collect::<Vec<_>>().join(", "),
+        };
+        Ok(Server {
+            name: name.into(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            instructions: format!(
+                "Tools for {providers}, called through Alter: the user's connected accounts are \
+                 used on their behalf, Alter policies and human approvals apply, and every call \
+                 is audited. When a tool returns an error, follow its text: it says what to \
+                 change or what to ask the user to do."
+            ),
+            tools,
+            by_name,
+            agent: Err(missing_key()),
+        })
+    }
+
+    /// Sets the agent that tool calls use.
+    pub fn with_agent(mut self, agent: Agent) -> Server {
+        self.agent = Ok(agent);
+        self
+    }
+
+    /// Records why no agent could be made (e.g. the error of [`Agent::from_env`]); every
+    /// tool call then answers with this error's [`Error::tool_message`].
+    pub fn with_agent_error(mut self, error: Error) -> Server {
+        self.agent = Err(error);
+        self
+    }
+
+    /// The version reported to clients (default: this crate's version).
+    pub fn with_version(mut self, version: impl Into<String>) -> Server {
+        self.version = version.into();
+        self
+    }
+
+    /// The tool names, in listing order.
+    pub fn tool_names(&self) -> Vec<&'static str> {
+        self.tools.iter().map(|e| e.def.name).collect()
+    }
+
+    /// Runs one `tools/call`. `Err` only for an unknown tool (a protocol fault).
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: Option<Arguments>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let Some(&index) = self.by_name.get(name) else {
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool `{name}`"),
+                None,
+            ));
+        };
+        let def = self.tools[index].def;
+        let request = match (def.build)(arguments.unwrap_or_default()) {
+            Ok(request) => request,
+            Err(error) => {
+                tracing::info!(tool = def.name, %error, "tool arguments rejected");
+                return Ok(tool_error(error.to_string()));
+            }
+        };
+        let agent = match &self.agent {
+            Ok(agent) => agent,
+            Err(error) => {
+                let error = error.clone().with_provider(def.provider);
+                return Ok(tool_error(error.tool_message()));
+            }
+        };
+        let started = Instant::now();
+        let context = AuditContext::for_tool(def.name);
+        let result = agent.request(def.provider, &request, &context).await;
+        let elapsed_ms = started.elapsed().as_millis();
+        match result {
+            Ok(response) => {
+                tracing::info!(
+                    tool = def.name,
+                    status = response.status(),
+                    elapsed_ms,
+                    "tool call done"
+                );
+                Ok(provider_result(def, &response))
+            }
+            Err(error) => {
+                tracing::info!(tool = def.name, kind = ?error.kind(), %error, elapsed_ms, "tool call failed");
+                Ok(tool_error(error.tool_message()))
+            }
+        }
+    }
+}
+
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(&self.name, &self.version))
+            .with_instructions(self.instructions.clone())
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(
+            self.tools.iter().map(|e| e.tool.clone()).collect(),
+        ))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        self.call(&request.name, request.arguments)
+            .await
+            .map(CallToolResponse::from)
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        let index = *self.by_name.get(name)?;
+        Some(self.tools[index].tool.clone())
+    }
+}
+
+fn missing_key() -> Error {
+    Error::new(ErrorKind::MissingKey, format!("{KEY_ENV} is not set"))
+}
+
+/// The rmcp description of one tool, its schema parsed once.
+fn rmcp_tool(def: &'static ToolDef) -> Result<Tool, Error> {
+    let valid_name = (1..=64).contains(&def.name.len())
+        && def
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !valid_name {
+        return Err(Error::config(format!(
+            "tool name {:?} must match ^[a-zA-Z0-9_-]{{1,64}}$",
+            def.name
+        )));
+    }
+    let schema: Value = serde_json::from_str(def.input_schema).map_err(|e| {
+        Error::config(format!(
+            "tool `{}`: input_schema is not JSON: {e}",
+            def.name
+        ))
+    })?;
+    let Value::Object(schema) = schema else {
+        return Err(Error::config(format!(
+            "tool `{}`: input_schema is not a JSON object",
+            def.name
+        )));
+    };
+    if schema.get("type").and_then(Value::as_str) != Some("object") {
+        return Err(Error::config(format!(
+            "tool `{}`: input_schema must have \"type\": \"object\"",
+            def.name
+        )));
+    }
+    let a = def.annotations;
+    let title = (!def.title.is_empty()).then(|| def.title.to_owned());
+    let annotations = ToolAnnotations::from_raw(
+        title.clone(),
+        Some(a.read_only),
+        Some(a.destructive),
+        Some(a.idempotent),
+        Some(a.open_world),
+    );
+    let description = (!def.description.is_empty()).then_some(Cow::Borrowed(def.description));
+    let mut tool = Tool::new_with_raw(def.name, description, Arc::new(schema as JsonObject))
+        .with_annotations(annotations);
+    if let Some(title) = title {
+        tool = tool.with_title(title);
+    }
+    Ok(tool)
+}
+
+fn tool_error(text: String) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(text)])
+}
+
+/// A provider answer below 400 as a tool result; [`ResponseRule::OkField`] can still make it
+/// an error (Slack's `200 {"ok": false, "error": "channel_not_found"}`).
+fn provider_result(def: &ToolDef, response: &ProviderResponse) -> CallToolResult {
+    let text = body_text(def, response);
+    if let ResponseRule::OkField {
+        ok_field,
+        error_field,
+    } = def.response
+        && let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(response.body())
+        && body.get(ok_field) == Some(&Value::Bool(false))
+    {
+        let reason = body
+            .get(error_field)
+            .map(scalar_to_string)
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| "unknown_error".to_owned());
+        tracing::info!(tool = def.name, reason, "provider reported failure");
+        let provider = display_name(def.provider);
+        return tool_error(format!("{provider} error: {reason}\n{text}"));
+    }
+    CallToolResult::success(vec![ContentBlock::text(text)])
+}
+
+/// The provider body as the model should read it: the JSON text as returned.
+fn body_text(def: &ToolDef, response: &ProviderResponse) -> String {
+    let provider = display_name(def.provider);
+    let mut text = match response.text() {
+        Some("") => format!(
+            "{provider} answered HTTP {} with an empty body.",
+            response.status()
+        ),
+        Some(text) => text.to_owned(),
+        None => format!(
+            "{provider} answered HTTP {} with {} bytes of non-text data ({}).",
+            response.status(),
+            response.body().len(),
+            response.header("content-type").unwrap_or("unknown type")
+        ),
+    };
+    if response.is_truncated() {
+        text.push_str("\n[Alter truncated this response; narrow the request to see all of it.]");
+    }
+    text
+}
+
+/// Serves `server` over stdin/stdout until the client closes the connection.
+pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| std::io::Error::other(format!("MCP initialization failed: {e}")))?;
+    let reason = running.waiting().await.map_err(std::io::Error::other)?;
+    tracing::info!(?reason, "MCP session ended");
+    Ok(())
+}
+
+/// The whole `main` of a tool server binary: logs to stderr (filter from `ALTER_MCP_LOG`,
+/// default `info`), reads the agent from the environment (see [`Agent::from_env`]; without a
+/// key the server still starts and lists its tools, and each call explains how to set
+/// `ALTER_MCP_AGENT_KEY`), then serves stdio until the client closes it.
+pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
+    init_tracing();
+    let server = match Server::new(name, tool_sets) {
+        Ok(server) => server,
+        Err(error) => {
+            tracing::error!(%error, "the tool set is invalid; not starting");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(%error, "could not start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let server = match Agent::from_env() {
+            Ok(agent) => {
+                tracing::info!(base_url = agent.base_url(), mode = ?agent.mode(), "Alter agent ready");
+                server.with_agent(agent)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "no usable Alter agent; tools are listed, calls will explain the fix");
+                server.with_agent_error(error)
+            }
+        };
+        tracing::info!(name, tools = server.tools.len(), "serving MCP over stdio");
+        serve_stdio(server).await
+    });
+    // A blocking stdin read cannot be cancelled; do not wait for it forever.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "MCP server stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to stderr only: stdout is the MCP channel.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env(LOG_ENV)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(filter)
+        .try_init();
+}
+
+#[cfg(test)]
+#[path = "server_tests.rs"]
+mod tests;

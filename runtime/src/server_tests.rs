@@ -1,0 +1,179 @@
+//! Server tests without a transport: start-up checks, call routing, result shaping.
+
+use super::*;
+use crate::request::ProviderRequest;
+use crate::tool::{Annotations, ArgumentError};
+use crate::{AgentKey, Method};
+
+fn build_ok(args: Arguments) -> Result<ProviderRequest, ArgumentError> {
+    match args.get("channel") {
+        Some(Value::String(_)) | None => Ok(ProviderRequest::new(
+            Method::Post,
+            "https://slack.com/api/chat.postMessage",
+        )),
+        Some(_) => Err(ArgumentError {
+            field: Some("channel".into()),
+            message: "invalid type: number, expected a string".into(),
+        }),
+    }
+}
+
+const fn def(name: &'static str, schema: &'static str) -> ToolDef {
+    ToolDef {
+        name,
+        title: "Post a message",
+        description: "Posts a message.",
+        input_schema: schema,
+        provider: "slack",
+        operation_id: "chat.postMessage",
+        annotations: Annotations {
+            read_only: false,
+            destructive: false,
+            idempotent: false,
+            open_world: true,
+        },
+        response: ResponseRule::OkField {
+            ok_field: "ok",
+            error_field: "error",
+        },
+        build: build_ok,
+    }
+}
+
+const SCHEMA: &str = r#"{"type":"object","properties":{"channel":{"type":"string"}}}"#;
+static SLACK: &[ToolDef] = &[def("post_message", SCHEMA), def("list_channels", SCHEMA)];
+static DUPLICATE: &[ToolDef] = &[def("post_message", SCHEMA)];
+static NOT_JSON: &[ToolDef] = &[def("broken", "{nope")];
+static NOT_OBJECT: &[ToolDef] = &[def("broken", "[]")];
+static NOT_OBJECT_TYPE: &[ToolDef] = &[def("broken", r#"{"type":"string"}"#)];
+static BAD_NAME: &[ToolDef] = &[def("post message", SCHEMA)];
+
+fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn lists_tools_in_order_with_annotations() {
+    let server = Server::new("test", &[SLACK]).unwrap();
+    assert_eq!(server.tool_names(), ["post_message", "list_channels"]);
+    let tool = server.get_tool("post_message").unwrap();
+    assert_eq!(tool.title.as_deref(), Some("Post a message"));
+    assert_eq!(tool.description.as_deref(), Some("Posts a message."));
+    assert_eq!(tool.input_schema["type"], "object");
+    let a = tool.annotations.unwrap();
+    assert_eq!(
+        (
+            a.read_only_hint,
+            a.destructive_hint,
+            a.idempotent_hint,
+            a.open_world_hint
+        ),
+        (Some(false), Some(false), Some(false), Some(true))
+    );
+    assert_eq!(a.title.as_deref(), Some("Post a message"));
+    let info = server.get_info();
+    assert_eq!(info.server_info.name, "test");
+    assert!(info.capabilities.tools.is_some());
+    assert!(info.instructions.unwrap().contains("Slack"));
+}
+
+#[test]
+fn startup_errors_are_errors_not_panics() {
+    let cases: [(&[&'static [ToolDef]], &str); 5] = [
+        (&[SLACK, DUPLICATE], "two tools are named `post_message`"),
+        (&[NOT_JSON], "not JSON"),
+        (&[NOT_OBJECT], "not a JSON object"),
+        (&[NOT_OBJECT_TYPE], "\"type\": \"object\""),
+        (&[BAD_NAME], "must match"),
+    ];
+    for (sets, expected) in cases {
+        let error = Server::new("test", sets).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::Config);
+        assert!(error.message().contains(expected), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_tool_is_a_protocol_error() {
+    let server = Server::new("test", &[SLACK]).unwrap();
+    let error = server.call("nope", None).await.unwrap_err();
+    assert_eq!(error.code, rmcp::model::ErrorCode::INVALID_PARAMS);
+    assert!(error.message.contains("nope"));
+}
+
+#[tokio::test]
+async fn bad_arguments_name_the_field() {
+    let server = Server::new("test", &[SLACK]).unwrap();
+    let mut args = Arguments::new();
+    args.insert("channel".into(), Value::from(5));
+    let result = server.call("post_message", Some(args)).await.unwrap();
+    assert_eq!(result.is_error, Some(true));
+    assert_eq!(
+        text(&result),
+        "invalid argument `channel`: invalid type: number, expected a string"
+    );
+}
+
+#[tokio::test]
+async fn without_a_key_calls_explain_how_to_set_it() {
+    let server = Server::new("test", &[SLACK]).unwrap();
+    let result = server.call("post_message", None).await.unwrap();
+    assert_eq!(result.is_error, Some(true));
+    let message = text(&result);
+    assert!(
+        message.contains("ALTER_MCP_AGENT_KEY") && message.contains("Slack"),
+        "{message}"
+    );
+    let typo = AgentKey::new("alter_key_x").unwrap_err();
+    let server = Server::new("test", &[SLACK])
+        .unwrap()
+        .with_agent_error(typo);
+    let message = text(&server.call("post_message", None).await.unwrap());
+    assert!(
+        message.contains("misconfigured") && message.contains("not a valid Alter key"),
+        "{message}"
+    );
+}
+
+fn answer(status: u16, body: &str, truncated: bool) -> ProviderResponse {
+    let headers = vec![("content-type".into(), "image/png".into())];
+    ProviderResponse::new(status, headers, body.as_bytes().to_vec(), truncated)
+}
+
+#[test]
+fn ok_field_false_is_a_tool_error() {
+    let body = r#"{"ok":false,"error":"channel_not_found"}"#;
+    let result = provider_result(&SLACK[0], &answer(200, body, false));
+    assert_eq!(result.is_error, Some(true));
+    assert_eq!(
+        text(&result),
+        format!("Slack error: channel_not_found\n{body}")
+    );
+    let ok = provider_result(&SLACK[0], &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
+    assert_eq!(ok.is_error, Some(false));
+    assert_eq!(text(&ok), r#"{"ok":true,"ts":"1.2"}"#);
+    let odd = provider_result(&SLACK[0], &answer(200, r#"{"ok":false}"#, false));
+    assert!(text(&odd).starts_with("Slack error: unknown_error"));
+}
+
+#[test]
+fn http_status_rule_ignores_ok_field_and_bodies_are_described() {
+    let google = ToolDef {
+        provider: "google",
+        response: ResponseRule::HttpStatus,
+        ..SLACK[0]
+    };
+    let result = provider_result(&google, &answer(200, r#"{"ok":false}"#, false));
+    assert_eq!(result.is_error, Some(false));
+    let empty = provider_result(&google, &answer(204, "", false));
+    assert_eq!(text(&empty), "Google answered HTTP 204 with an empty body.");
+    let binary = ProviderResponse::new(200, vec![], vec![0xff, 0x00], false);
+    assert!(text(&provider_result(&google, &binary)).contains("2 bytes of non-text data"));
+    let cut = provider_result(&google, &answer(200, "[1,", true));
+    assert!(text(&cut).starts_with("[1,\n[Alter truncated"));
+}
