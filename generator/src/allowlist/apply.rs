@@ -1,0 +1,502 @@
+//! Applies each `[[tool]]`'s settings to its lowered operation: fixed and default values,
+//! renames, retypes and descriptions, then the tool's title, description and annotations.
+//! Every `params.X` is checked against what the operation really has.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Allowlist, ParamSettings, ScalarType, ToolEntry};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::ir::{
+    Annotations, Api, Body, Input, InputValue, IntWidth, Kind, Lowered, Method, Operation, ParamIn,
+    ResponseRule, Schema, Target, Tool, TypeKind, TypeSpace,
+};
+use crate::naming;
+
+/// Turns lowered operations into tools. `lowered.operations` is in allowlist order.
+pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut tools = Vec::new();
+    let pairs = allowlist.file.tools.iter().zip(&lowered.operations);
+    for (index, (entry, operation)) in pairs.enumerate() {
+        let mut tool = ToolApplier {
+            allowlist,
+            index,
+            entry,
+            operation,
+            types: &lowered.types,
+            spec: &allowlist.spec_path,
+            out: &mut diagnostics,
+        };
+        let inputs = tool.inputs();
+        let annotations = tool.annotations();
+        tools.push(Tool {
+            name: operation.tool_name.clone(),
+            title: title(entry, operation),
+            description: description(entry, operation),
+            operation_id: operation.operation.display_id(),
+            method: operation.operation.method,
+            url: operation.url.clone(),
+            input_type: operation.input_type.clone(),
+            inputs,
+            annotations,
+        });
+    }
+    let response = match &allowlist.file.response {
+        Some(table) => ResponseRule::OkField {
+            ok_field: table.ok_field.clone(),
+            error_field: table.error_field.clone(),
+        },
+        None => ResponseRule::HttpStatus,
+    };
+    diagnostics.finish(Api {
+        provider: allowlist.file.provider.clone(),
+        response,
+        tools,
+        types: lowered.types,
+    })
+}
+
+struct ToolApplier<'a> {
+    allowlist: &'a Allowlist,
+    index: usize,
+    entry: &'a ToolEntry,
+    operation: &'a Operation,
+    types: &'a TypeSpace,
+    spec: &'a Path,
+    out: &'a mut Diagnostics,
+}
+
+/// An input before settings, with the spec node it came from.
+struct Candidate {
+    input: Input,
+    pointer: String,
+}
+
+impl ToolApplier<'_> {
+    fn key(&self, rest: &str) -> Location {
+        self.allowlist.key(format!("tool[{}]{rest}", self.index))
+    }
+
+    fn inputs(&mut self) -> Vec<Input> {
+        let mut candidates = candidates(self.operation);
+        for (name, settings) in &self.entry.params {
+            // Parameters come before body fields, so a name both share means the parameter.
+            match candidates.iter().position(|c| &c.input.wire_name == name) {
+                Some(i) => self.apply_settings(&mut candidates[i], settings),
+                None => {
+                    let diagnostic = self.unknown_param(name, &candidates);
+                    self.out.push(diagnostic);
+                }
+            }
+        }
+        let inputs: Vec<Input> = candidates.into_iter().map(|c| c.input).collect();
+        self.check_collisions(&inputs);
+        inputs
+    }
+
+    fn unknown_param(&self, name: &str, candidates: &[Candidate]) -> Diagnostic {
+        let key = self.key(&format!(".params.{name}"));
+        let related = Location::pointer(self.spec, &self.operation.operation.pointer);
+        if self.operation.credentials.iter().any(|c| c == name) {
+            return Diagnostic::new(
+                key,
+                format!("`{name}` carries credentials, which Alter injects; it is not an input"),
+            )
+            .related(related)
+            .help(format!("remove `params.{name}`"));
+        }
+        let mut known: Vec<String> = Vec::new();
+        for candidate in candidates {
+            let name = format!("`{}`", candidate.input.wire_name);
+            if !known.contains(&name) {
+                known.push(name);
+            }
+        }
+        let help = if known.is_empty() {
+            "this operation has no parameters or body fields; remove the setting".to_owned()
+        } else {
+            format!("use one of {}", known.join(", "))
+        };
+        Diagnostic::new(
+            key,
+            format!(
+                "`params.{name}` names no parameter or body field of `{}`",
+                self.operation.operation.display_id()
+            ),
+        )
+        .related(related)
+        .help(help)
+    }
+
+    fn apply_settings(&mut self, candidate: &mut Candidate, settings: &ParamSettings) {
+        let key = format!(".params.{}", candidate.input.wire_name);
+        let related = Location::pointer(self.spec, &candidate.pointer);
+        let input = &mut candidate.input;
+        if let Some(ty) = settings.ty
+            && !retype(&mut input.schema, ty, self.types)
+        {
+            self.out.push(
+                Diagnostic::new(
+                    self.key(&format!("{key}.type")),
+                    format!(
+                        "`type` retypes scalars only; `{}` is not one",
+                        input.wire_name
+                    ),
+                )
+                .related(related.clone())
+                .help("remove `type`, or change the document"),
+            );
+        }
+        if let Some(description) = &settings.description {
+            input.schema.description =
+                Some(description.trim().to_owned()).filter(|d| !d.is_empty());
+        }
+        if let Some(value) = &settings.fixed {
+            match fits(value, &input.schema, self.types, false) {
+                Ok(()) => input.value = InputValue::Fixed(value.clone()),
+                Err(expected) => self.mismatch(&key, "fixed", value, &expected, &related),
+            }
+            return;
+        }
+        if let InputValue::Model {
+            name,
+            required,
+            default,
+        } = &mut input.value
+        {
+            if let Some(visible) = &settings.name {
+                *name = visible.trim().to_owned();
+            }
+            if let Some(value) = &settings.default {
+                match fits(value, &input.schema, self.types, true) {
+                    Ok(()) => {
+                        *default = Some(value.clone());
+                        *required = false;
+                    }
+                    Err(expected) => self.mismatch(&key, "default", value, &expected, &related),
+                }
+            }
+        }
+    }
+
+    fn mismatch(&mut self, key: &str, what: &str, value: &Value, expected: &str, at: &Location) {
+        self.out.push(
+            Diagnostic::new(
+                self.key(&format!("{key}.{what}")),
+                format!("`{what}` is {value}, but the field expects {expected}"),
+            )
+            .related(at.clone())
+            .help(format!("give a `{what}` value of the field's type")),
+        );
+    }
+
+    fn check_collisions(&mut self, inputs: &[Input]) {
+        let mut seen: Vec<(&str, &Input)> = Vec::new();
+        for input in inputs {
+            let InputValue::Model { name, .. } = &input.value else {
+                continue;
+            };
+            let Some((_, first)) = seen.iter().find(|(visible, _)| visible == name) else {
+                seen.push((name, input));
+                continue;
+            };
+            let diagnostic = Diagnostic::new(
+                self.key(".params"),
+                format!(
+                    "the model would see two inputs of `{}` called `{name}`: {} and {}",
+                    self.operation.tool_name,
+                    describe(first),
+                    describe(input)
+                ),
+            )
+            .related(Location::pointer(
+                self.spec,
+                &self.operation.operation.pointer,
+            ))
+            .help(format!(
+                "rename one with `params.{} = {{ name = \"...\" }}` (a parameter wins over a \
+                 body field of the same name), or set it with `fixed`",
+                first.wire_name
+            ));
+            self.out.push(diagnostic);
+        }
+    }
+
+    fn annotations(&mut self) -> Annotations {
+        let method = self.operation.operation.method;
+        let read_only = matches!(method, Method::Get | Method::Head | Method::Options);
+        let destructive = self.entry.destructive.unwrap_or(method == Method::Delete);
+        if read_only && destructive {
+            self.out.push(
+                Diagnostic::new(
+                    self.key(".destructive"),
+                    format!(
+                        "a {} tool is read-only, so it cannot be destructive",
+                        method.as_str()
+                    ),
+                )
+                .help("remove `destructive = true`"),
+            );
+        }
+        let safe = read_only || method == Method::Trace;
+        Annotations {
+            read_only,
+            destructive: destructive && !read_only,
+            idempotent: safe || matches!(method, Method::Put | Method::Delete),
+            open_world: true,
+        }
+    }
+}
+
+/// `the query parameter `channel``, for messages.
+fn describe(input: &Input) -> String {
+    let what = match input.target {
+        Target::Path => "path parameter",
+        Target::Query => "query parameter",
+        Target::Header => "header parameter",
+        Target::BodyField => "body field",
+        Target::Body => "request body",
+    };
+    format!("the {what} `{}`", input.wire_name)
+}
+
+/// Every value the operation can carry, parameters first, in document order.
+fn candidates(operation: &Operation) -> Vec<Candidate> {
+    let model = |name: &str, required: bool| InputValue::Model {
+        name: name.to_owned(),
+        required,
+        default: None,
+    };
+    let mut out: Vec<Candidate> = operation
+        .params
+        .iter()
+        .map(|param| Candidate {
+            input: Input {
+                wire_name: param.name.clone(),
+                target: match param.location {
+                    ParamIn::Path => Target::Path,
+                    ParamIn::Query => Target::Query,
+                    ParamIn::Header => Target::Header,
+                },
+                schema: param.schema.clone(),
+                value: model(&param.name, param.required),
+            },
+            pointer: param.pointer.clone(),
+        })
+        .collect();
+    match &operation.body {
+        Some(Body::Fields {
+            properties,
+            pointer,
+        }) => out.extend(properties.iter().map(|property| Candidate {
+            input: Input {
+                wire_name: property.name.clone(),
+                target: Target::BodyField,
+                schema: property.schema.clone(),
+                value: model(&property.name, property.required),
+            },
+            pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
+        })),
+        Some(Body::Whole {
+            schema,
+            required,
+            pointer,
+        }) => out.push(Candidate {
+            input: Input {
+                wire_name: "body".to_owned(),
+                target: Target::Body,
+                schema: schema.clone(),
+                value: model("body", *required),
+            },
+            pointer: pointer.clone(),
+        }),
+        None => {}
+    }
+    out
+}
+
+/// Retypes a scalar (or string enum) in place; false if the schema is not a scalar.
+fn retype(schema: &mut Schema, ty: ScalarType, types: &TypeSpace) -> bool {
+    let scalar = match &schema.kind {
+        Kind::String | Kind::Integer(_) | Kind::Number | Kind::Boolean => true,
+        Kind::Named(id) => matches!(types.get(*id).map(|t| &t.kind), Some(TypeKind::Enum { .. })),
+        Kind::Array(_) | Kind::Map(_) | Kind::Json(_) => false,
+    };
+    if !scalar {
+        return false;
+    }
+    let description = schema.description.take();
+    *schema = Schema::of(match ty {
+        ScalarType::String => Kind::String,
+        ScalarType::Integer => Kind::Integer(IntWidth::I64),
+        ScalarType::Number => Kind::Number,
+        ScalarType::Boolean => Kind::Boolean,
+    });
+    schema.description = description;
+    true
+}
+
+/// Whether `value` is a valid value of `schema`; `Err` says what was expected. Defaults must
+/// be scalars (they are emitted as `unwrap_or(literal)`); fixed values may be any JSON.
+fn fits(
+    value: &Value,
+    schema: &Schema,
+    types: &TypeSpace,
+    scalar_only: bool,
+) -> Result<(), String> {
+    let ok = match &schema.kind {
+        Kind::String => value.is_string(),
+        Kind::Integer(IntWidth::I32) => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        Kind::Integer(IntWidth::I64) => value.is_i64(),
+        Kind::Number => value.is_number(),
+        Kind::Boolean => value.is_boolean(),
+        Kind::Named(id) => match types.get(*id).map(|t| &t.kind) {
+            Some(TypeKind::Enum { values }) => {
+                if value
+                    .as_str()
+                    .is_some_and(|v| values.iter().any(|x| x == v))
+                {
+                    return Ok(());
+                }
+                let list: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+                return Err(format!("one of {}", list.join(", ")));
+            }
+            _ if scalar_only => return Err(scalar_only_message()),
+            _ => value.is_object(),
+        },
+        Kind::Array(items) if !scalar_only => match value.as_array() {
+            Some(values) => {
+                return values
+                    .iter()
+                    .try_for_each(|v| fits(v, items, types, false))
+                    .map_err(|e| format!("an array of {e}"));
+            }
+            None => false,
+        },
+        Kind::Map(_) if !scalar_only => value.is_object(),
+        Kind::Json(_) if !scalar_only => !value.is_null(),
+        Kind::Array(_) | Kind::Map(_) | Kind::Json(_) => return Err(scalar_only_message()),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(expected(&schema.kind).to_owned())
+    }
+}
+
+fn scalar_only_message() -> String {
+    "a scalar field (defaults are supported on strings, integers, numbers, booleans and enums)"
+        .to_owned()
+}
+
+fn expected(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::String => "a string",
+        Kind::Integer(IntWidth::I32) => "an integer (int32)",
+        Kind::Integer(IntWidth::I64) => "an integer",
+        Kind::Number => "a number",
+        Kind::Boolean => "a boolean",
+        Kind::Array(_) => "an array",
+        Kind::Map(_) | Kind::Named(_) => "an object",
+        Kind::Json(_) => "a JSON value",
+    }
+}
+
+/// The allowlist's title, else the operation summary, else one derived from the tool name.
+fn title(entry: &ToolEntry, operation: &Operation) -> String {
+    let summary = operation.summary.as_deref().and_then(|s| s.lines().next());
+    entry
+        .title
+        .as_deref()
+        .or(summary)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map_or_else(
+            || naming::title_from_name(&operation.tool_name),
+            str::to_owned,
+        )
+}
+
+/// The allowlist's description, else the summary and description, else the title.
+fn description(entry: &ToolEntry, operation: &Operation) -> String {
+    if let Some(text) = entry.description.as_deref().map(str::trim)
+        && !text.is_empty()
+    {
+        return text.to_owned();
+    }
+    let summary = operation.summary.as_deref().map(str::trim).unwrap_or("");
+    let detail = operation
+        .description
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("");
+    let text = if detail.starts_with(summary) {
+        detail.to_owned()
+    } else if detail.is_empty() {
+        summary.to_owned()
+    } else {
+        format!("{summary}\n\n{detail}")
+    };
+    if text.is_empty() {
+        title(entry, operation)
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::TypeDef;
+
+    fn enum_space() -> TypeSpace {
+        TypeSpace {
+            types: vec![TypeDef {
+                name: "OrderBy".to_owned(),
+                pointer: String::new(),
+                description: None,
+                kind: TypeKind::Enum {
+                    values: vec!["startTime".to_owned(), "updated".to_owned()],
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn defaults_must_match_the_field_type() {
+        let types = enum_space();
+        let int32 = Schema::of(Kind::Integer(IntWidth::I32));
+        assert_eq!(fits(&Value::from(10), &int32, &types, true), Ok(()));
+        assert!(fits(&Value::from("10"), &int32, &types, true).is_err());
+        assert!(fits(&Value::from(1_i64 << 40), &int32, &types, true).is_err());
+        let order = Schema::of(Kind::Named(crate::ir::TypeId(0)));
+        assert_eq!(fits(&Value::from("updated"), &order, &types, true), Ok(()));
+        assert_eq!(
+            fits(&Value::from("created"), &order, &types, true),
+            Err("one of \"startTime\", \"updated\"".to_owned())
+        );
+        let list = Schema::of(Kind::Array(Box::new(Schema::of(Kind::String))));
+        assert!(fits(&serde_json::json!(["a"]), &list, &types, true).is_err());
+        assert_eq!(
+            fits(&serde_json::json!(["a"]), &list, &types, false),
+            Ok(())
+        );
+        assert!(fits(&serde_json::json!(["a", 1]), &list, &types, false).is_err());
+    }
+
+    #[test]
+    fn retype_changes_scalars_only() {
+        let types = enum_space();
+        let mut ts = Schema::of(Kind::Number);
+        ts.description = Some("Timestamp".to_owned());
+        ts.format = Some("double".to_owned());
+        assert!(retype(&mut ts, ScalarType::String, &types));
+        let mut expected = Schema::of(Kind::String);
+        expected.description = Some("Timestamp".to_owned());
+        assert_eq!(ts, expected);
+        let mut list = Schema::of(Kind::Array(Box::new(Schema::of(Kind::String))));
+        assert!(!retype(&mut list, ScalarType::String, &types));
+    }
+}

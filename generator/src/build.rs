@@ -1,0 +1,207 @@
+//! The build-script front end: generate modules into `OUT_DIR`, tell Cargo what to watch, and on
+//! failure print every diagnostic and exit 1 (a panic would bury them in a backtrace).
+//!
+//! In the `build.rs` of a crate with `alter-mcp-gen` as a build-dependency:
+//!
+//! ```no_run
+//! alter_mcp_gen::build::generate_all("../specs");
+//! ```
+//!
+//! and in the crate: `pub mod slack { include!(concat!(env!("OUT_DIR"), "/slack.rs")); }`.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+
+/// One module written (or found up to date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The provider directory's name (`google-calendar`).
+    pub name: String,
+    /// The module file (`$OUT_DIR/google_calendar.rs`).
+    pub path: PathBuf,
+    /// False when the file already held these exact bytes and was left alone.
+    pub changed: bool,
+    /// Every input file read.
+    pub files_read: Vec<PathBuf>,
+}
+
+/// For each `specs_dir/<name>/allowlist.toml`, writes `$OUT_DIR/<name with - as _>.rs` and
+/// prints `cargo:rerun-if-changed` for the directory and every file read. On any problem it
+/// prints them all to stderr and exits with status 1.
+pub fn generate_all(specs_dir: impl AsRef<Path>) -> Vec<Output> {
+    let specs_dir = specs_dir.as_ref();
+    println!("cargo:rerun-if-changed={}", specs_dir.display());
+    let result = out_dir().and_then(|out| try_generate_all(specs_dir, &out));
+    let outputs = finish(result);
+    for output in &outputs {
+        rerun_if_changed(&output.files_read);
+    }
+    outputs
+}
+
+/// [`generate_all`] without Cargo output or exiting: the outputs, or every problem.
+pub fn try_generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<Output>, Diagnostics> {
+    let allowlists = find_allowlists(specs_dir)?;
+    let mut outputs = Vec::new();
+    let mut diagnostics = Diagnostics::new();
+    for (name, allowlist) in allowlists {
+        let out_file = out_dir.join(format!("{}.rs", name.replace('-', "_")));
+        match write_module(&allowlist, &out_file) {
+            Ok((changed, files_read)) => outputs.push(Output {
+                name,
+                path: out_file,
+                changed,
+                files_read,
+            }),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    }
+    diagnostics.finish(outputs)
+}
+
+/// `specs_dir/*/allowlist.toml`, sorted by directory name.
+fn find_allowlists(specs_dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostics> {
+    let entries = std::fs::read_dir(specs_dir).map_err(|error| {
+        Diagnostic::new(
+            Location::file(specs_dir),
+            format!(
+                "cannot read the specs directory {}: {error}",
+                specs_dir.display()
+            ),
+        )
+        .help("pass the directory holding `<provider>/allowlist.toml` (relative to the crate)")
+    })?;
+    let mut found: Vec<(String, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|dir| dir.join("allowlist.toml").is_file())
+        .filter_map(|dir| {
+            let name = dir.file_name()?.to_string_lossy().into_owned();
+            Some((name, dir.join("allowlist.toml")))
+        })
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        return Err(Diagnostic::new(
+            Location::file(specs_dir),
+            format!("no `*/allowlist.toml` under {}", specs_dir.display()),
+        )
+        .help("create `<provider>/allowlist.toml` there, next to its OpenAPI document")
+        .into());
+    }
+    Ok(found)
+}
+
+/// Generates one module and writes it if its bytes changed.
+fn write_module(allowlist: &Path, out_file: &Path) -> Result<(bool, Vec<PathBuf>), Diagnostics> {
+    let generated = crate::generate(allowlist)?;
+    let changed = write_if_changed(out_file, &generated.code)?;
+    Ok((changed, generated.files_read))
+}
+
+/// Writes `text` unless the file already holds it (keeps mtimes, so nothing rebuilds).
+pub fn write_if_changed(path: &Path, text: &str) -> Result<bool, Diagnostic> {
+    if std::fs::read(path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| write_error(path, &e))?;
+    }
+    std::fs::write(path, text).map_err(|e| write_error(path, &e))?;
+    Ok(true)
+}
+
+fn write_error(path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Location::file(path),
+        format!("cannot write {}: {error}", path.display()),
+    )
+    .help("check that the output directory exists and is writable")
+}
+
+fn out_dir() -> Result<PathBuf, Diagnostics> {
+    std::env::var_os("OUT_DIR")
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            Diagnostic::new(Location::file(Path::new("build.rs")), "OUT_DIR is not set")
+                .help("call this from a build script, where Cargo sets OUT_DIR")
+                .into()
+        })
+}
+
+fn rerun_if_changed(files: &[PathBuf]) {
+    for file in files {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
+}
+
+/// The value, or every diagnostic on stderr and exit status 1.
+fn finish<T>(result: Result<T, Diagnostics>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(diagnostics) => {
+            eprintln!("alter-mcp-gen: cannot generate the tools\n\n{diagnostics}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// One allowlist → one module file.
+///
+/// ```no_run
+/// alter_mcp_gen::build::Builder::new("specs/slack/allowlist.toml")
+///     .out_file("slack.rs")
+///     .generate();
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    allowlist: PathBuf,
+    out_file: Option<PathBuf>,
+}
+
+impl Builder {
+    pub fn new(allowlist: impl Into<PathBuf>) -> Self {
+        Builder {
+            allowlist: allowlist.into(),
+            out_file: None,
+        }
+    }
+
+    /// The module file; relative paths are under `OUT_DIR`. Default: `<provider dir>.rs`
+    /// with `-` as `_`.
+    pub fn out_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.out_file = Some(path.into());
+        self
+    }
+
+    /// Generates and writes the module, printing `cargo:rerun-if-changed` lines; on failure
+    /// prints every diagnostic and exits with status 1.
+    pub fn generate(self) -> Output {
+        let result = out_dir().and_then(|out| self.try_generate(&out));
+        let output = finish(result);
+        rerun_if_changed(&output.files_read);
+        output
+    }
+
+    /// [`Builder::generate`] without Cargo output or exiting.
+    pub fn try_generate(&self, out_dir: &Path) -> Result<Output, Diagnostics> {
+        let name = self
+            .allowlist
+            .parent()
+            .and_then(Path::file_name)
+            .map_or_else(|| "tools".to_owned(), |n| n.to_string_lossy().into_owned());
+        let file = self
+            .out_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{}.rs", name.replace('-', "_"))));
+        let path = out_dir.join(file);
+        let (changed, files_read) = write_module(&self.allowlist, &path)?;
+        Ok(Output {
+            name,
+            path,
+            changed,
+            files_read,
+        })
+    }
+}

@@ -1,0 +1,244 @@
+//! Doc comments from spec text, and literals from JSON values.
+//!
+//! Spec descriptions are arbitrary Markdown. Rustdoc would compile fenced or indented code
+//! blocks as doctests and clippy flags lazy list continuations, so the text is normalized:
+//! lines trimmed, code fences marked `text`, list continuation lines indented.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+/// `#[doc = "..."]` attributes for `text` (nothing for `None` or blank text).
+pub fn doc(text: Option<&str>) -> TokenStream {
+    let lines = doc_lines(text.unwrap_or(""));
+    let lines = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The lines of a doc comment, normalized (see the module docs).
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = text
+        .replace("\r\n", "\n")
+        .replace(['\r'], "\n")
+        .replace('\t', "    ");
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    let mut list_indent: Option<usize> = None;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if line.starts_with("```") || line.starts_with("~~~") {
+            out.push(if in_fence {
+                "```".to_owned()
+            } else {
+                "```text".to_owned()
+            });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_owned());
+            continue;
+        }
+        if line.is_empty() {
+            list_indent = None;
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push(String::new());
+            }
+            continue;
+        }
+        if let Some(width) = list_marker_width(line) {
+            list_indent = Some(width);
+            out.push(line.to_owned());
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{line}", " ".repeat(width)));
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// The width of a Markdown list marker and its space (`- `, `* `, `12. `).
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = line.get(digits..)?;
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
+}
+
+/// A string literal.
+pub fn string(text: &str) -> Literal {
+    Literal::string(text)
+}
+
+/// A raw string literal (`r#"..."#`) with enough `#`s for `text`; JSON reads far better raw.
+pub fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = 1;
+    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let fence = "#".repeat(hashes);
+    match format!("r{fence}\"{text}\"{fence}").parse::<Literal>() {
+        Ok(literal) => quote!(#literal),
+        Err(_) => {
+            let literal = Literal::string(text);
+            quote!(#literal)
+        }
+    }
+}
+
+/// A Rust expression for a JSON value: scalars as literals, anything else through `json!`.
+pub fn value(value: &Value) -> TokenStream {
+    match value {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => scalar(value),
+        other => {
+            let tokens = json_tokens(other);
+            quote!(::alter_mcp_runtime::serde_json::json!(#tokens))
+        }
+    }
+}
+
+/// A literal for a JSON scalar (`null` → `()`, which serializes as `null`).
+pub fn scalar(value: &Value) -> TokenStream {
+    match value {
+        Value::String(s) => {
+            let literal = Literal::string(s);
+            quote!(#literal)
+        }
+        Value::Bool(b) => quote!(#b),
+        Value::Number(n) => number(n),
+        _ => quote!(()),
+    }
+}
+
+fn number(n: &serde_json::Number) -> TokenStream {
+    if let Some(i) = n.as_i64() {
+        let literal = Literal::u64_unsuffixed(i.unsigned_abs());
+        if i < 0 {
+            quote!(-#literal)
+        } else {
+            quote!(#literal)
+        }
+    } else if let Some(u) = n.as_u64() {
+        let literal = Literal::u64_unsuffixed(u);
+        quote!(#literal)
+    } else {
+        float(n.as_f64().unwrap_or(0.0))
+    }
+}
+
+/// An `f64` literal (always with a `.` or exponent, so it never reads as an integer).
+pub fn float(f: f64) -> TokenStream {
+    let literal = Literal::f64_unsuffixed(f.abs());
+    if f < 0.0 {
+        quote!(-#literal)
+    } else {
+        quote!(#literal)
+    }
+}
+
+/// JSON as tokens for `serde_json::json!`.
+fn json_tokens(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(null),
+        Value::Array(items) => {
+            let items = items.iter().map(json_tokens);
+            quote!([#(#items),*])
+        }
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let key = Literal::string(k);
+                let value = json_tokens(v);
+                quote!(#key: #value)
+            });
+            quote!({#(#entries),*})
+        }
+        scalar_value => scalar(scalar_value),
+    }
+}
+
+/// An identifier; names come from `naming`, which only produces valid ones, but a bad name
+/// must not panic `Ident::new`.
+pub fn ident(name: &str) -> Ident {
+    let valid = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name != "_"
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    Ident::new(if valid { name } else { "invalid_name" }, Span::call_site())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_text_is_normalized() {
+        let text = "  Title line.  \r\n\r\n\r\nSteps:\n- one\ncontinued\n\t- two\n\n```json\n{\"a\": 1}\n```\n  indented code\n";
+        assert_eq!(
+            doc_lines(text),
+            [
+                "Title line.",
+                "",
+                "Steps:",
+                "- one",
+                "  continued",
+                "- two",
+                "",
+                "```text",
+                "{\"a\": 1}",
+                "```",
+                "indented code",
+            ]
+        );
+        assert_eq!(doc_lines("```\nunclosed"), ["```text", "unclosed", "```"]);
+        assert!(doc_lines(" \n\n ").is_empty());
+        assert_eq!(doc_lines("1. a\nb"), ["1. a", "   b"]);
+    }
+
+    #[test]
+    fn raw_strings_pick_enough_hashes() {
+        assert_eq!(raw_string(r#"{"a":1}"#).to_string(), r###"r#"{"a":1}"#"###);
+        assert_eq!(
+            raw_string(r##"say "#" "##).to_string(),
+            r####"r##"say "#" "##"####
+        );
+    }
+
+    #[test]
+    fn values_become_literals() {
+        assert_eq!(value(&Value::from(10)).to_string(), "10");
+        assert_eq!(value(&Value::from(-3)).to_string(), "- 3");
+        assert_eq!(value(&Value::from(1.5)).to_string(), "1.5");
+        assert_eq!(float(10.0).to_string(), "10.0");
+        assert_eq!(value(&Value::from("a\"b")).to_string(), r#""a\"b""#);
+        assert_eq!(
+            value(&serde_json::json!(["a", {"k": null}])).to_string(),
+            r#":: alter_mcp_runtime :: serde_json :: json ! (["a" , { "k" : null }])"#
+        );
+    }
+
+    #[test]
+    fn identifiers_never_panic() {
+        assert_eq!(ident("max_results").to_string(), "max_results");
+        assert_eq!(ident("1x").to_string(), "invalid_name");
+        assert_eq!(ident("").to_string(), "invalid_name");
+    }
+}

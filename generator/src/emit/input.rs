@@ -1,0 +1,161 @@
+//! A tool's input struct (the fields the model fills) and its `ToolInput` impl, which builds
+//! the provider request with the wire names, fixed literals and defaults.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::doc::{self, doc, ident, string};
+use super::types::{description, rust_type};
+use crate::ir::{Input, InputValue, Kind, Method, Target, Tool, TypeKind, TypeSpace};
+use crate::naming;
+
+/// The input struct and its `ToolInput` impl.
+pub fn input(tool: &Tool, types: &TypeSpace) -> TokenStream {
+    let name = ident(&tool.input_type);
+    let wire = tool
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.value, InputValue::Model { .. }))
+        .map(|i| i.wire_name.as_str());
+    let mut rust_names = naming::field_names(wire).into_iter();
+    let fields: Vec<(&Input, String)> = tool
+        .inputs
+        .iter()
+        .filter(|i| matches!(i.value, InputValue::Model { .. }))
+        .filter_map(|i| rust_names.next().map(|n| (i, n)))
+        .collect();
+    let members = fields.iter().map(|(input, rust)| field(input, rust, types));
+    let docs = doc(Some(&format!("Input of the `{}` tool.", tool.name)));
+    let body = request(tool, &fields, types);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
+        #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
+        pub struct #name { #(#members)* }
+
+        impl ::alter_mcp_runtime::ToolInput for #name {
+            fn into_request(self) -> ::alter_mcp_runtime::ProviderRequest {
+                #body
+            }
+        }
+    }
+}
+
+fn field(input: &Input, rust: &str, types: &TypeSpace) -> TokenStream {
+    let InputValue::Model { name, required, .. } = &input.value else {
+        return quote!();
+    };
+    let docs = doc(description(&input.schema, types));
+    let visible = string(name);
+    let ty = rust_type(&input.schema, types, false);
+    let rust = ident(rust);
+    if *required {
+        quote! {
+            #docs
+            #[serde(rename = #visible)]
+            pub #rust: #ty,
+        }
+    } else {
+        quote! {
+            #docs
+            #[serde(rename = #visible, default)]
+            pub #rust: Option<#ty>,
+        }
+    }
+}
+
+/// The body of `into_request`: one builder call per input, in document order.
+fn request(tool: &Tool, fields: &[(&Input, String)], types: &TypeSpace) -> TokenStream {
+    let method = method(tool.method);
+    let url = string(&tool.url);
+    let new = quote!(::alter_mcp_runtime::ProviderRequest::new(#method, #url));
+    let calls: Vec<TokenStream> = tool
+        .inputs
+        .iter()
+        .map(|input| {
+            let value = match &input.value {
+                InputValue::Fixed(value) => doc::value(value),
+                InputValue::Model { default, .. } => {
+                    let rust = fields
+                        .iter()
+                        .find(|(i, _)| std::ptr::eq(*i, input))
+                        .map_or("invalid_name", |(_, r)| r.as_str());
+                    model_value(input, &ident(rust), default.as_ref(), types)
+                }
+            };
+            let wire = string(&input.wire_name);
+            match input.target {
+                Target::Path => quote!(request.path(#wire, #value);),
+                Target::Query => quote!(request.query(#wire, #value);),
+                Target::Header => quote!(request.header(#wire, #value);),
+                Target::BodyField => quote!(request.body_field(#wire, #value);),
+                Target::Body => quote!(request.body(#value);),
+            }
+        })
+        .collect();
+    if calls.is_empty() {
+        return new;
+    }
+    quote! {
+        let mut request = #new;
+        #(#calls)*
+        request
+    }
+}
+
+/// `self.x`, or `self.x` with its default applied.
+fn model_value(
+    input: &Input,
+    rust: &proc_macro2::Ident,
+    default: Option<&Value>,
+    types: &TypeSpace,
+) -> TokenStream {
+    let Some(default) = default else {
+        return quote!(self.#rust);
+    };
+    match &input.schema.kind {
+        Kind::String => {
+            let literal = doc::scalar(default);
+            quote!(self.#rust.as_deref().unwrap_or(#literal))
+        }
+        Kind::Number => {
+            let literal = doc::float(default.as_f64().unwrap_or(0.0));
+            quote!(self.#rust.unwrap_or(#literal))
+        }
+        Kind::Named(id) => {
+            let variant = types.get(*id).and_then(|def| match &def.kind {
+                TypeKind::Enum { values } => {
+                    let index = values
+                        .iter()
+                        .position(|v| Some(v.as_str()) == default.as_str())?;
+                    let variant = naming::variant_names(values).into_iter().nth(index)?;
+                    Some((ident(&def.name), ident(&variant)))
+                }
+                TypeKind::Struct { .. } => None,
+            });
+            match variant {
+                Some((ty, variant)) => quote!(self.#rust.unwrap_or(#ty::#variant)),
+                None => quote!(self.#rust),
+            }
+        }
+        _ => {
+            let literal = doc::scalar(default);
+            quote!(self.#rust.unwrap_or(#literal))
+        }
+    }
+}
+
+fn method(method: Method) -> TokenStream {
+    let variant = match method {
+        Method::Get => quote!(Get),
+        Method::Put => quote!(Put),
+        Method::Post => quote!(Post),
+        Method::Delete => quote!(Delete),
+        Method::Options => quote!(Options),
+        Method::Head => quote!(Head),
+        Method::Patch => quote!(Patch),
+        Method::Trace => quote!(Trace),
+    };
+    quote!(::alter_mcp_runtime::Method::#variant)
+}

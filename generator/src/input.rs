@@ -1,0 +1,227 @@
+//! Reading input files: the raw text (hashed for the `@generated` header) and structured
+//! parsing of JSON or YAML documents. Format detection lives here; YAML is read straight into
+//! typed models (never through `serde_json::Value`, which would turn `version: 1.10` into 1.1).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{At, Diagnostic, Location};
+
+/// One input file, read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// The SHA-256 of the file's bytes, hex, shortened to 16 digits for the header.
+    pub fn short_hash(&self) -> String {
+        let digest = Sha256::digest(self.text.as_bytes());
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Reads a UTF-8 file.
+pub fn read(path: &Path) -> Result<Source, Diagnostic> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Source {
+            path: path.to_owned(),
+            text,
+        }),
+        Err(error) => Err(Diagnostic::new(
+            Location::file(path),
+            format!("cannot read {}: {error}", path.display()),
+        )
+        .help("check the path (relative paths are resolved from the current directory, or from the allowlist for `spec`)")),
+    }
+}
+
+/// The two document formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+/// `.json` is JSON, `.yaml`/`.yml` YAML; otherwise a document starting with `{` is JSON.
+pub fn detect_format(source: &Source) -> Format {
+    let extension = source
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("json") => Format::Json,
+        Some("yaml" | "yml") => Format::Yaml,
+        _ if source.text.trim_start().starts_with('{') => Format::Json,
+        _ => Format::Yaml,
+    }
+}
+
+/// Parses a JSON or YAML document into `T`. Errors carry the JSON pointer serde reached, or the
+/// line and column of a syntax error.
+pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
+    let (message, at) = match detect_format(source) {
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(&source.text);
+            let result = serde_path_to_error::deserialize(&mut de);
+            match result {
+                Ok(value) => match de.end() {
+                    Ok(()) => return Ok(value),
+                    Err(inner) => (inner.to_string(), At::Line(inner.line(), inner.column())),
+                },
+                Err(error) => {
+                    let pointer = pointer_of(error.path());
+                    let inner = error.into_inner();
+                    let at = if inner.is_syntax() || inner.is_eof() || pointer.is_empty() {
+                        At::Line(inner.line(), inner.column())
+                    } else {
+                        At::Pointer(pointer)
+                    };
+                    (inner.to_string(), at)
+                }
+            }
+        }
+        Format::Yaml => {
+            let de = yaml_serde::Deserializer::from_str(&source.text);
+            match serde_path_to_error::deserialize(de) {
+                Ok(value) => return Ok(value),
+                Err(error) => {
+                    let pointer = pointer_of(error.path());
+                    let inner = error.into_inner();
+                    let at = match inner.location() {
+                        Some(l) if pointer.is_empty() => At::Line(l.line(), l.column()),
+                        _ if !pointer.is_empty() => At::Pointer(pointer),
+                        _ => At::File,
+                    };
+                    (inner.to_string(), at)
+                }
+            }
+        }
+    };
+    let location = Location {
+        file: source.path.clone(),
+        at,
+    };
+    Err(
+        Diagnostic::new(location, format!("invalid document: {message}"))
+            .help("fix the document so it is valid OpenAPI 3.0 (JSON or YAML)"),
+    )
+}
+
+/// The version fields, read first so a Swagger 2.0 or OpenAPI 3.1 document gets a clear error
+/// instead of a confusing parse failure.
+#[derive(Debug, Deserialize)]
+struct VersionProbe {
+    #[serde(default)]
+    openapi: Option<serde_json::Value>,
+    #[serde(default)]
+    swagger: Option<serde_json::Value>,
+}
+
+/// Checks that the document claims OpenAPI 3.0.x.
+pub fn check_openapi_version(source: &Source) -> Result<(), Diagnostic> {
+    let probe: VersionProbe = parse(source)?;
+    let at = |pointer: &str| Location::pointer(&source.path, pointer);
+    match (&probe.openapi, &probe.swagger) {
+        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0") => Ok(()),
+        (Some(v), _) => Err(Diagnostic::new(
+            at("/openapi"),
+            format!(
+                "OpenAPI {} is not supported yet",
+                v.as_str().unwrap_or(&v.to_string())
+            ),
+        )
+        .help("write the document as OpenAPI 3.0.x (`openapi: \"3.0.3\"`)")),
+        (None, Some(_)) => Err(
+            Diagnostic::new(at("/swagger"), "Swagger 2.0 is not supported")
+                .help("convert the document to OpenAPI 3.0.x"),
+        ),
+        (None, None) => Err(Diagnostic::new(
+            Location::file(&source.path),
+            "not an OpenAPI document: no `openapi` field",
+        )
+        .help("start the document with `openapi: \"3.0.3\"`")),
+    }
+}
+
+/// A serde path (`paths./x.get.parameters[0]`) as a JSON pointer (`/paths/~1x/get/parameters/0`).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer = crate::diagnostic::child(&pointer, key);
+            }
+            Segment::Unknown => break,
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(name: &str, text: &str) -> Source {
+        Source {
+            path: PathBuf::from(name),
+            text: text.to_owned(),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Doc {
+        paths: std::collections::BTreeMap<String, Vec<u32>>,
+    }
+
+    #[test]
+    fn formats_are_detected() {
+        assert_eq!(detect_format(&source("a.json", "x")), Format::Json);
+        assert_eq!(detect_format(&source("a.YML", "{")), Format::Yaml);
+        assert_eq!(detect_format(&source("a", " {\"a\":1}")), Format::Json);
+        assert_eq!(detect_format(&source("a", "a: 1")), Format::Yaml);
+    }
+
+    #[test]
+    fn type_errors_point_into_the_document() {
+        let yaml = source("a.yaml", "paths:\n  /x/y:\n    - 1\n    - nope\n");
+        let error = parse::<Doc>(&yaml).unwrap_err();
+        assert_eq!(error.location.at, At::Pointer("/paths/~1x~1y/1".to_owned()));
+        let json = source("a.json", r#"{"paths": {"/x": [1, "nope"]}}"#);
+        let error = parse::<Doc>(&json).unwrap_err();
+        assert_eq!(error.location.at, At::Pointer("/paths/~1x/1".to_owned()));
+    }
+
+    #[test]
+    fn syntax_errors_give_a_line() {
+        let error = parse::<Doc>(&source("a.json", "{\n\"paths\": }")).unwrap_err();
+        assert_eq!(error.location.at, At::Line(2, 10));
+        // YAML messages carry the line themselves; the pointer says how far parsing got.
+        let error = parse::<Doc>(&source("a.yaml", "paths:\n  a: 'unterminated\n")).unwrap_err();
+        assert!(error.message.contains("at line 3 column 1"), "{error}");
+        let error = parse::<Doc>(&source("a.yaml", "'unterminated\n")).unwrap_err();
+        assert_eq!(error.location.at, At::Line(2, 1), "{error}");
+    }
+
+    #[test]
+    fn versions_other_than_3_0_are_refused() {
+        assert!(check_openapi_version(&source("a.yaml", "openapi: 3.0.3")).is_ok());
+        let error = check_openapi_version(&source("a.yaml", "openapi: 3.1.0")).unwrap_err();
+        assert!(error.message.contains("3.1.0"), "{error}");
+        let error = check_openapi_version(&source("a.yaml", "swagger: '2.0'")).unwrap_err();
+        assert!(error.message.contains("Swagger"), "{error}");
+    }
+
+    #[test]
+    fn hashes_are_stable() {
+        assert_eq!(source("a", "").short_hash(), "e3b0c44298fc1c14");
+    }
+}

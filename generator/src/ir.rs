@@ -1,0 +1,393 @@
+//! The intermediate representation between lowering and emission: plain owned data, no
+//! `openapiv3` types and no tokens, so lowering can be tested with `assert_eq!` on values.
+//!
+//! `lower` produces one [`Operation`] per allowlisted tool plus a [`TypeSpace`]; the allowlist
+//! phase turns operations into [`Tool`]s; `emit` and `schema` read the finished [`Api`].
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+/// Everything one generated module holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The Alter provider id (`google`, `slack`).
+    pub provider: String,
+    pub response: ResponseRule,
+    /// In allowlist order.
+    pub tools: Vec<Tool>,
+    pub types: TypeSpace,
+}
+
+/// How the provider reports failure (mirrors the runtime's `ResponseRule`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseRule {
+    HttpStatus,
+    OkField {
+        ok_field: String,
+        error_field: String,
+    },
+}
+
+/// HTTP methods (mirrors the runtime's `Method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Put,
+        Method::Post,
+        Method::Delete,
+        Method::Options,
+        Method::Head,
+        Method::Patch,
+        Method::Trace,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// The lower-case key of this method in an OpenAPI path item.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Options => "options",
+            Method::Head => "head",
+            Method::Patch => "patch",
+            Method::Trace => "trace",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Method> {
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// An operation of the document, as the allowlist can name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRef {
+    pub operation_id: Option<String>,
+    pub method: Method,
+    pub path: String,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+}
+
+impl OperationRef {
+    /// The operation's id, or `GET /path` when the document gives none.
+    pub fn display_id(&self) -> String {
+        match &self.operation_id {
+            Some(id) => id.clone(),
+            None => format!("{} {}", self.method.as_str(), self.path),
+        }
+    }
+}
+
+/// One allowlisted operation, lowered: what the document says, before allowlist overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The tool this operation is lowered for (names inline types: `ListEventsOrderBy`).
+    pub tool_name: String,
+    /// The Rust name of the tool's input struct, unique in the module.
+    pub input_type: String,
+    pub operation: OperationRef,
+    /// Absolute URL template: server URL + path template.
+    pub url: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// Path, query and header parameters, path-item parameters merged in; credentials removed.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    /// Parameters left out because they carry credentials, which Alter injects.
+    pub credentials: Vec<String>,
+}
+
+/// What lowering produces: one operation per allowlisted tool, in allowlist order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lowered {
+    pub operations: Vec<Operation>,
+    pub types: TypeSpace,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The wire name.
+    pub name: String,
+    pub location: ParamIn,
+    pub required: bool,
+    /// Its description is the parameter's, else its schema's.
+    pub schema: Schema,
+    pub pointer: String,
+}
+
+/// An `application/json` request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// An object: its top-level properties become input fields next to the parameters.
+    Fields {
+        properties: Vec<Property>,
+        pointer: String,
+    },
+    /// Anything else: one input field `body`.
+    Whole {
+        schema: Schema,
+        required: bool,
+        pointer: String,
+    },
+}
+
+/// A lowered schema: a type plus what the tool's JSON Schema says about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub kind: Kind,
+    pub description: Option<String>,
+    pub format: Option<String>,
+    /// The document's `default` (informational: the provider applies it).
+    pub default: Option<Value>,
+    /// Further JSON Schema keywords kept as they are (`minimum`, `maxLength`, a non-string
+    /// `enum`), in a fixed order.
+    pub keywords: Vec<(String, Value)>,
+}
+
+impl Schema {
+    pub fn of(kind: Kind) -> Self {
+        Schema {
+            kind,
+            description: None,
+            format: None,
+            default: None,
+            keywords: Vec::new(),
+        }
+    }
+}
+
+/// The Rust shape of a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    String,
+    Integer(IntWidth),
+    Number,
+    Boolean,
+    Array(Box<Schema>),
+    /// `additionalProperties`: a JSON object with values of one type.
+    Map(Box<Schema>),
+    /// A schema Rust cannot type precisely (`oneOf`, no `type`): any JSON value, with the
+    /// original schema (references inlined) kept for the tool's JSON Schema.
+    Json(Value),
+    /// A struct or enum in the [`TypeSpace`].
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntWidth {
+    I32,
+    I64,
+}
+
+/// A property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    /// The wire name.
+    pub name: String,
+    pub required: bool,
+    pub schema: Schema,
+}
+
+/// Index of a type in the [`TypeSpace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Named types: component schemas (once each) and synthesized inline types.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TypeSpace {
+    pub types: Vec<TypeDef>,
+}
+
+impl TypeSpace {
+    pub fn get(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0)
+    }
+
+    /// The named types a type's members mention; with `direct_only`, only those stored inline
+    /// (not behind a `Vec` or map), which are the ones that make a recursive type infinite.
+    pub fn edges(&self, id: TypeId, direct_only: bool) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        if let Some(TypeDef {
+            kind:
+                TypeKind::Struct {
+                    properties,
+                    additional,
+                },
+            ..
+        }) = self.get(id)
+        {
+            for property in properties {
+                mentions(&property.schema, direct_only, &mut out);
+            }
+            if let (Some(additional), false) = (additional, direct_only) {
+                mentions(additional, false, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Whether `to` can be reached from `from` (following [`TypeSpace::edges`]).
+    pub fn reaches(&self, from: TypeId, to: TypeId, direct_only: bool) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(id) = stack.pop() {
+            if id == to {
+                return true;
+            }
+            if seen.insert(id) {
+                stack.extend(self.edges(id, direct_only));
+            }
+        }
+        false
+    }
+
+    /// A type that contains itself, through any number of steps.
+    pub fn is_recursive(&self, id: TypeId) -> bool {
+        self.edges(id, false)
+            .into_iter()
+            .any(|next| self.reaches(next, id, false))
+    }
+
+    /// Every type reachable from `roots`.
+    pub fn reachable<'s>(&self, roots: impl IntoIterator<Item = &'s Schema>) -> BTreeSet<TypeId> {
+        let mut stack = Vec::new();
+        for schema in roots {
+            mentions(schema, false, &mut stack);
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if seen.insert(id) {
+                stack.extend(self.edges(id, false));
+            }
+        }
+        seen
+    }
+}
+
+/// The named types `schema` mentions (see [`TypeSpace::edges`]).
+pub fn mentions(schema: &Schema, direct_only: bool, out: &mut Vec<TypeId>) {
+    match &schema.kind {
+        Kind::Named(id) => out.push(*id),
+        Kind::Array(inner) | Kind::Map(inner) if !direct_only => mentions(inner, false, out),
+        _ => {}
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name, unique in the module.
+    pub name: String,
+    /// JSON pointer of the schema it came from.
+    pub pointer: String,
+    pub description: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct {
+        properties: Vec<Property>,
+        /// Typed `additionalProperties` next to named properties.
+        additional: Option<Box<Schema>>,
+    },
+    /// A string enum: the wire values, in document order.
+    Enum { values: Vec<String> },
+}
+
+/// One generated tool: an operation with the allowlist applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The operationId, or `GET /path`.
+    pub operation_id: String,
+    pub method: Method,
+    pub url: String,
+    pub input_type: String,
+    /// Path, query, header and body values in document order.
+    pub inputs: Vec<Input>,
+    pub annotations: Annotations,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+/// Where an input value goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Path,
+    Query,
+    Header,
+    /// A top-level property of a JSON object body.
+    BodyField,
+    /// The whole JSON body.
+    Body,
+}
+
+/// One value the request carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub wire_name: String,
+    pub target: Target,
+    pub schema: Schema,
+    pub value: InputValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputValue {
+    /// A field of the input struct, filled by the model.
+    Model {
+        /// The name the model sees.
+        name: String,
+        /// Required and without a default.
+        required: bool,
+        /// Sent when the model leaves the field out.
+        default: Option<Value>,
+    },
+    /// Always sent as this literal; the model never sees it.
+    Fixed(Value),
+}

@@ -1,0 +1,310 @@
+//! Lowering tests: small documents in, IR values out.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::*;
+use crate::diagnostic::At;
+use crate::ir::{Property, Schema, TypeDef, TypeId};
+
+const HEAD: &str =
+    "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://api.test/v1'}]\n";
+
+fn lowered(body: &str, tools: &[(&str, &str)]) -> Result<Lowered, Diagnostics> {
+    let source = Source {
+        path: PathBuf::from("t.yaml"),
+        text: format!("{HEAD}{body}"),
+    };
+    let document = Document::parse(&source)?;
+    let all = document.operations();
+    let selected: Vec<Selected> = tools
+        .iter()
+        .filter_map(|(tool, id)| {
+            let operation = all.iter().find(|o| o.operation_id.as_deref() == Some(id))?;
+            Some(Selected {
+                tool_name: (*tool).to_owned(),
+                operation: operation.clone(),
+            })
+        })
+        .collect();
+    assert_eq!(selected.len(), tools.len(), "every test operation exists");
+    lower(&document, &selected, None)
+}
+
+fn described(kind: Kind, description: &str) -> Schema {
+    let mut schema = Schema::of(kind);
+    schema.description = Some(description.to_owned());
+    schema
+}
+
+fn pointers(diagnostics: &Diagnostics) -> Vec<At> {
+    diagnostics.iter().map(|d| d.location.at.clone()).collect()
+}
+
+#[test]
+fn parameters_merge_resolve_and_drop_credentials() {
+    let doc = r#"
+components:
+  securitySchemes:
+    key: {type: apiKey, in: query, name: token}
+  parameters:
+    Id: {$ref: '#/components/parameters/RealId'}
+    RealId: {name: id, in: path, required: true, description: The id., schema: {type: string}}
+paths:
+  /items/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+      - {name: limit, in: query, description: Path level., schema: {type: integer}}
+    get:
+      operationId: items.get
+      parameters:
+        - {name: limit, in: query, description: Operation level., schema: {type: integer, format: int32}}
+        - {name: token, in: query, required: true, schema: {type: string}}
+        - {name: X-Req, in: header, schema: {type: string}}
+        - {name: Authorization, in: header, schema: {type: string}}
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(doc, &[("get_item", "items.get")]).expect("lowers");
+    let op = &lowered.operations[0];
+    assert_eq!(op.url, "https://api.test/v1/items/{id}");
+    assert_eq!(op.input_type, "GetItemInput");
+    assert_eq!(op.credentials, ["token"]);
+    assert_eq!(
+        op.params,
+        [
+            Param {
+                name: "id".to_owned(),
+                location: ParamIn::Path,
+                required: true,
+                schema: described(Kind::String, "The id."),
+                pointer: "/components/parameters/RealId".to_owned(),
+            },
+            Param {
+                name: "limit".to_owned(),
+                location: ParamIn::Query,
+                required: false,
+                schema: Schema {
+                    format: Some("int32".to_owned()),
+                    ..described(Kind::Integer(ir::IntWidth::I32), "Operation level.")
+                },
+                pointer: "/paths/~1items~1{id}/get/parameters/0".to_owned(),
+            },
+            Param {
+                name: "X-Req".to_owned(),
+                location: ParamIn::Header,
+                required: false,
+                schema: Schema::of(Kind::String),
+                pointer: "/paths/~1items~1{id}/get/parameters/2".to_owned(),
+            },
+        ]
+    );
+}
+
+#[test]
+fn component_types_are_named_once_and_recursion_terminates() {
+    let doc = r#"
+components:
+  schemas:
+    Node:
+      type: object
+      description: A node.
+      required: [name]
+      properties:
+        name: {type: string}
+        kind: {type: string, enum: [leaf, branch]}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+        id: {type: string, readOnly: true}
+    Alias: {$ref: '#/components/schemas/Node'}
+paths:
+  /nodes:
+    post:
+      operationId: nodes.create
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Alias'}
+      responses: {'200': {description: ok}}
+    put:
+      operationId: nodes.replace
+      requestBody:
+        content:
+          application/json:
+            schema: {type: array, items: {$ref: '#/components/schemas/Node'}}
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(
+        doc,
+        &[("create", "nodes.create"), ("replace", "nodes.replace")],
+    )
+    .expect("lowers");
+    let node = TypeDef {
+        name: "Node".to_owned(),
+        pointer: "/components/schemas/Node".to_owned(),
+        description: Some("A node.".to_owned()),
+        kind: TypeKind::Struct {
+            properties: vec![
+                Property {
+                    name: "name".to_owned(),
+                    required: true,
+                    schema: Schema::of(Kind::String),
+                },
+                Property {
+                    name: "kind".to_owned(),
+                    required: false,
+                    schema: Schema::of(Kind::Named(TypeId(1))),
+                },
+                Property {
+                    name: "children".to_owned(),
+                    required: false,
+                    schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
+                },
+            ],
+            additional: None,
+        },
+    };
+    let kind = TypeDef {
+        name: "NodeKind".to_owned(),
+        pointer: "/components/schemas/Node/properties/kind".to_owned(),
+        description: None,
+        kind: TypeKind::Enum {
+            values: vec!["leaf".to_owned(), "branch".to_owned()],
+        },
+    };
+    assert_eq!(lowered.types.types, [node.clone(), kind]);
+    let TypeKind::Struct { properties, .. } = node.kind else {
+        unreachable!("a struct")
+    };
+    assert_eq!(
+        lowered.operations[0].body,
+        Some(Body::Fields {
+            properties,
+            pointer: "/paths/~1nodes/post/requestBody/content/application~1json/schema".to_owned(),
+        })
+    );
+    assert_eq!(
+        lowered.operations[1].body,
+        Some(Body::Whole {
+            schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
+            required: false,
+            pointer: "/paths/~1nodes/put/requestBody/content/application~1json/schema".to_owned(),
+        })
+    );
+}
+
+#[test]
+fn scalars_maps_and_untyped_values() {
+    let doc = r#"
+paths:
+  /x:
+    post:
+      operationId: x
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                big: {type: string, format: int64}
+                n: {type: integer}
+                ratio: {type: number, minimum: 0, exclusiveMinimum: true}
+                labels: {type: object, additionalProperties: {type: string}}
+                anything: {}
+                either: {oneOf: [{type: string}, {type: integer}], nullable: true}
+                inline: {type: object, properties: {a: {type: boolean}}}
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(doc, &[("do_x", "x")]).expect("lowers");
+    let Some(Body::Fields { properties, .. }) = &lowered.operations[0].body else {
+        unreachable!("an object body")
+    };
+    let schemas: Vec<&Schema> = properties.iter().map(|p| &p.schema).collect();
+    assert_eq!(
+        schemas[0],
+        &Schema {
+            format: Some("int64".to_owned()),
+            ..Schema::of(Kind::String)
+        }
+    );
+    assert_eq!(schemas[1], &Schema::of(Kind::Integer(ir::IntWidth::I64)));
+    assert_eq!(
+        schemas[2],
+        &Schema {
+            keywords: vec![("exclusiveMinimum".to_owned(), json!(0.0))],
+            ..Schema::of(Kind::Number)
+        }
+    );
+    assert_eq!(
+        schemas[3],
+        &Schema::of(Kind::Map(Box::new(Schema::of(Kind::String))))
+    );
+    assert_eq!(schemas[4], &Schema::of(Kind::Json(json!({}))));
+    assert_eq!(
+        schemas[5],
+        &Schema::of(Kind::Json(
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        ))
+    );
+    assert_eq!(schemas[6], &Schema::of(Kind::Named(TypeId(0))));
+    assert_eq!(lowered.types.types[0].name, "DoXInline");
+}
+
+#[test]
+fn unsupported_inputs_are_reported_together_with_pointers() {
+    let doc = r#"
+paths:
+  /a/{id}:
+    post:
+      operationId: a
+      parameters:
+        - {name: session, in: cookie, schema: {type: string}}
+        - {name: ext, in: query, schema: {$ref: 'other.yaml#/components/schemas/X'}}
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object}
+      responses: {'200': {description: ok}}
+"#;
+    let error = lowered(doc, &[("a", "a")]).unwrap_err();
+    assert_eq!(
+        pointers(&error),
+        [
+            At::Pointer("/paths/~1a~1{id}/post/parameters/0".to_owned()),
+            At::Pointer("/paths/~1a~1{id}/post/parameters/1/schema".to_owned()),
+            At::Pointer("/paths/~1a~1{id}/post".to_owned()),
+            At::Pointer("/paths/~1a~1{id}/post/requestBody/content".to_owned()),
+        ]
+    );
+    let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages[0].contains("cookie parameter `session`"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("external `$ref`"), "{messages:?}");
+    assert!(
+        messages[2].contains("no path parameter `id`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3].contains("application/x-www-form-urlencoded"),
+        "{messages:?}"
+    );
+    assert!(error.iter().all(|d| d.help.is_some()));
+}
+
+#[test]
+fn servers_must_be_absolute_https() {
+    assert_eq!(
+        check_server_url("https://api.test/v1/"),
+        Ok("https://api.test/v1".to_owned())
+    );
+    assert!(check_server_url("http://api.test").is_err());
+    assert!(check_server_url("/v1").is_err());
+    assert!(check_server_url("https://").is_err());
+    assert!(check_server_url("https://{region}.api.test").is_err());
+    assert!(is_json("application/json; charset=utf-8"));
+    assert!(is_json("application/merge-patch+json"));
+    assert!(!is_json("text/plain"));
+    assert_eq!(placeholders("/a/{b}/c/{d}"), ["b", "d"]);
+}

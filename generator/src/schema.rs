@@ -1,0 +1,386 @@
+//! IR → the tool's input JSON Schema (draft 2020-12), as compact JSON text for `tools/list`.
+//!
+//! Portable forms only: an object at the root with `additionalProperties: false`, optional
+//! fields simply not required (no `["string","null"]`), nested objects inlined, `$defs` only
+//! for recursive types. Key order is fixed here, so the text never depends on serde_json's
+//! map features.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::ir::{Input, InputValue, Kind, Schema, Tool, TypeDef, TypeId, TypeKind, TypeSpace};
+
+/// A JSON value whose object keys keep the order they were written in.
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Leaf(Value),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn object() -> Self {
+        Json::Object(Vec::new())
+    }
+
+    fn str(text: &str) -> Self {
+        Json::Leaf(Value::String(text.to_owned()))
+    }
+
+    /// Adds or replaces `key`.
+    fn set(&mut self, key: &str, value: Json) {
+        if let Json::Object(entries) = self {
+            match entries.iter_mut().find(|(k, _)| k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key.to_owned(), value)),
+            }
+        }
+    }
+
+    /// Inserts `key` right after the first entry (`type` or `$ref`), where a reader looks.
+    fn set_second(&mut self, key: &str, value: Json) {
+        if let Json::Object(entries) = self {
+            entries.retain(|(k, _)| k != key);
+            let at = entries.len().min(1);
+            entries.insert(at, (key.to_owned(), value));
+        }
+    }
+
+    /// Any serde_json value, object keys sorted.
+    fn from_value(value: &Value) -> Json {
+        match value {
+            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
+            Value::Object(map) => {
+                let sorted: BTreeMap<&String, &Value> = map.iter().collect();
+                Json::Object(
+                    sorted
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), Json::from_value(v)))
+                        .collect(),
+                )
+            }
+            leaf => Json::Leaf(leaf.clone()),
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Leaf(value) => out.push_str(&value.to_string()),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push(':');
+                    value.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// The input schema of `tool`: the fields the model fills, under the names it sees.
+pub fn input_schema(tool: &Tool, types: &TypeSpace) -> String {
+    let mut writer = Writer {
+        types,
+        defs: BTreeMap::new(),
+    };
+    let mut properties = Json::object();
+    let mut required = Vec::new();
+    for input in &tool.inputs {
+        let InputValue::Model {
+            name,
+            required: is_required,
+            default,
+        } = &input.value
+        else {
+            continue;
+        };
+        properties.set(name, writer.field(input, default.as_ref()));
+        if *is_required {
+            required.push(Json::str(name));
+        }
+    }
+    let mut root = Json::object();
+    root.set("type", Json::str("object"));
+    root.set("properties", properties);
+    if !required.is_empty() {
+        root.set("required", Json::Array(required));
+    }
+    root.set("additionalProperties", Json::Leaf(Value::Bool(false)));
+    if !writer.defs.is_empty() {
+        let defs = writer
+            .defs
+            .into_iter()
+            .map(|(name, def)| (name, def.unwrap_or_else(Json::object)))
+            .collect();
+        root.set("$defs", Json::Object(defs));
+    }
+    let mut out = String::new();
+    root.write(&mut out);
+    out
+}
+
+struct Writer<'a> {
+    types: &'a TypeSpace,
+    /// Recursive types, by Rust name; `None` while being written.
+    defs: BTreeMap<String, Option<Json>>,
+}
+
+impl Writer<'_> {
+    fn field(&mut self, input: &Input, default: Option<&Value>) -> Json {
+        let mut node = self.node(&input.schema);
+        if let Some(default) = default {
+            node.set("default", Json::from_value(default));
+        }
+        node
+    }
+
+    fn node(&mut self, schema: &Schema) -> Json {
+        let mut node = match &schema.kind {
+            Kind::Named(id) => return self.named(*id, schema),
+            Kind::Json(raw) => {
+                let mut node = Json::from_value(raw);
+                if !matches!(node, Json::Object(_)) {
+                    node = Json::object();
+                }
+                if let Some(description) = &schema.description {
+                    node.set("description", Json::str(description));
+                }
+                return node;
+            }
+            Kind::String => typed("string"),
+            Kind::Integer(_) => typed("integer"),
+            Kind::Number => typed("number"),
+            Kind::Boolean => typed("boolean"),
+            Kind::Array(_) => typed("array"),
+            Kind::Map(_) => typed("object"),
+        };
+        if let Some(format) = &schema.format {
+            node.set("format", Json::str(format));
+        }
+        if let Some(description) = &schema.description {
+            node.set("description", Json::str(description));
+        }
+        for (key, value) in &schema.keywords {
+            node.set(key, Json::from_value(value));
+        }
+        if let Some(default) = &schema.default {
+            node.set("default", Json::from_value(default));
+        }
+        match &schema.kind {
+            Kind::Array(items) => node.set("items", self.node(items)),
+            Kind::Map(values) => node.set("additionalProperties", self.node(values)),
+            _ => {}
+        }
+        node
+    }
+
+    fn named(&mut self, id: TypeId, schema: &Schema) -> Json {
+        let Some(def) = self.types.get(id) else {
+            return Json::object();
+        };
+        let description = schema.description.as_ref().or(def.description.as_ref());
+        let mut node = if self.types.is_recursive(id) {
+            self.define(def);
+            let mut node = Json::object();
+            node.set("$ref", Json::str(&format!("#/$defs/{}", def.name)));
+            node
+        } else {
+            self.body(def)
+        };
+        if let Some(description) = description {
+            node.set_second("description", Json::str(description));
+        }
+        if let Some(default) = &schema.default {
+            node.set("default", Json::from_value(default));
+        }
+        node
+    }
+
+    /// Writes a recursive type into `$defs` once.
+    fn define(&mut self, def: &TypeDef) {
+        if self.defs.contains_key(&def.name) {
+            return;
+        }
+        self.defs.insert(def.name.clone(), None);
+        let body = self.body(def);
+        self.defs.insert(def.name.clone(), Some(body));
+    }
+
+    fn body(&mut self, def: &TypeDef) -> Json {
+        match &def.kind {
+            TypeKind::Enum { values } => {
+                let mut node = typed("string");
+                let values = values.iter().map(|v| Json::str(v)).collect();
+                node.set("enum", Json::Array(values));
+                node
+            }
+            TypeKind::Struct {
+                properties,
+                additional,
+            } => {
+                let mut node = typed("object");
+                let mut props = Json::object();
+                let mut required = Vec::new();
+                for property in properties {
+                    props.set(&property.name, self.node(&property.schema));
+                    if property.required {
+                        required.push(Json::str(&property.name));
+                    }
+                }
+                node.set("properties", props);
+                if !required.is_empty() {
+                    node.set("required", Json::Array(required));
+                }
+                let extra = match additional {
+                    Some(schema) => self.node(schema),
+                    None => Json::Leaf(Value::Bool(false)),
+                };
+                node.set("additionalProperties", extra);
+                node
+            }
+        }
+    }
+}
+
+fn typed(name: &str) -> Json {
+    let mut node = Json::object();
+    node.set("type", Json::str(name));
+    node
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Annotations, IntWidth, Method, Property, Target};
+
+    fn tool(inputs: Vec<Input>) -> Tool {
+        Tool {
+            name: "t".to_owned(),
+            title: "T".to_owned(),
+            description: "d".to_owned(),
+            operation_id: "t".to_owned(),
+            method: Method::Get,
+            url: "https://x".to_owned(),
+            input_type: "TInput".to_owned(),
+            inputs,
+            annotations: Annotations::default(),
+        }
+    }
+
+    fn model(
+        wire: &str,
+        name: &str,
+        schema: Schema,
+        required: bool,
+        default: Option<Value>,
+    ) -> Input {
+        Input {
+            wire_name: wire.to_owned(),
+            target: Target::Query,
+            schema,
+            value: InputValue::Model {
+                name: name.to_owned(),
+                required,
+                default,
+            },
+        }
+    }
+
+    #[test]
+    fn matches_the_contract_example() {
+        let types = TypeSpace {
+            types: vec![TypeDef {
+                name: "ListEventsOrderBy".to_owned(),
+                pointer: String::new(),
+                description: None,
+                kind: TypeKind::Enum {
+                    values: vec!["startTime".to_owned(), "updated".to_owned()],
+                },
+            }],
+        };
+        let mut int32 = Schema::of(Kind::Integer(IntWidth::I32));
+        int32.format = Some("int32".to_owned());
+        let fixed = Input {
+            wire_name: "calendarId".to_owned(),
+            target: Target::Path,
+            schema: Schema::of(Kind::String),
+            value: InputValue::Fixed(Value::from("primary")),
+        };
+        let t = tool(vec![
+            fixed,
+            model("q", "query", Schema::of(Kind::String), false, None),
+            model(
+                "maxResults",
+                "max_results",
+                int32,
+                false,
+                Some(Value::from(10)),
+            ),
+            model(
+                "orderBy",
+                "orderBy",
+                Schema::of(Kind::Named(TypeId(0))),
+                false,
+                None,
+            ),
+        ]);
+        assert_eq!(
+            input_schema(&t, &types),
+            r#"{"type":"object","properties":{"query":{"type":"string"},"max_results":{"type":"integer","format":"int32","default":10},"orderBy":{"type":"string","enum":["startTime","updated"]}},"additionalProperties":false}"#
+        );
+    }
+
+    #[test]
+    fn recursive_types_use_defs_and_required_keeps_field_order() {
+        let node = TypeDef {
+            name: "Node".to_owned(),
+            pointer: String::new(),
+            description: Some("A tree".to_owned()),
+            kind: TypeKind::Struct {
+                properties: vec![Property {
+                    name: "children".to_owned(),
+                    required: false,
+                    schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
+                }],
+                additional: None,
+            },
+        };
+        let types = TypeSpace { types: vec![node] };
+        let t = tool(vec![
+            model("z", "z", Schema::of(Kind::Named(TypeId(0))), true, None),
+            model("a", "a", Schema::of(Kind::Boolean), true, None),
+        ]);
+        assert_eq!(
+            input_schema(&t, &types),
+            r##"{"type":"object","properties":{"z":{"$ref":"#/$defs/Node","description":"A tree"},"a":{"type":"boolean"}},"required":["z","a"],"additionalProperties":false,"$defs":{"Node":{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#/$defs/Node","description":"A tree"}}},"additionalProperties":false}}}"##
+        );
+    }
+
+    #[test]
+    fn untyped_values_keep_their_schema_sorted() {
+        let raw = serde_json::json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "old"});
+        let mut schema = Schema::of(Kind::Json(raw));
+        schema.description = Some("new".to_owned());
+        let t = tool(vec![model("v", "v", schema, false, None)]);
+        assert_eq!(
+            input_schema(&t, &TypeSpace::default()),
+            r#"{"type":"object","properties":{"v":{"description":"new","oneOf":[{"type":"string"},{"type":"integer"}]}},"additionalProperties":false}"#
+        );
+    }
+}

@@ -1,0 +1,260 @@
+//! Harness for the end-to-end tests: builds the real `alter-mcp` binary once, starts it as a
+//! child process with a chosen environment, and talks MCP to it with rmcp's client over stdio.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::service::RunningService;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+use tokio::io::AsyncReadExt;
+
+/// How long one MCP request may take before the test fails instead of hanging.
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Every `ALTER_*` variable the server reads: removed from the inherited environment so the
+/// developer's own settings cannot leak into a test.
+const SERVER_ENV: &[&str] = &[
+    "ALTER_MCP_AGENT_KEY",
+    "ALTER_BASE_URL",
+    "ALTER_MCP_MODE",
+    "ALTER_MCP_LOG",
+];
+
+static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+
+/// The `alter-mcp` binary, built once per test process with `-p alter-mcp-tools` (so the test
+/// exercises exactly the shipped binary, not one built with this package's features).
+pub fn alter_mcp_binary() -> PathBuf {
+    let built = BINARY.get_or_init(|| {
+        let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+        // target/<profile>/deps/<this test>: the profile directory is the parent of `deps`.
+        let profile_dir = exe
+            .ancestors()
+            .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
+            .and_then(Path::parent)
+            .ok_or_else(|| {
+                format!(
+                    "{} is not under a target/<profile>/deps directory",
+                    exe.display()
+                )
+            })?;
+        let mut args = vec!["build", "-q", "-p", "alter-mcp-tools", "--bin", "alter-mcp"];
+        if profile_dir
+            .file_name()
+            .is_some_and(|name| name == "release")
+        {
+            args.push("--release");
+        }
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .map_err(|e| format!("running cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
+        }
+        let binary = profile_dir.join(format!("alter-mcp{}", std::env::consts::EXE_SUFFIX));
+        if binary.is_file() {
+            Ok(binary)
+        } else {
+            Err(format!(
+                "{} was not produced by the build",
+                binary.display()
+            ))
+        }
+    });
+    match built {
+        Ok(path) => path.clone(),
+        Err(why) => panic!("cannot build the alter-mcp binary: {why}"),
+    }
+}
+
+/// A running `alter-mcp` child process with an MCP client session to it.
+pub struct McpSession {
+    client: RunningService<RoleClient, ()>,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl McpSession {
+    /// Starts `alter-mcp` with exactly `env` for the server's `ALTER_*` variables.
+    pub async fn start(env: &[(&str, &str)]) -> McpSession {
+        let mut command = tokio::process::Command::new(alter_mcp_binary());
+        for name in SERVER_ENV {
+            command.env_remove(name);
+        }
+        command.env("ALTER_MCP_LOG", "info");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let (transport, stderr_pipe) = TokioChildProcess::builder(command)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn alter-mcp");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let stderr_reader = stderr_pipe.map(|mut pipe| {
+            let sink = Arc::clone(&stderr);
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 4096];
+                while let Ok(n @ 1..) = pipe.read(&mut buffer).await {
+                    let text = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                    sink.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push_str(&text);
+                }
+            })
+        });
+        let client = tokio::time::timeout(CALL_TIMEOUT, ().serve(transport))
+            .await
+            .expect("MCP initialize timed out")
+            .expect("MCP initialize succeeded");
+        McpSession {
+            client,
+            stderr,
+            stderr_reader,
+        }
+    }
+
+    /// What the server logged on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub async fn list_tools(&self) -> Vec<Tool> {
+        tokio::time::timeout(CALL_TIMEOUT, self.client.list_all_tools())
+            .await
+            .expect("tools/list timed out")
+            .unwrap_or_else(|e| panic!("tools/list failed: {e}\nserver stderr:\n{}", self.stderr()))
+    }
+
+    /// Calls `name` with `arguments` (a JSON object); protocol errors fail the test.
+    pub async fn call(&self, name: &str, arguments: Value) -> ToolOutcome {
+        let Value::Object(arguments) = arguments else {
+            panic!("tool arguments must be a JSON object");
+        };
+        let params = CallToolRequestParams::new(name.to_owned()).with_arguments(arguments);
+        let result = tokio::time::timeout(CALL_TIMEOUT, self.client.call_tool(params))
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "tools/call {name} timed out\nserver stderr:\n{}",
+                    self.stderr()
+                )
+            })
+            .unwrap_or_else(|e| {
+                panic!(
+                    "tools/call {name} failed: {e}\nserver stderr:\n{}",
+                    self.stderr()
+                )
+            });
+        ToolOutcome::from(result)
+    }
+
+    /// Closes the session (the server exits when stdin closes) and returns everything the
+    /// server wrote on stderr.
+    pub async fn close(self) -> String {
+        let _ = tokio::time::timeout(CALL_TIMEOUT, self.client.cancel()).await;
+        if let Some(reader) = self.stderr_reader {
+            // The pipe ends when the child exits; do not wait for a stuck child forever.
+            let _ = tokio::time::timeout(Duration::from_secs(5), reader).await;
+        }
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// A `tools/call` result reduced to what the tests check.
+#[derive(Debug, Clone)]
+pub struct ToolOutcome {
+    pub is_error: bool,
+    /// All text content blocks, joined by newlines.
+    pub text: String,
+}
+
+impl From<CallToolResult> for ToolOutcome {
+    fn from(result: CallToolResult) -> ToolOutcome {
+        let text = result
+            .content
+            .iter()
+            .filter_map(|block| block.as_text().map(|t| t.text.clone()))
+            .collect::<Vec<_>>()
+            .join("\n");
+        ToolOutcome {
+            is_error: result.is_error == Some(true),
+            text,
+        }
+    }
+}
+
+impl ToolOutcome {
+    /// Asserts a successful result and returns its text.
+    #[track_caller]
+    pub fn ok_text(&self) -> &str {
+        assert!(
+            !self.is_error,
+            "expected success, got a tool error: {}",
+            self.text
+        );
+        &self.text
+    }
+
+    /// Asserts a tool error whose text contains every keyword (case-insensitive).
+    #[track_caller]
+    pub fn assert_error_mentions(&self, keywords: &[&str]) {
+        eprintln!("tool error text: {}", self.text);
+        assert!(
+            self.is_error,
+            "expected a tool error, got success: {}",
+            self.text
+        );
+        let lower = self.text.to_lowercase();
+        for keyword in keywords {
+            assert!(
+                lower.contains(&keyword.to_lowercase()),
+                "tool error should mention {keyword:?}: {}",
+                self.text
+            );
+        }
+    }
+}
+
+/// The tools in `specs/*/allowlist.toml`: the explicit `name` of each `[[tool]]` table (`None`
+/// when it relies on the default name), with the file it came from.
+pub fn allowlisted_tools() -> Vec<(Option<String>, PathBuf)> {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&specs)
+        .unwrap_or_else(|e| panic!("read {}: {e}", specs.display()))
+        .filter_map(|entry| Some(entry.ok()?.path().join("allowlist.toml")))
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    let mut names = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read allowlist");
+        let doc: toml::Table = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not valid TOML: {e}", file.display()));
+        let tools = doc
+            .get("tool")
+            .and_then(toml::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for tool in tools {
+            let name = tool
+                .get("name")
+                .and_then(toml::Value::as_str)
+                .map(str::to_owned);
+            names.push((name, file.clone()));
+        }
+    }
+    names
+}
