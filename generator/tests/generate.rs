@@ -309,6 +309,26 @@ fn servers_must_be_https_unless_base_url_overrides() {
 }
 
 #[test]
+fn odd_description_text_still_makes_valid_code() {
+    let odd = r##"Ends */ here \u0000 and \"# raw\" and ``` fence\r\n\tx <b> [link](y) \u2028 é"##;
+    let spec = SPEC.replace(
+        "text: {type: string}",
+        &format!("text: {{type: string, description: \"{odd}\"}}"),
+    );
+    let allowlist = format!("{ALLOWLIST}params.channel = {{ name = \"c\" }}\n");
+    let dir = scratch("odd-text");
+    std::fs::write(dir.join("openapi.yaml"), spec).expect("write");
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write");
+    let generated = generate(dir.join("allowlist.toml")).expect("generates");
+    syn::parse_str::<syn::File>(&generated.code).expect("parses");
+    assert!(
+        generated.code.contains("/// Ends */ here"),
+        "{}",
+        generated.code
+    );
+}
+
+#[test]
 fn every_problem_of_a_phase_is_reported() {
     let many = format!(
         "{ALLOWLIST}params.nope = {{ name = \"x\" }}\nparams.limit = {{ default = true }}\n"

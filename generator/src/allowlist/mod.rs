@@ -3,6 +3,7 @@
 //! [`apply`] then checks the per-parameter settings against the lowered operations.
 
 mod apply;
+mod values;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

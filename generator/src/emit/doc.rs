@@ -26,8 +26,13 @@ pub fn doc(text: Option<&str>) -> TokenStream {
 pub fn doc_lines(text: &str) -> Vec<String> {
     let text = text
         .replace("\r\n", "\n")
-        .replace(['\r'], "\n")
+        .replace('\r', "\n")
         .replace('\t', "    ");
+    // Control characters have no business in a comment (a bare CR is even an error).
+    let text: String = text
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     let mut list_indent: Option<usize> = None;
@@ -53,13 +58,14 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             }
             continue;
         }
+        let escaped = escape_markdown(line);
         if let Some(width) = list_marker_width(line) {
             list_indent = Some(width);
-            out.push(line.to_owned());
+            out.push(escaped);
         } else if let Some(width) = list_indent {
-            out.push(format!("{}{line}", " ".repeat(width)));
+            out.push(format!("{}{escaped}", " ".repeat(width)));
         } else {
-            out.push(line.to_owned());
+            out.push(escaped);
         }
     }
     if in_fence {
@@ -67,6 +73,37 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     }
     while out.last().is_some_and(String::is_empty) {
         out.pop();
+    }
+    out
+}
+
+/// Keeps rustdoc from reading spec text as links or HTML: `[`, `]`, `<` and `>` are escaped
+/// and bare URLs become autolinks, except inside `code spans`.
+fn escape_markdown(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        let at_word_start = out.is_empty() || out.ends_with([' ', '(', '"', '\'']);
+        if !in_code
+            && at_word_start
+            && (rest.starts_with("https://") || rest.starts_with("http://"))
+        {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        match c {
+            '`' => in_code = !in_code,
+            '[' | ']' | '<' | '>' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -145,6 +182,8 @@ fn number(n: &serde_json::Number) -> TokenStream {
 
 /// An `f64` literal (always with a `.` or exponent, so it never reads as an integer).
 pub fn float(f: f64) -> TokenStream {
+    // `f64_unsuffixed` panics on NaN and infinities; JSON numbers never are, but stay safe.
+    let f = if f.is_finite() { f } else { 0.0 };
     let literal = Literal::f64_unsuffixed(f.abs());
     if f < 0.0 {
         quote!(-#literal)
@@ -211,6 +250,11 @@ mod tests {
         assert_eq!(doc_lines("```\nunclosed"), ["```text", "unclosed", "```"]);
         assert!(doc_lines(" \n\n ").is_empty());
         assert_eq!(doc_lines("1. a\nb"), ["1. a", "   b"]);
+        assert_eq!(doc_lines("a\u{0}b\u{7}\rc"), ["ab", "c"]);
+        assert_eq!(
+            doc_lines("e.g. [{\"id\": 1}] or <unique>, see https://x.test/a. Keep `[a]<b>`."),
+            [r#"e.g. \[{"id": 1}\] or \<unique\>, see <https://x.test/a>. Keep `[a]<b>`."#]
+        );
     }
 
     #[test]

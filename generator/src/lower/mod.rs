@@ -4,21 +4,21 @@
 //! This file handles operations (servers, parameters, request bodies); `schema.rs` turns
 //! schemas into IR types and `refs.rs` follows `$ref`s.
 
+mod body;
+mod params;
+mod portable;
 mod refs;
 mod schema;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use openapiv3::{
-    APIKeyLocation, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody, SecurityScheme, Server,
-};
+use openapiv3::{OpenAPI, PathItem, ReferenceOr, Server};
 
 use crate::allowlist::Selected;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
 use crate::input::{self, Source};
-use crate::ir::{self, Body, Kind, Lowered, Method, OperationRef, Param, ParamIn, TypeKind};
+use crate::ir::{self, Lowered, Method, OperationRef};
 use crate::naming::{self, Scope};
 
 /// A parsed OpenAPI 3.0 document.
@@ -117,6 +117,14 @@ pub fn lower(
         if let Some(operation) = lowerer.operation(selected, input_type, &base) {
             operations.push(operation);
         }
+    }
+    if operations.len() != selected.len() && lowerer.out.is_empty() {
+        // Every skipped operation reports why; this guards the allowlist-order invariant.
+        let at = document.path.clone();
+        lowerer.out.push(
+            Diagnostic::new(Location::file(&at), "internal error: an operation was lost")
+                .help("this is a bug in alter-mcp-gen; please report it with the inputs"),
+        );
     }
     let types = ir::TypeSpace {
         types: lowerer.types,
@@ -253,259 +261,6 @@ impl<'d> Lowerer<'d> {
             }
         }
     }
-
-    /// Path-item parameters merged with the operation's (the operation's win), `$ref`s
-    /// resolved; credentials (apiKey security schemes) are returned apart.
-    fn params(
-        &mut self,
-        item: &'d PathItem,
-        op: &'d openapiv3::Operation,
-        item_pointer: &str,
-        pointer: &str,
-        prefix: &str,
-    ) -> (Vec<Param>, Vec<String>) {
-        let mut merged: Vec<(&'d Parameter, String)> = Vec::new();
-        let sources = [(&item.parameters, item_pointer), (&op.parameters, pointer)];
-        for (list, base) in sources {
-            for (i, param) in list.iter().enumerate() {
-                let at = format!("{base}/parameters/{i}");
-                let Some((param, at)) = self.resolve_parameter(param, &at) else {
-                    continue;
-                };
-                let key = |p: &Parameter| (location_name(p), p.parameter_data_ref().name.clone());
-                match merged.iter_mut().find(|(m, _)| key(m) == key(param)) {
-                    Some(slot) => *slot = (param, at),
-                    None => merged.push((param, at)),
-                }
-            }
-        }
-        let credentials = self.credential_names();
-        let mut params = Vec::new();
-        let mut dropped = Vec::new();
-        for (param, at) in merged {
-            let data = param.parameter_data_ref();
-            let location = match param {
-                Parameter::Path { .. } => ParamIn::Path,
-                Parameter::Query { .. } => ParamIn::Query,
-                Parameter::Header { .. } => ParamIn::Header,
-                Parameter::Cookie { .. } => {
-                    self.error(
-                        &at,
-                        format!("cookie parameter `{}` is not supported", data.name),
-                        "remove it from the operation, or send it as a header or query parameter",
-                    );
-                    continue;
-                }
-            };
-            if location == ParamIn::Header && is_reserved_header(&data.name) {
-                // OpenAPI 3.0: such header parameter definitions SHALL be ignored.
-                continue;
-            }
-            if credentials
-                .iter()
-                .any(|(l, n)| *l == location && same_name(location, n, &data.name))
-            {
-                dropped.push(data.name.clone());
-                continue;
-            }
-            let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-                self.error(
-                    &at,
-                    format!(
-                        "parameter `{}` uses `content`, which is not supported yet",
-                        data.name
-                    ),
-                    "describe the parameter with `schema` instead",
-                );
-                continue;
-            };
-            let hint = naming::nested_type_name(prefix, &data.name);
-            let mut schema = self.schema(schema.into(), &format!("{at}/schema"), &hint);
-            schema.description = text(data.description.as_deref()).or(schema.description);
-            params.push(Param {
-                name: data.name.clone(),
-                location,
-                required: location == ParamIn::Path || data.required,
-                schema,
-                pointer: at,
-            });
-        }
-        (params, dropped)
-    }
-
-    /// `(location, name)` of every apiKey security scheme sent in a query or header.
-    fn credential_names(&self) -> Vec<(ParamIn, String)> {
-        let Some(components) = &self.doc.components else {
-            return Vec::new();
-        };
-        components
-            .security_schemes
-            .values()
-            .filter_map(|scheme| match scheme {
-                ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
-                    match location {
-                        APIKeyLocation::Query => Some((ParamIn::Query, name.clone())),
-                        APIKeyLocation::Header => Some((ParamIn::Header, name.clone())),
-                        APIKeyLocation::Cookie => None,
-                    }
-                }
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Every `{placeholder}` needs a path parameter and every path parameter a placeholder;
-    /// otherwise the request could never be completed.
-    fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
-        let placeholders = placeholders(path);
-        for name in &placeholders {
-            let known = params
-                .iter()
-                .any(|p| p.location == ParamIn::Path && &p.name == name);
-            if !known {
-                self.error(
-                    pointer,
-                    format!("the path has `{{{name}}}` but the operation has no path parameter `{name}`"),
-                    format!("add `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` to its parameters"),
-                );
-            }
-        }
-        for param in params.iter().filter(|p| p.location == ParamIn::Path) {
-            if !placeholders.contains(&param.name) {
-                let at = param.pointer.clone();
-                self.error(
-                    &at,
-                    format!(
-                        "path parameter `{}` does not appear in the path `{path}`",
-                        param.name
-                    ),
-                    "rename the parameter to match the path template, or remove it",
-                );
-            }
-        }
-    }
-
-    /// An `application/json` body: an object's properties become fields; anything else is one
-    /// `body` field. Other media types are reported as not supported yet.
-    fn body(
-        &mut self,
-        body: &'d ReferenceOr<RequestBody>,
-        pointer: &str,
-        prefix: &str,
-    ) -> Option<Body> {
-        let (body, pointer) = self.resolve_request_body(body, pointer)?;
-        if body.content.is_empty() {
-            return None;
-        }
-        let Some((media_type, media)) = body.content.iter().find(|(k, _)| is_json(k)) else {
-            let types: Vec<String> = body.content.keys().map(|k| format!("`{k}`")).collect();
-            self.error(
-                &format!("{pointer}/content"),
-                format!("request body type {} is not supported yet", types.join(", ")),
-                "only `application/json` bodies are supported; add an application/json media type if the API accepts JSON",
-            );
-            return None;
-        };
-        let at = format!(
-            "{}/schema",
-            child(&format!("{pointer}/content"), media_type)
-        );
-        let Some(schema) = &media.schema else {
-            let schema = ir::Schema::of(Kind::Json(serde_json::json!({})));
-            return Some(Body::Whole {
-                schema,
-                required: body.required,
-                pointer: at,
-            });
-        };
-        if let Some(properties) = self.object_body(schema, &at, prefix) {
-            return Some(Body::Fields {
-                properties,
-                pointer: at,
-            });
-        }
-        let schema = self.schema(schema.into(), &at, &format!("{prefix}Body"));
-        Some(Body::Whole {
-            schema,
-            required: body.required,
-            pointer: at,
-        })
-    }
-
-    /// The properties of an object body, or `None` if the body is not an object with properties.
-    fn object_body(
-        &mut self,
-        schema: &'d ReferenceOr<openapiv3::Schema>,
-        at: &str,
-        prefix: &str,
-    ) -> Option<Vec<ir::Property>> {
-        match schema {
-            ReferenceOr::Item(inline) => {
-                let view = schema::View::of(inline);
-                view.has_properties()
-                    .then(|| self.properties(&view, at, prefix))
-            }
-            ReferenceOr::Reference { .. } => {
-                let (target, _) = self.resolve_schema(schema.into(), at)?;
-                if !schema::View::of(target).has_properties() {
-                    return None;
-                }
-                let lowered = self.schema(schema.into(), at, prefix);
-                let Kind::Named(id) = lowered.kind else {
-                    return None;
-                };
-                match self.types.get(id.0).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { properties, .. }) => Some(properties.clone()),
-                    _ => None,
-                }
-            }
-        }
-    }
-}
-
-/// Which `in` a parameter has, for merging (`path`, `query`, `header`, `cookie`).
-fn location_name(param: &Parameter) -> &'static str {
-    match param {
-        Parameter::Query { .. } => "query",
-        Parameter::Header { .. } => "header",
-        Parameter::Path { .. } => "path",
-        Parameter::Cookie { .. } => "cookie",
-    }
-}
-
-/// Header names are case-insensitive; others are not.
-fn same_name(location: ParamIn, a: &str, b: &str) -> bool {
-    if location == ParamIn::Header {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a == b
-    }
-}
-
-fn is_reserved_header(name: &str) -> bool {
-    ["accept", "content-type", "authorization"]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
-}
-
-/// `application/json`, with parameters (`; charset=utf-8`) or a `+json` suffix.
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-/// The `{name}` placeholders of a path template.
-fn placeholders(path: &str) -> Vec<String> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
 }
 
 /// A server's URL with its variables replaced by their defaults.

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use super::body::is_json;
+use super::params::placeholders;
 use super::*;
 use crate::diagnostic::At;
-use crate::ir::{Property, Schema, TypeDef, TypeId};
+use crate::ir::{Body, Kind, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind};
 
 const HEAD: &str =
     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://api.test/v1'}]\n";
@@ -307,4 +309,37 @@ fn servers_must_be_absolute_https() {
     assert!(is_json("application/merge-patch+json"));
     assert!(!is_json("text/plain"));
     assert_eq!(placeholders("/a/{b}/c/{d}"), ["b", "d"]);
+}
+
+#[test]
+fn reference_cycles_end() {
+    let doc = r#"
+components:
+  schemas:
+    A: {$ref: '#/components/schemas/B'}
+    B: {$ref: '#/components/schemas/A'}
+    List: {type: array, items: {$ref: '#/components/schemas/List'}}
+paths:
+  /x:
+    post:
+      operationId: x
+      parameters:
+        - {name: list, in: query, schema: {$ref: '#/components/schemas/List'}}
+        - {name: a, in: query, schema: {$ref: '#/components/schemas/A'}}
+      responses: {'200': {description: ok}}
+"#;
+    let error = lowered(doc, &[("x", "x")]).unwrap_err();
+    let d = error.iter().next().expect("one problem");
+    assert_eq!(error.len(), 1, "{error}");
+    assert!(d.message.contains("cycle"), "{d}");
+
+    let ok = doc.replace(
+        "        - {name: a, in: query, schema: {$ref: '#/components/schemas/A'}}\n",
+        "",
+    );
+    let lowered = lowered(&ok, &[("x", "x")]).expect("a self-containing array is untyped inside");
+    assert_eq!(
+        lowered.operations[0].params[0].schema,
+        Schema::of(Kind::Array(Box::new(Schema::of(Kind::Json(json!({}))))))
+    );
 }

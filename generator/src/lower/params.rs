@@ -1,0 +1,201 @@
+//! Parameters: path-item and operation parameters merged, `$ref`s resolved, credentials
+//! left to Alter, and the path template checked against them.
+
+use openapiv3::{
+    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    SecurityScheme,
+};
+
+use super::{Lowerer, text};
+use crate::ir::{Param, ParamIn};
+use crate::naming;
+
+impl<'d> Lowerer<'d> {
+    /// Path-item parameters merged with the operation's (the operation's win), `$ref`s
+    /// resolved; credentials (apiKey security schemes) are returned apart.
+    pub(super) fn params(
+        &mut self,
+        item: &'d PathItem,
+        op: &'d openapiv3::Operation,
+        item_pointer: &str,
+        pointer: &str,
+        prefix: &str,
+    ) -> (Vec<Param>, Vec<String>) {
+        let merged = self.merged(item, op, item_pointer, pointer);
+        let credentials = self.credential_names();
+        let mut params = Vec::new();
+        let mut dropped = Vec::new();
+        for (param, at) in merged {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamIn::Path,
+                Parameter::Query { .. } => ParamIn::Query,
+                Parameter::Header { .. } => ParamIn::Header,
+                Parameter::Cookie { .. } => {
+                    self.error(
+                        &at,
+                        format!("cookie parameter `{}` is not supported", data.name),
+                        "remove it from the operation, or send it as a header or query parameter",
+                    );
+                    continue;
+                }
+            };
+            if location == ParamIn::Header && is_reserved_header(&data.name) {
+                // OpenAPI 3.0: such header parameter definitions SHALL be ignored.
+                continue;
+            }
+            let is_credential =
+                |(l, n): &(ParamIn, String)| *l == location && same_name(location, n, &data.name);
+            if credentials.iter().any(is_credential) {
+                dropped.push(data.name.clone());
+                continue;
+            }
+            if let Some(param) = self.param(data, location, at, prefix) {
+                params.push(param);
+            }
+        }
+        (params, dropped)
+    }
+
+    /// Both lists resolved, in order; an operation parameter replaces the path item's
+    /// parameter with the same name and location, in place.
+    fn merged(
+        &mut self,
+        item: &'d PathItem,
+        op: &'d openapiv3::Operation,
+        item_pointer: &str,
+        pointer: &str,
+    ) -> Vec<(&'d Parameter, String)> {
+        let mut merged: Vec<(&'d Parameter, String)> = Vec::new();
+        let sources = [(&item.parameters, item_pointer), (&op.parameters, pointer)];
+        for (list, base) in sources {
+            for (i, param) in list.iter().enumerate() {
+                let at = format!("{base}/parameters/{i}");
+                let Some((param, at)) = self.resolve_parameter(param, &at) else {
+                    continue;
+                };
+                let key = |p: &Parameter| (location_name(p), p.parameter_data_ref().name.clone());
+                match merged.iter_mut().find(|(m, _)| key(m) == key(param)) {
+                    Some(slot) => *slot = (param, at),
+                    None => merged.push((param, at)),
+                }
+            }
+        }
+        merged
+    }
+
+    fn param(
+        &mut self,
+        data: &'d ParameterData,
+        location: ParamIn,
+        at: String,
+        prefix: &str,
+    ) -> Option<Param> {
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            self.error(
+                &at,
+                format!(
+                    "parameter `{}` uses `content`, which is not supported yet",
+                    data.name
+                ),
+                "describe the parameter with `schema` instead",
+            );
+            return None;
+        };
+        let hint = naming::nested_type_name(prefix, &data.name);
+        let mut schema = self.schema(schema.into(), &format!("{at}/schema"), &hint);
+        schema.description = text(data.description.as_deref()).or(schema.description);
+        Some(Param {
+            name: data.name.clone(),
+            location,
+            required: location == ParamIn::Path || data.required,
+            schema,
+            pointer: at,
+        })
+    }
+
+    /// `(location, name)` of every apiKey security scheme sent in a query or header.
+    fn credential_names(&self) -> Vec<(ParamIn, String)> {
+        let Some(components) = &self.doc.components else {
+            return Vec::new();
+        };
+        components
+            .security_schemes
+            .values()
+            .filter_map(|scheme| match scheme {
+                ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
+                    match location {
+                        APIKeyLocation::Query => Some((ParamIn::Query, name.clone())),
+                        APIKeyLocation::Header => Some((ParamIn::Header, name.clone())),
+                        APIKeyLocation::Cookie => None,
+                    }
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every `{placeholder}` needs a path parameter and every path parameter a placeholder;
+    /// otherwise the request could never be completed.
+    pub(super) fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
+        let placeholders = placeholders(path);
+        for name in &placeholders {
+            let known = params
+                .iter()
+                .any(|p| p.location == ParamIn::Path && &p.name == name);
+            if !known {
+                self.error(
+                    pointer,
+                    format!("the path has `{{{name}}}` but the operation has no path parameter `{name}`"),
+                    format!("add `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` to its parameters"),
+                );
+            }
+        }
+        for param in params.iter().filter(|p| p.location == ParamIn::Path) {
+            if !placeholders.contains(&param.name) {
+                let at = param.pointer.clone();
+                self.error(
+                    &at,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`",
+                        param.name
+                    ),
+                    "rename the parameter to match the path template, or remove it",
+                );
+            }
+        }
+    }
+}
+
+/// Which `in` a parameter has, for merging (`path`, `query`, `header`, `cookie`).
+fn location_name(param: &Parameter) -> &'static str {
+    match param {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// Header names are case-insensitive; others are not.
+fn same_name(location: ParamIn, a: &str, b: &str) -> bool {
+    if location == ParamIn::Header {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a == b
+    }
+}
+
+fn is_reserved_header(name: &str) -> bool {
+    ["accept", "content-type", "authorization"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+/// The `{name}` placeholders of a path template.
+pub(super) fn placeholders(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}

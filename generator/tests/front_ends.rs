@@ -1,0 +1,185 @@
+//! The build-script API and the CLI, on scratch copies of the fixture.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use alter_mcp_gen::build::{Builder, try_generate_all};
+
+const SNAPSHOT: &str = "tests/snapshots/demo.rs";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-front-ends")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Copies the fixture provider into `specs/<name>/`.
+fn provider(specs: &Path, name: &str) -> PathBuf {
+    let dir = specs.join(name);
+    std::fs::create_dir_all(&dir).expect("provider dir");
+    for file in ["allowlist.toml", "openapi.yaml"] {
+        std::fs::copy(Path::new("tests/fixtures/demo").join(file), dir.join(file)).expect("copy");
+    }
+    dir.join("allowlist.toml")
+}
+
+#[test]
+fn generate_all_writes_one_module_per_provider_and_only_when_changed() {
+    let root = scratch("all");
+    let (specs, out) = (root.join("specs"), root.join("out"));
+    provider(&specs, "demo-one");
+    provider(&specs, "two");
+    std::fs::create_dir_all(specs.join("not-a-provider")).expect("dir");
+    std::fs::create_dir_all(&out).expect("out dir");
+
+    let outputs = try_generate_all(&specs, &out).expect("generates");
+    let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["demo-one", "two"]);
+    assert_eq!(outputs[0].path, out.join("demo_one.rs"));
+    assert!(outputs.iter().all(|o| o.changed));
+    assert_eq!(
+        outputs[0].files_read,
+        [
+            specs.join("demo-one/allowlist.toml"),
+            specs.join("demo-one/openapi.yaml")
+        ]
+    );
+    let body = |path: &Path| {
+        let text = std::fs::read_to_string(path).expect("written");
+        text.split_once("\n\n").map(|(_, b)| b.to_owned())
+    };
+    assert_eq!(body(&out.join("two.rs")), body(Path::new(SNAPSHOT)));
+
+    let again = try_generate_all(&specs, &out).expect("generates");
+    assert!(
+        again.iter().all(|o| !o.changed),
+        "same bytes are not rewritten"
+    );
+}
+
+#[test]
+fn generate_all_reports_every_provider_problem() {
+    let root = scratch("broken");
+    let specs = root.join("specs");
+    for name in ["a", "b"] {
+        let allowlist = provider(&specs, name);
+        let text = std::fs::read_to_string(&allowlist).expect("read");
+        std::fs::write(&allowlist, text.replace("notes.list", "notes.lst")).expect("write");
+    }
+    let error = try_generate_all(&specs, &root).expect_err("both are broken");
+    assert_eq!(error.len(), 2, "{error}");
+    let files: Vec<PathBuf> = error.iter().map(|d| d.location.file.clone()).collect();
+    assert_eq!(
+        files,
+        [
+            specs.join("a/allowlist.toml"),
+            specs.join("b/allowlist.toml")
+        ]
+    );
+
+    let empty = scratch("empty");
+    let error = try_generate_all(&empty, &empty).expect_err("nothing to generate");
+    assert!(
+        error.to_string().contains("no `*/allowlist.toml`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn builder_writes_the_named_file() {
+    let root = scratch("builder");
+    let allowlist = provider(&root.join("specs"), "google-calendar");
+    let output = Builder::new(&allowlist)
+        .out_file("custom.rs")
+        .try_generate(&root)
+        .expect("generates");
+    assert_eq!(output.path, root.join("custom.rs"));
+    assert_eq!(output.name, "google-calendar");
+    let default = Builder::new(&allowlist)
+        .try_generate(&root)
+        .expect("generates");
+    assert_eq!(default.path, root.join("google_calendar.rs"));
+}
+
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_alter-mcp-gen"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_generates_and_checks() {
+    let root = scratch("cli");
+    let allowlist = provider(&root, "demo");
+    let allowlist = allowlist.to_str().expect("utf-8");
+    let out = root.join("demo.rs");
+    let out = out.to_str().expect("utf-8");
+
+    let (code, _, stderr) = cli(&["generate", "--allowlist", allowlist, "--out", out]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = cli(&[
+        "generate",
+        "--allowlist",
+        allowlist,
+        "--out",
+        out,
+        "--check",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+
+    std::fs::write(out, "// stale\n").expect("write");
+    let (code, _, stderr) = cli(&[
+        "generate",
+        "--allowlist",
+        allowlist,
+        "--out",
+        out,
+        "--check",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is out of date"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out).expect("read"),
+        "// stale\n",
+        "--check never writes"
+    );
+
+    let (code, stdout, _) = cli(&["generate", "--allowlist", allowlist]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("// @generated"));
+}
+
+#[test]
+fn cli_reports_problems_and_usage() {
+    let root = scratch("cli-errors");
+    let allowlist = provider(&root, "demo");
+    let text = std::fs::read_to_string(&allowlist).expect("read");
+    std::fs::write(&allowlist, text.replace("max_results", "query")).expect("write");
+    let allowlist = allowlist.to_str().expect("utf-8");
+    let (code, stdout, stderr) = cli(&["generate", "--allowlist", allowlist]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("error: the model would see two inputs"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: rename one"), "{stderr}");
+
+    let (code, stdout, _) = cli(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("alter-mcp-gen generate --allowlist FILE"));
+    let (code, _, stderr) = cli(&["generate"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing --allowlist"), "{stderr}");
+    let (code, _, _) = cli(&["generate", "--allowlist", allowlist, "--check"]);
+    assert_eq!(code, 2, "--check needs --out");
+}

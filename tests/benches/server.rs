@@ -1,0 +1,276 @@
+//! Benchmarks of the shipped `alter-mcp` server (release build) against the loopback Alter
+//! backend. Run with `cargo bench -p alter-mcp-e2e --bench server`; results and how to read
+//! them are in `docs/benchmarks.md`.
+//!
+//! - `tool_call/through_server`: one `list_events` call from rmcp's client over stdio, through
+//!   the server, to the backend's `/sdk/proxy` and back.
+//! - `tool_call/straight_reqwest`: the same signed `/sdk/proxy` request sent with reqwest alone.
+//!   The difference between the two is the server's overhead per call.
+//! - `in_flight/calls_64`: 64 concurrent calls on one session (throughput).
+//! - `startup/spawn_to_initialize`: process spawn until the `initialize` answer is read.
+//!
+//! Before the benches run, `main` prints the server's idle memory and the CPU it used while
+//! serving many calls in flight (how many cores the request path keeps busy).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::LazyLock;
+use std::time::{Duration, Instant};
+
+use alter_mcp_e2e::Backend;
+use alter_mcp_e2e::client::SigningClient;
+use serde_json::{Value, json};
+
+#[allow(dead_code)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+struct Fixture {
+    runtime: tokio::runtime::Runtime,
+    backend: Backend,
+    session: support::McpSession,
+    http: reqwest::Client,
+}
+
+static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let (backend, session) = runtime.block_on(async {
+        let backend = Backend::start().await;
+        let session = support::McpSession::start(&[
+            ("ALTER_MCP_AGENT_KEY", backend.key()),
+            ("ALTER_BASE_URL", &backend.base_url()),
+            ("ALTER_MCP_LOG", "warn"),
+        ])
+        .await;
+        (backend, session)
+    });
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client");
+    Fixture {
+        runtime,
+        backend,
+        session,
+        http,
+    }
+});
+
+fn list_events_arguments() -> Value {
+    json!({"query": "standup"})
+}
+
+#[divan::bench_group(sample_count = 200, sample_size = 10)]
+mod tool_call {
+    use super::*;
+
+    #[divan::bench]
+    fn through_server() {
+        let f = &*FIXTURE;
+        let outcome = f
+            .runtime
+            .block_on(f.session.call("list_events", list_events_arguments()));
+        assert!(!outcome.is_error, "{}", outcome.text);
+        f.backend.clear_requests();
+    }
+
+    #[divan::bench]
+    fn straight_reqwest() {
+        let f = &*FIXTURE;
+        f.runtime.block_on(send_proxy_request(f));
+        f.backend.clear_requests();
+    }
+}
+
+/// The `/sdk/proxy` request the server sends for `list_events {"query": "standup"}`, signed
+/// and sent with reqwest alone; the body is read whole, as the server reads it.
+async fn send_proxy_request(f: &Fixture) {
+    let body = json!({
+        "method": "GET",
+        "url": "https://www.googleapis.com/calendar/v3/calendars/primary/events",
+        "provider_id": "google",
+        "query_params": {"q": "standup", "maxResults": 10},
+    })
+    .to_string();
+    let mut parts = SigningClient::parts("POST", "/sdk/proxy");
+    parts.context = r#"{"tool":"list_events"}"#.to_owned();
+    let client = SigningClient::new(f.backend.addr(), f.backend.key());
+    let mut request = f
+        .http
+        .post(format!("{}/sdk/proxy", f.backend.base_url()))
+        .body(body.clone().into_bytes());
+    for (name, value) in client.headers(parts, body.as_bytes()) {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.expect("send");
+    assert_eq!(response.status(), 200);
+    let bytes = response.bytes().await.expect("body");
+    assert!(!bytes.is_empty());
+}
+
+#[divan::bench_group(sample_count = 50, sample_size = 1)]
+mod in_flight {
+    use super::*;
+
+    const IN_FLIGHT: usize = 64;
+
+    #[divan::bench(counters = [divan::counter::ItemsCount::new(IN_FLIGHT)])]
+    fn calls_64() {
+        let f = &*FIXTURE;
+        f.runtime.block_on(concurrent_calls(IN_FLIGHT));
+        f.backend.clear_requests();
+    }
+}
+
+async fn concurrent_calls(count: usize) {
+    let session = &FIXTURE.session;
+    let calls = (0..count).map(|_| session.call("list_events", list_events_arguments()));
+    for outcome in futures_join_all(calls).await {
+        assert!(!outcome.is_error, "{}", outcome.text);
+    }
+}
+
+/// Polls every future to completion concurrently on the current task (no spawning, so the
+/// borrowed session is fine).
+async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, output) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *output = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+/// A started server process; killed and reaped on drop, outside the timed section.
+struct Started(Child);
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"0"}}}"#;
+
+/// Spawns the server (with a key, pointing at the backend) and waits for its `initialize` answer.
+fn spawn_and_initialize() -> Started {
+    let f = &*FIXTURE;
+    let mut child = Command::new(support::alter_mcp_binary())
+        .env("ALTER_MCP_AGENT_KEY", f.backend.key())
+        .env("ALTER_BASE_URL", f.backend.base_url())
+        .env("ALTER_MCP_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn alter-mcp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{INITIALIZE}").expect("write initialize");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read initialize answer");
+    assert!(line.contains("\"result\""), "unexpected answer: {line}");
+    // Keep stdin open (dropping it would make the server exit before we measure it).
+    std::mem::forget(stdin);
+    Started(child)
+}
+
+#[divan::bench_group(sample_count = 100, sample_size = 1)]
+mod startup {
+    use super::*;
+
+    #[divan::bench]
+    fn spawn_to_initialize() -> Started {
+        spawn_and_initialize()
+    }
+}
+
+/// `VmRSS` of a process, in KiB.
+fn resident_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User + system CPU time of a process (`/proc/<pid>/stat` fields 14 and 15), in clock ticks.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// The pid of the `alter-mcp` child the fixture's session started.
+fn session_server_pid() -> Option<u32> {
+    let me = std::process::id().to_string();
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let comm = &stat[stat.find('(')? + 1..stat.rfind(')')?];
+        let ppid = stat[stat.rfind(')')? + 2..].split_whitespace().nth(1)?;
+        (comm == "alter-mcp" && ppid == me).then_some(pid)
+    })
+}
+
+/// Idle memory after `initialize`, and the cores the server keeps busy with calls in flight.
+fn report_resources() {
+    let started = spawn_and_initialize();
+    std::thread::sleep(Duration::from_millis(300));
+    match resident_kib(started.0.id()) {
+        Some(kib) => eprintln!("idle resident memory after initialize: {:.1} MiB", kib as f64 / 1024.0),
+        None => eprintln!("idle resident memory: /proc not readable here"),
+    }
+    drop(started);
+
+    let f = &*FIXTURE;
+    let Some(pid) = session_server_pid() else {
+        eprintln!("server CPU: could not find the server process");
+        return;
+    };
+    let ticks_per_second = 100.0; // USER_HZ on Linux
+    let (calls, in_flight) = (4000, 64);
+    let before = cpu_ticks(pid).unwrap_or(0);
+    let start = Instant::now();
+    f.runtime.block_on(async {
+        for _ in 0..calls / in_flight {
+            concurrent_calls(in_flight).await;
+        }
+    });
+    let wall = start.elapsed().as_secs_f64();
+    let server_cpu = (cpu_ticks(pid).unwrap_or(0) - before) as f64 / ticks_per_second;
+    f.backend.clear_requests();
+    eprintln!(
+        "{} calls, {in_flight} in flight: {:.0} calls/s; server CPU {:.2} s over {:.2} s wall = {:.2} cores busy",
+        calls / in_flight * in_flight,
+        (calls / in_flight * in_flight) as f64 / wall,
+        server_cpu,
+        wall,
+        server_cpu / wall,
+    );
+}
+
+fn main() {
+    report_resources();
+    divan::main();
+}
