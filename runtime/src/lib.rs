@@ -27,6 +27,7 @@ mod response;
 mod retrieve;
 mod server;
 mod signing;
+mod stdio;
 pub mod tool;
 mod wire;
 

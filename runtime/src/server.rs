@@ -308,7 +308,7 @@ fn body_text(def: &ToolDef, response: &ProviderResponse) -> String {
 /// Serves `server` over stdin/stdout until the client closes the connection.
 pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve(crate::stdio::streams())
         .await
         .map_err(|e| std::io::Error::other(format!("MCP initialization failed: {e}")))?;
     let reason = running.waiting().await.map_err(std::io::Error::other)?;

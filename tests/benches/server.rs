@@ -79,11 +79,64 @@ mod tool_call {
         f.backend.clear_requests();
     }
 
+    /// The same call from a minimal line-by-line JSON-RPC client: the server's cost without
+    /// rmcp's client-side work.
+    #[divan::bench]
+    fn through_server_raw_client() {
+        let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
+        let answer = raw.call_list_events();
+        assert!(answer.contains("Daily standup"), "{answer}");
+        FIXTURE.backend.clear_requests();
+    }
+
     #[divan::bench]
     fn straight_reqwest() {
         let f = &*FIXTURE;
         f.runtime.block_on(send_proxy_request(f));
         f.backend.clear_requests();
+    }
+}
+
+/// A server process driven by hand-written JSON-RPC lines.
+struct RawClient {
+    _server: Started,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+    next_id: u64,
+}
+
+static RAW: LazyLock<std::sync::Mutex<RawClient>> = LazyLock::new(|| {
+    let mut child = spawn_server();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    writeln!(stdin, "{INITIALIZE}").expect("write initialize");
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("initialize answer");
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#
+    )
+    .expect("write initialized");
+    std::sync::Mutex::new(RawClient {
+        _server: Started(child),
+        stdin,
+        stdout,
+        next_id: 2,
+    })
+});
+
+impl RawClient {
+    fn call_list_events(&mut self) -> String {
+        let id = self.next_id;
+        self.next_id += 1;
+        writeln!(
+            self.stdin,
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":"list_events","arguments":{{"query":"standup"}}}}}}"#
+        )
+        .expect("write call");
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).expect("read answer");
+        line
     }
 }
 
@@ -137,7 +190,9 @@ async fn concurrent_calls(count: usize) {
 
 /// Polls every future to completion concurrently on the current task (no spawning, so the
 /// borrowed session is fine).
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
     let mut pinned: Vec<_> = futures.map(Box::pin).collect();
     let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -172,10 +227,10 @@ impl Drop for Started {
 
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"0"}}}"#;
 
-/// Spawns the server (with a key, pointing at the backend) and waits for its `initialize` answer.
-fn spawn_and_initialize() -> Started {
+/// Spawns the server with a key, pointing at the backend, stdin and stdout piped.
+fn spawn_server() -> Child {
     let f = &*FIXTURE;
-    let mut child = Command::new(support::alter_mcp_binary())
+    Command::new(support::alter_mcp_binary())
         .env("ALTER_MCP_AGENT_KEY", f.backend.key())
         .env("ALTER_BASE_URL", f.backend.base_url())
         .env("ALTER_MCP_LOG", "warn")
@@ -183,7 +238,12 @@ fn spawn_and_initialize() -> Started {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .expect("spawn alter-mcp");
+        .expect("spawn alter-mcp")
+}
+
+/// Spawns the server and waits for its `initialize` answer.
+fn spawn_and_initialize() -> Started {
+    let mut child = spawn_server();
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "{INITIALIZE}").expect("write initialize");
     let mut line = String::new();
@@ -224,13 +284,16 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
 /// The pid of the `alter-mcp` child the fixture's session started.
 fn session_server_pid() -> Option<u32> {
     let me = std::process::id().to_string();
-    std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
-        let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let comm = &stat[stat.find('(')? + 1..stat.rfind(')')?];
-        let ppid = stat[stat.rfind(')')? + 2..].split_whitespace().nth(1)?;
-        (comm == "alter-mcp" && ppid == me).then_some(pid)
-    })
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let comm = &stat[stat.find('(')? + 1..stat.rfind(')')?];
+            let ppid = stat[stat.rfind(')')? + 2..].split_whitespace().nth(1)?;
+            (comm == "alter-mcp" && ppid == me).then_some(pid)
+        })
 }
 
 /// Idle memory after `initialize`, and the cores the server keeps busy with calls in flight.
@@ -238,7 +301,10 @@ fn report_resources() {
     let started = spawn_and_initialize();
     std::thread::sleep(Duration::from_millis(300));
     match resident_kib(started.0.id()) {
-        Some(kib) => eprintln!("idle resident memory after initialize: {:.1} MiB", kib as f64 / 1024.0),
+        Some(kib) => eprintln!(
+            "idle resident memory after initialize: {:.1} MiB",
+            kib as f64 / 1024.0
+        ),
         None => eprintln!("idle resident memory: /proc not readable here"),
     }
     drop(started);
@@ -250,7 +316,9 @@ fn report_resources() {
     };
     let ticks_per_second = 100.0; // USER_HZ on Linux
     let (calls, in_flight) = (4000, 64);
+    let me = std::process::id();
     let before = cpu_ticks(pid).unwrap_or(0);
+    let before_bench = cpu_ticks(me).unwrap_or(0);
     let start = Instant::now();
     f.runtime.block_on(async {
         for _ in 0..calls / in_flight {
@@ -258,15 +326,20 @@ fn report_resources() {
         }
     });
     let wall = start.elapsed().as_secs_f64();
-    let server_cpu = (cpu_ticks(pid).unwrap_or(0) - before) as f64 / ticks_per_second;
+    let server_cpu = cpu_ticks(pid).unwrap_or(0).saturating_sub(before) as f64 / ticks_per_second;
+    let bench_cpu =
+        cpu_ticks(me).unwrap_or(0).saturating_sub(before_bench) as f64 / ticks_per_second;
     f.backend.clear_requests();
+    let done = calls / in_flight * in_flight;
     eprintln!(
-        "{} calls, {in_flight} in flight: {:.0} calls/s; server CPU {:.2} s over {:.2} s wall = {:.2} cores busy",
-        calls / in_flight * in_flight,
-        (calls / in_flight * in_flight) as f64 / wall,
-        server_cpu,
-        wall,
+        "{done} calls, {in_flight} in flight: {:.0} calls/s, {:.0} µs of server CPU per call; \
+         cores busy: server {:.2} + client and backend {:.2} = {:.2} of {}",
+        done as f64 / wall,
+        server_cpu / done as f64 * 1e6,
         server_cpu / wall,
+        bench_cpu / wall,
+        (server_cpu + bench_cpu) / wall,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
 }
 
