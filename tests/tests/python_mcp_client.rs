@@ -1,0 +1,129 @@
+//! The official Python MCP client (PyPI `mcp`, pinned in python/requirements.txt) drives the real
+//! `alter-mcp` binary over stdio against the loopback backend, via `python/mcp_client_check.py`.
+//! Skips with a notice when python3 or `mcp` is missing, unless `CI` is set (CI installs them).
+
+// Only the binary locator is used here; the rmcp session helpers serve e2e_stdio.rs.
+#[allow(dead_code)]
+mod support;
+
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use alter_mcp_e2e::{Backend, Endpoint, Recorded};
+use serde_json::json;
+
+/// `mcp_client_check.py` exits with this code when `mcp` cannot be imported.
+const EXIT_MCP_MISSING: i32 = 3;
+/// The script bounds its own session (180 s); this only stops a wedged interpreter.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
+const EVENTS: &str = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
+
+fn skip_or_fail(why: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "{why} (CI is set, so this is a failure: pip install -r tests/python/requirements.txt)"
+        );
+    }
+    eprintln!("SKIPPED python_mcp_client check: {why}");
+    if !why.contains("pip install") {
+        eprintln!("  to run it: pip install -r tests/python/requirements.txt");
+    }
+}
+
+/// Runs the script with the backend's URL and key in its environment (never in argv); the
+/// script hands them to the server it starts.
+async fn run_script(backend: &Backend) -> std::io::Result<Output> {
+    let binary = tokio::task::spawn_blocking(support::alter_mcp_binary)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/mcp_client_check.py");
+    let mut command = tokio::process::Command::new(python);
+    command
+        .arg(script)
+        .arg(binary)
+        .env("ALTER_BASE_URL", backend.base_url())
+        .env("ALTER_MCP_AGENT_KEY", backend.key())
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    match tokio::time::timeout(SCRIPT_TIMEOUT, command.output()).await {
+        Ok(output) => output,
+        Err(_) => panic!("mcp_client_check.py did not finish in {SCRIPT_TIMEOUT:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_python_mcp_client_drives_alter_mcp() {
+    let backend = Backend::start().await;
+    let output = match run_script(&backend).await {
+        Ok(output) => output,
+        Err(error) => return skip_or_fail(&format!("python3 could not be started: {error}")),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if output.status.code() == Some(EXIT_MCP_MISSING) {
+        return skip_or_fail(stdout.trim());
+    }
+    assert!(
+        output.status.success(),
+        "mcp_client_check.py failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(
+        !stdout.contains(backend.key()) && !stderr.contains(backend.key()),
+        "the agent key appeared in the script's output"
+    );
+    check_recorded_calls(&backend);
+}
+
+/// What reached Alter: one signed `/sdk/proxy` call per successful tool call, naming the tool;
+/// nothing for the wrong-type arguments or the unknown tool; the scripted revoked-agent fault.
+fn check_recorded_calls(backend: &Backend) {
+    let requests = backend.requests();
+    assert!(backend.rejected().is_empty(), "{requests:#?}");
+    assert!(
+        requests.iter().all(|r| r.endpoint == Endpoint::Proxy),
+        "only /sdk/proxy calls: {requests:#?}"
+    );
+    let proxies = backend.proxy_calls();
+    let tools: Vec<Option<String>> = proxies.iter().map(|r| r.context_value("tool")).collect();
+    let expected = ["list_events", "send_slack", "list_events", "list_events"];
+    assert_eq!(
+        tools,
+        expected.map(|t| Some(t.to_owned())),
+        "X-Alter-Context tool names, in call order: {proxies:#?}"
+    );
+    let (answered, faulted) = proxies.split_at(3);
+    for call in answered {
+        assert!(call.status == 200 && !call.faulted, "{call:?}");
+    }
+    assert!(faulted[0].faulted, "the scripted fault: {:?}", faulted[0]);
+
+    check_list_events(&answered[0]);
+    let slack = &answered[1];
+    assert_eq!(
+        (slack.str_field("provider_id"), slack.str_field("method")),
+        (Some("slack"), Some("POST"))
+    );
+    assert_eq!(
+        slack.str_field("url"),
+        Some("https://slack.com/api/chat.postMessage")
+    );
+    assert_eq!(
+        slack.field("body"),
+        Some(&json!({"channel": "C0123456789", "text": "hi from python"}))
+    );
+    check_list_events(&answered[2]);
+}
+
+fn check_list_events(call: &Recorded) {
+    assert_eq!(
+        (call.str_field("provider_id"), call.str_field("method")),
+        (Some("google"), Some("GET")),
+        "{call:?}"
+    );
+    assert_eq!(call.str_field("url"), Some(EVENTS));
+    assert_eq!(call.query_param("q").as_deref(), Some("standup"));
+    // The allowlist's default, sent although the model omitted it.
+    assert_eq!(call.query_param("maxResults").as_deref(), Some("10"));
+}
