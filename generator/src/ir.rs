@@ -123,8 +123,25 @@ pub struct Operation {
     /// Path, query and header parameters, path-item parameters merged in; credentials removed.
     pub params: Vec<Param>,
     pub body: Option<Body>,
+    /// The documented success response; `None` when there is no `2xx` or `default` one.
+    pub response: Option<Response>,
     /// Parameters left out because they carry credentials, which Alter injects.
     pub credentials: Vec<String>,
+}
+
+/// The success response an operation documents: its lowest `2xx` code, else `2XX`, else
+/// `default`. Kept for tool output schemas; the runtime's `ToolDef` has no output fields yet,
+/// so nothing is emitted from it.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(dead_code, reason = "read once `ToolDef` gains an output schema")]
+pub struct Response {
+    /// The status key as written: `200`, `2XX` or `default`.
+    pub status: String,
+    /// JSON pointer of the response object, after following `$ref`s.
+    pub pointer: String,
+    /// The `application/json` body as portable JSON Schema (local references inlined, a
+    /// recursive one as `{}`); `None` when the response has no JSON body (`204`).
+    pub json_schema: Option<Value>,
 }
 
 /// What lowering produces: one operation per allowlisted tool, in allowlist order.
@@ -346,6 +363,9 @@ pub struct Tool {
     /// Path, query, header and body values in document order.
     pub inputs: Vec<Input>,
     pub annotations: Annotations,
+    /// The operation's success response (not emitted yet; see [`Response`]).
+    #[allow(dead_code, reason = "read once `ToolDef` gains an output schema")]
+    pub response: Option<Response>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -280,6 +280,7 @@ mod tests {
             input_type: "TInput".to_owned(),
             inputs,
             annotations: Annotations::default(),
+            response: None,
         }
     }
 

@@ -113,9 +113,19 @@ fn body_fields_are_flattened_with_wire_names() {
             "location": {"lat": 1.5, "lng": 2.0}
         }))
     );
-    let error = call("create_note", json!({"type": "plain"})).unwrap_err();
-    assert!(error.message.contains("missing field `title`"), "{error}");
-    let error = call("create_note", json!({"title": "t", "location": {"lat": 1}})).unwrap_err();
+    // The allowlist makes `type` required and `title` optional, against the document.
+    let request = call("create_note", json!({"type": "plain"})).expect("title is optional");
+    assert_eq!(request.json_body(), Some(&json!({"type": "plain"})));
+    let error = call("create_note", json!({"title": "t"})).unwrap_err();
+    assert!(error.message.contains("missing field `type`"), "{error}");
+    let schema: Value =
+        alter_mcp_runtime::serde_json::from_str(tool("create_note").input_schema).expect("JSON");
+    assert_eq!(schema["required"], json!(["type"]));
+    let error = call(
+        "create_note",
+        json!({"type": "plain", "location": {"lat": 1}}),
+    )
+    .unwrap_err();
     assert_eq!(error.field.as_deref(), Some("location"));
     let error = call("create_note", json!({"title": "t", "type": "Check-List"})).unwrap_err();
     assert_eq!(error.field.as_deref(), Some("type"));

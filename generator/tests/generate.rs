@@ -362,3 +362,90 @@ fn unreadable_and_unsupported_documents() {
         "{missing}"
     );
 }
+
+/// Generates from scratch copies that must be valid.
+fn generated(name: &str, spec: &str, allowlist: &str) -> String {
+    let dir = scratch(name);
+    std::fs::write(dir.join("openapi.yaml"), spec).expect("write spec");
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write allowlist");
+    generate(dir.join("allowlist.toml"))
+        .unwrap_or_else(|e| panic!("{name} generates: {e}"))
+        .code
+}
+
+#[test]
+fn required_overrides_the_document() {
+    let allowlist = format!(
+        "{ALLOWLIST}params.channel = {{ name = \"c\", required = false }}\nparams.text = {{ required = true }}\n"
+    );
+    let code = generated("required", SPEC, &allowlist);
+    assert!(code.contains(r#""required":["text"]"#), "{code}");
+    assert!(code.contains("pub text: String,"), "{code}");
+    let renamed = "#[serde(rename = \"c\", default)]\n    pub channel: Option<String>,";
+    assert!(code.contains(renamed), "{code}");
+
+    let both = format!("{ALLOWLIST}params.limit = {{ required = true, default = 5 }}\n");
+    let (dir, error) = problems("required-default", SPEC, &both);
+    let d = single(&error);
+    assert_eq!(d.location.file, dir.join("allowlist.toml"));
+    assert_eq!(d.location.at, key("tool[0].params.limit.required"));
+    assert!(d.message.contains("contradicts `default`"), "{d}");
+
+    let fixed = format!("{ALLOWLIST}params.channel = {{ required = true, fixed = \"C1\" }}\n");
+    let (_, error) = problems("required-fixed", SPEC, &fixed);
+    let d = single(&error);
+    assert_eq!(d.location.at, key("tool[0].params.channel.required"));
+    assert!(d.message.contains("contradicts `fixed`"), "{d}");
+}
+
+#[test]
+fn path_parameters_stay_required_unless_defaulted() {
+    let spec = SPEC.replace("/chat.postMessage:", "/chat.{kind}:").replace(
+        "        - {name: token",
+        "        - {name: kind, in: path, required: true, schema: {type: string}}\n        - {name: token",
+    );
+    let allowlist = format!("{ALLOWLIST}params.channel = {{ name = \"c\" }}\n");
+    let optional = format!("{allowlist}params.kind = {{ required = false }}\n");
+    let (dir, error) = problems("path-optional", &spec, &optional);
+    let d = single(&error);
+    assert_eq!(d.location.at, key("tool[0].params.kind.required"));
+    let related = d.related.as_ref().expect("points at the parameter");
+    assert_eq!(related.file, dir.join("openapi.yaml"));
+    assert_eq!(
+        related.at,
+        At::Pointer("/paths/~1chat.{kind}/post/parameters/0".to_owned())
+    );
+    let defaulted =
+        format!("{allowlist}params.kind = {{ required = false, default = \"postMessage\" }}\n");
+    generated("path-defaulted", &spec, &defaulted);
+}
+
+#[test]
+fn dangling_response_refs_fail_only_allowlisted_operations() {
+    let allowlist = format!("{ALLOWLIST}params.channel = {{ name = \"c\" }}\n");
+    let dangling = SPEC.replace(
+        "responses: {'200': {description: ok}}",
+        "responses: {'200': {$ref: '#/components/responses/Sent'}}",
+    );
+    let (dir, error) = problems("response-ref", &dangling, &allowlist);
+    let d = single(&error);
+    assert_eq!(d.location.file, dir.join("openapi.yaml"));
+    assert_eq!(d.location.at, At::Pointer(format!("{OP}/responses/200")));
+    assert!(d.message.contains("points to nothing"), "{d}");
+
+    // The same mistake in an operation the allowlist does not name never breaks the build.
+    let elsewhere = format!(
+        "{SPEC}  /chat.delete:\n    post:\n      operationId: chat_delete\n      responses:\n        \
+         '200':\n          description: ok\n          content:\n            application/json:\n              \
+         schema: {{$ref: '#/components/schemas/Gone'}}\n"
+    );
+    generated("response-ref-elsewhere", &elsewhere, &allowlist);
+    let named = format!("{allowlist}\n[[tool]]\noperation = \"chat_delete\"\n");
+    let (_, error) = problems("response-ref-named", &elsewhere, &named);
+    assert_eq!(
+        single(&error).location.at,
+        At::Pointer(
+            "/paths/~1chat.delete/post/responses/200/content/application~1json/schema".to_owned()
+        )
+    );
+}

@@ -68,7 +68,7 @@ pub fn build<T: ToolInput>(arguments: Arguments) -> Result<ProviderRequest, Argu
         let path = error.path().to_string();
         ArgumentError {
             field: (path != ".").then_some(path),
-            message: error.into_inner().to_string(),
+            message: in_json_terms(&error.into_inner().to_string()),
         }
     })?;
     let request = input.into_request();
@@ -77,6 +77,25 @@ pub fn build<T: ToolInput>(arguments: Arguments) -> Result<ProviderRequest, Argu
         message,
     })?;
     Ok(request)
+}
+
+/// serde names Rust types (`expected i64`, `expected struct EventDateTime`); the model knows
+/// the JSON Schema, so say what JSON was expected instead.
+fn in_json_terms(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let json = match expected {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "isize"
+        | "usize" => "an integer",
+        "f32" | "f64" => "a number",
+        "a sequence" => "an array",
+        "a map" => "an object",
+        "a boolean" | "a string" => expected,
+        other if other.starts_with("struct ") => "an object",
+        _ => return message.to_owned(),
+    };
+    format!("{head}, expected {json}")
 }
 
 /// Arguments that do not fit the tool's input schema. Nothing is sent when this happens.
@@ -98,3 +117,42 @@ impl std::fmt::Display for ArgumentError {
 }
 
 impl std::error::Error for ArgumentError {}
+
+#[cfg(test)]
+mod tests {
+    use super::in_json_terms;
+
+    #[test]
+    fn serde_messages_name_json_types() {
+        let cases = [
+            (
+                r#"invalid type: string "ten", expected i64"#,
+                r#"invalid type: string "ten", expected an integer"#,
+            ),
+            (
+                "invalid type: integer `1`, expected f64",
+                "invalid type: integer `1`, expected a number",
+            ),
+            (
+                "invalid type: string \"x\", expected struct EventDateTime",
+                "invalid type: string \"x\", expected an object",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "invalid type: map, expected an array",
+            ),
+            (
+                "invalid type: integer `3`, expected a string",
+                "invalid type: integer `3`, expected a string",
+            ),
+            (
+                "unknown variant `x`, expected `startTime` or `updated`",
+                "unknown variant `x`, expected `startTime` or `updated`",
+            ),
+            ("missing field `channel`", "missing field `channel`"),
+        ];
+        for (serde, ours) in cases {
+            assert_eq!(in_json_terms(serde), ours);
+        }
+    }
+}

@@ -42,6 +42,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             input_type: operation.input_type.clone(),
             inputs,
             annotations,
+            response: operation.response.clone(),
         });
     }
     let response = match &allowlist.file.response {
@@ -170,6 +171,9 @@ impl ToolApplier<'_> {
             if let Some(visible) = &settings.name {
                 *name = visible.trim().to_owned();
             }
+            if let Some(forced) = settings.required {
+                *required = forced;
+            }
             if let Some(value) = &settings.default {
                 match fits(value, &input.schema, self.types, true) {
                     Ok(()) => {
@@ -180,6 +184,34 @@ impl ToolApplier<'_> {
                 }
             }
         }
+        self.check_path_value(input, &key, related);
+    }
+
+    /// A path parameter made optional (`required = false`) needs a default: without a value
+    /// the URL cannot be built.
+    fn check_path_value(&mut self, input: &Input, key: &str, related: Location) {
+        let InputValue::Model {
+            required: false,
+            default: None,
+            ..
+        } = &input.value
+        else {
+            return;
+        };
+        if input.target != Target::Path {
+            return;
+        }
+        self.out.push(
+            Diagnostic::new(
+                self.key(&format!("{key}.required")),
+                format!(
+                    "`{}` is a path parameter: without it the URL cannot be built",
+                    input.wire_name
+                ),
+            )
+            .related(related)
+            .help("remove `required = false`, or give the parameter a `default`"),
+        );
     }
 
     fn mismatch(&mut self, key: &str, what: &str, value: &Value, expected: &str, at: &Location) {

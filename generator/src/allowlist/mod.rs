@@ -3,6 +3,7 @@
 //! [`apply`] then checks the per-parameter settings against the lowered operations.
 
 mod apply;
+mod params;
 mod values;
 
 use std::collections::BTreeMap;
@@ -87,6 +88,10 @@ pub struct ParamSettings {
     pub ty: Option<ScalarType>,
     #[serde(default)]
     pub description: Option<String>,
+    /// Overrides whether the model must give the field (for what a shared schema cannot say,
+    /// such as `start` required on insert but not on patch).
+    #[serde(default)]
+    pub required: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -189,7 +194,7 @@ fn toml_error(source: &Source, error: toml::de::Error, key: Option<String>) -> D
     .help(
         "allowed keys: provider, spec, base_url, [response] ok_field/error_field, [[tool]] \
              operation/name/title/description/destructive/params.<X> = { fixed, default, name, \
-             type, description }",
+             type, description, required }",
     )
     .into()
 }
@@ -217,7 +222,7 @@ pub fn select(
     let mut selected = Vec::new();
     let mut first_use: BTreeMap<String, usize> = BTreeMap::new();
     for (i, entry) in allowlist.file.tools.iter().enumerate() {
-        check_params(allowlist, i, entry, &mut diagnostics);
+        params::check(allowlist, i, entry, &mut diagnostics);
         let Some(operation) = find_operation(operations, &entry.operation) else {
             diagnostics.push(unknown_operation(
                 allowlist, i, entry, operations, spec_file,
@@ -260,40 +265,6 @@ pub fn select(
         });
     }
     diagnostics.finish(selected)
-}
-
-fn check_params(allowlist: &Allowlist, i: usize, entry: &ToolEntry, out: &mut Diagnostics) {
-    for (param, settings) in &entry.params {
-        let key = format!("tool[{i}].params.{param}");
-        if settings.fixed.is_some() && settings.default.is_some() {
-            out.push(
-                Diagnostic::new(allowlist.key(&key), "`fixed` and `default` are both set").help(
-                    "keep `fixed` to always send the value, or `default` to let the model choose",
-                ),
-            );
-        }
-        let visible =
-            settings.name.is_some() || settings.description.is_some() || settings.ty.is_some();
-        if settings.fixed.is_some() && visible {
-            out.push(
-                Diagnostic::new(
-                    allowlist.key(&key),
-                    "a `fixed` value is hidden from the model, so `name`, `type` and `description` have no effect",
-                )
-                .help("remove them, or replace `fixed` with `default`"),
-            );
-        }
-        if settings
-            .name
-            .as_deref()
-            .is_some_and(|n| n.trim().is_empty())
-        {
-            out.push(
-                Diagnostic::new(allowlist.key(format!("{key}.name")), "`name` is empty")
-                    .help("give the name the model should see"),
-            );
-        }
-    }
 }
 
 /// An operationId, or `METHOD /path` (method in any case).

@@ -2,12 +2,13 @@
 //! local `$ref` resolved. Invariant: this is the only module that sees `openapiv3` types.
 //!
 //! This file handles operations (servers, parameters, request bodies); `schema.rs` turns
-//! schemas into IR types and `refs.rs` follows `$ref`s.
+//! schemas into IR types, `refs.rs` follows `$ref`s and `response.rs` checks success responses.
 
 mod body;
 mod params;
 mod portable;
 mod refs;
+mod response;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -168,9 +169,13 @@ impl<'d> Lowerer<'d> {
         Location::pointer(self.file, pointer)
     }
 
+    /// Reports a problem once: a component reached from several places (a request body and
+    /// a response) is checked more than once.
     fn error(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
         let diagnostic = Diagnostic::new(self.at(pointer), message).help(help);
-        self.out.push(diagnostic);
+        if !self.out.iter().any(|d| d == &diagnostic) {
+            self.out.push(diagnostic);
+        }
     }
 
     /// The allowlist's `base_url`, else the document's first server; `Err` holds the problem,
@@ -213,6 +218,7 @@ impl<'d> Lowerer<'d> {
             .request_body
             .as_ref()
             .and_then(|body| self.body(body, &format!("{pointer}/requestBody"), &prefix));
+        let response = self.response(&op.responses, &pointer);
         Some(ir::Operation {
             tool_name: selected.tool_name.clone(),
             input_type,
@@ -222,6 +228,7 @@ impl<'d> Lowerer<'d> {
             description: text(op.description.as_deref()),
             params,
             body,
+            response,
             credentials,
         })
     }

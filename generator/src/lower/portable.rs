@@ -15,6 +15,14 @@ impl Lowerer<'_> {
         self.portable_value(value, &mut Vec::new())
     }
 
+    /// [`Lowerer::portable`] for a schema or a reference to one.
+    pub(super) fn portable_item(&self, item: &ReferenceOr<Schema>) -> Value {
+        match item {
+            ReferenceOr::Item(schema) => self.portable(schema),
+            ReferenceOr::Reference { reference } => self.inline_ref(reference, &mut Vec::new()),
+        }
+    }
+
     fn portable_value(&self, value: Value, stack: &mut Vec<String>) -> Value {
         match value {
             Value::Object(map) => {

@@ -1,7 +1,13 @@
-//! Following local `$ref`s (`#/components/<section>/<name>`), through chains, without looping.
-//! External references are reported: the document must be self-contained.
+//! Following local `$ref`s (`#/components/<section>/<name>`), through chains, without looping,
+//! and checking every reference a schema reaches when it is not lowered into types (responses,
+//! untyped values). External references are reported: the document must be self-contained.
 
-use openapiv3::{Components, Parameter, ReferenceOr, RequestBody, Schema};
+use std::collections::BTreeSet;
+
+use openapiv3::{
+    AdditionalProperties, Components, Parameter, ReferenceOr, RequestBody, Response, Schema,
+    SchemaKind, Type,
+};
 
 use super::Lowerer;
 use crate::diagnostic::child;
@@ -74,6 +80,14 @@ impl<'d> Lowerer<'d> {
         at: &str,
     ) -> Option<(&'d RequestBody, String)> {
         self.follow(item, at, "requestBodies", |c, n| c.request_bodies.get(n))
+    }
+
+    pub(super) fn resolve_response(
+        &mut self,
+        item: &'d ReferenceOr<Response>,
+        at: &str,
+    ) -> Option<(&'d Response, String)> {
+        self.follow(item, at, "responses", |c, n| c.responses.get(n))
     }
 
     /// Follows a schema reference chain to the schema itself and its pointer.
@@ -155,12 +169,96 @@ impl<'d> Lowerer<'d> {
         Some((target, child(&format!("/components/{section}"), &name)))
     }
 
+    /// Visits a schema and everything it reaches; each reference is followed once, so
+    /// recursive schemas end.
+    pub(super) fn check_schema(&mut self, root: SchemaRef<'d>, at: String) {
+        let mut followed: BTreeSet<&'d str> = BTreeSet::new();
+        let mut stack = vec![(root, at)];
+        while let Some((item, pointer)) = stack.pop() {
+            let (schema, pointer) = match item {
+                SchemaRef::Inline(schema) => (schema, pointer),
+                SchemaRef::Ref(reference) => {
+                    if !followed.insert(reference) {
+                        continue;
+                    }
+                    match self.resolve_schema(item, &pointer) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
+            };
+            // Reversed, so problems are reported in document order.
+            let children = subschemas(schema);
+            stack.extend(
+                children
+                    .into_iter()
+                    .rev()
+                    .map(|(sub, path)| (sub, format!("{pointer}{path}"))),
+            );
+        }
+    }
+
     fn cycle(&mut self, pointer: &str) {
         self.error(
             pointer,
             "`$ref`s form a cycle that never reaches a definition",
             "make one of the references point to an actual definition",
         );
+    }
+}
+
+/// The schemas directly inside `schema`, each with its pointer relative to it.
+fn subschemas(schema: &Schema) -> Vec<(SchemaRef<'_>, String)> {
+    let mut out = Vec::new();
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => list("oneOf", one_of, &mut out),
+        SchemaKind::AnyOf { any_of } => list("anyOf", any_of, &mut out),
+        SchemaKind::AllOf { all_of } => list("allOf", all_of, &mut out),
+        SchemaKind::Not { not } => out.push((SchemaRef::from(&**not), "/not".to_owned())),
+        SchemaKind::Any(any) => {
+            list("oneOf", &any.one_of, &mut out);
+            list("anyOf", &any.any_of, &mut out);
+            list("allOf", &any.all_of, &mut out);
+            if let Some(not) = &any.not {
+                out.push((SchemaRef::from(&**not), "/not".to_owned()));
+            }
+            let additional = any.additional_properties.as_ref();
+            members(&any.properties, any.items.as_ref(), additional, &mut out);
+        }
+        SchemaKind::Type(Type::Object(object)) => {
+            let additional = object.additional_properties.as_ref();
+            members(&object.properties, None, additional, &mut out);
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            members([], array.items.as_ref(), None, &mut out);
+        }
+        SchemaKind::Type(_) => {}
+    }
+    out
+}
+
+/// The members of `allOf`, `oneOf` or `anyOf`.
+fn list<'s>(name: &str, items: &'s [ReferenceOr<Schema>], out: &mut Vec<(SchemaRef<'s>, String)>) {
+    for (i, item) in items.iter().enumerate() {
+        out.push((SchemaRef::from(item), format!("/{name}/{i}")));
+    }
+}
+
+/// Properties, `items` and `additionalProperties`.
+fn members<'s>(
+    properties: impl IntoIterator<Item = (&'s String, &'s ReferenceOr<Box<Schema>>)>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
+    additional: Option<&'s AdditionalProperties>,
+    out: &mut Vec<(SchemaRef<'s>, String)>,
+) {
+    for (name, property) in properties {
+        out.push((property.into(), child("/properties", name)));
+    }
+    if let Some(items) = items {
+        out.push((items.into(), "/items".to_owned()));
+    }
+    if let Some(AdditionalProperties::Schema(schema)) = additional {
+        out.push(((&**schema).into(), "/additionalProperties".to_owned()));
     }
 }
 

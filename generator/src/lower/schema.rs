@@ -295,7 +295,7 @@ impl<'d> Lowerer<'d> {
         hint: &str,
     ) -> ir::Schema {
         if view.composite {
-            return ir::Schema::of(Kind::Json(self.portable(schema)));
+            return ir::Schema::of(Kind::Json(self.untyped(schema, pointer)));
         }
         if !view.all_of.is_empty() {
             // `allOf: [{$ref: X}]` is the usual way to describe a reference; more is not typed.
@@ -303,7 +303,7 @@ impl<'d> Lowerer<'d> {
                 [only] if view.typ.is_none() && view.properties.is_empty() => {
                     self.schema(only.into(), &format!("{pointer}/allOf/0"), hint)
                 }
-                _ => ir::Schema::of(Kind::Json(self.portable(schema))),
+                _ => ir::Schema::of(Kind::Json(self.untyped(schema, pointer))),
             };
         }
         if !view.string_enum().is_empty() || view.has_properties() {
@@ -334,7 +334,7 @@ impl<'d> Lowerer<'d> {
             Some("object") | None if view.typ.is_some() || view.additional.is_some() => Kind::Map(
                 Box::new(self.additional(view, pointer, hint).unwrap_or_else(any)),
             ),
-            _ => Kind::Json(self.portable(schema)),
+            _ => Kind::Json(self.untyped(schema, pointer)),
         };
         let mut out = ir::Schema::of(kind);
         if !matches!(out.kind, Kind::Json(_)) {
@@ -342,6 +342,13 @@ impl<'d> Lowerer<'d> {
             out.keywords = view.keywords.clone();
         }
         out
+    }
+
+    /// A schema kept as portable JSON Schema; its references are still checked, since
+    /// inlining turns one that points nowhere into `{}` without a word.
+    fn untyped(&mut self, schema: &'d Schema, pointer: &str) -> Value {
+        self.check_schema(SchemaRef::Inline(schema), pointer.to_owned());
+        self.portable(schema)
     }
 
     fn new_type(&mut self, name: &str, pointer: &str, view: &View<'_>) -> TypeId {

@@ -343,3 +343,141 @@ paths:
         Schema::of(Kind::Array(Box::new(Schema::of(Kind::Json(json!({}))))))
     );
 }
+
+#[test]
+fn success_responses_are_followed_and_kept() {
+    let doc = r#"
+components:
+  responses:
+    Found: {$ref: '#/components/responses/Real'}
+    Real:
+      description: ok
+      content:
+        application/json:
+          schema: {$ref: '#/components/schemas/Page'}
+  schemas:
+    Page:
+      type: object
+      properties:
+        items: {type: array, items: {$ref: '#/components/schemas/Item'}}
+        next: {$ref: '#/components/schemas/Page'}
+    Item:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+paths:
+  /items:
+    get:
+      operationId: list
+      responses:
+        '404': {$ref: '#/components/responses/Missing'}
+        '200': {$ref: '#/components/responses/Found'}
+    delete:
+      operationId: clear
+      responses:
+        default: {description: error, content: {application/json: {schema: {type: object}}}}
+        '204': {description: gone}
+"#;
+    let lowered = lowered(doc, &[("list", "list"), ("clear", "clear")])
+        .expect("a non-success response is not checked");
+    let page = json!({"type": "object", "properties": {
+        "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}},
+        "next": {},
+    }});
+    assert_eq!(
+        lowered.operations[0].response,
+        Some(ir::Response {
+            status: "200".to_owned(),
+            pointer: "/components/responses/Real".to_owned(),
+            json_schema: Some(page),
+        })
+    );
+    assert_eq!(
+        lowered.operations[1].response,
+        Some(ir::Response {
+            status: "204".to_owned(),
+            pointer: "/paths/~1items/delete/responses/204".to_owned(),
+            json_schema: None,
+        })
+    );
+}
+
+#[test]
+fn dangling_response_references_are_reported_with_pointers() {
+    let doc = r#"
+components:
+  schemas:
+    Page:
+      type: object
+      properties:
+        self: {$ref: '#/components/schemas/Page'}
+        items: {type: array, items: {$ref: '#/components/schemas/Gone'}}
+        either: {oneOf: [{type: string}, {$ref: 'x.json#/Y'}]}
+paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        '500': {$ref: '#/components/responses/AlsoMissing'}
+        '201': {$ref: '#/components/responses/Missing'}
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}
+  /b:
+    get:
+      operationId: b
+      responses:
+        default: {$ref: 'other.yaml#/responses/X'}
+"#;
+    let error = lowered(doc, &[("a", "a"), ("b", "b")]).unwrap_err();
+    assert_eq!(
+        pointers(&error),
+        [
+            At::Pointer("/components/schemas/Page/properties/items/items".to_owned()),
+            At::Pointer("/components/schemas/Page/properties/either/oneOf/1".to_owned()),
+            At::Pointer("/paths/~1a/get/responses/201".to_owned()),
+            At::Pointer("/paths/~1b/get/responses/default".to_owned()),
+        ]
+    );
+    let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages[0].contains("points to nothing"), "{messages:?}");
+    assert!(messages[1].contains("external `$ref`"), "{messages:?}");
+    assert!(messages[2].contains("points to nothing"), "{messages:?}");
+    assert!(messages[3].contains("external `$ref`"), "{messages:?}");
+    assert!(error.iter().all(|d| d.help.is_some()));
+}
+
+#[test]
+fn references_inside_untyped_schemas_are_checked_once() {
+    let doc = r#"
+components:
+  schemas:
+    Shared:
+      type: object
+      properties:
+        gone: {$ref: '#/components/schemas/Gone'}
+paths:
+  /a:
+    post:
+      operationId: a
+      parameters:
+        - name: either
+          in: query
+          schema: {oneOf: [{type: string}, {$ref: '#/components/schemas/Nope'}]}
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Shared'}}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Shared'}}}
+"#;
+    let error = lowered(doc, &[("a", "a")]).unwrap_err();
+    assert_eq!(
+        pointers(&error),
+        [
+            At::Pointer("/paths/~1a/post/parameters/0/schema/oneOf/1".to_owned()),
+            At::Pointer("/components/schemas/Shared/properties/gone".to_owned()),
+        ],
+        "{error}"
+    );
+}

@@ -1,0 +1,80 @@
+//! Success responses (`2xx` and `default`) of allowlisted operations: every `$ref` they reach
+//! is followed, so a dangling or external one fails the build with its pointer, and the JSON
+//! body is kept as portable JSON Schema. Operations that are not allowlisted are never lowered,
+//! so their responses never break the build.
+
+use openapiv3::{ReferenceOr, Response, Responses, StatusCode};
+use serde_json::json;
+
+use super::Lowerer;
+use super::body::is_json;
+use crate::diagnostic::child;
+use crate::ir;
+
+impl<'d> Lowerer<'d> {
+    /// Checks every success response and returns the one a tool's output would follow.
+    pub(super) fn response(
+        &mut self,
+        responses: &'d Responses,
+        pointer: &str,
+    ) -> Option<ir::Response> {
+        let mut success: Vec<((u8, u16), String, &'d ReferenceOr<Response>)> = responses
+            .responses
+            .iter()
+            .filter_map(|(code, response)| Some((rank(code)?, code.to_string(), response)))
+            .collect();
+        if let Some(default) = &responses.default {
+            success.push(((2, 0), "default".to_owned(), default));
+        }
+        // Stable: equal ranks keep document order.
+        success.sort_by_key(|(rank, _, _)| *rank);
+        let at = format!("{pointer}/responses");
+        let mut chosen = None;
+        for (_, status, response) in success {
+            let Some((response, pointer)) = self.resolve_response(response, &child(&at, &status))
+            else {
+                continue;
+            };
+            self.check_content(response, &pointer);
+            if chosen.is_none() {
+                chosen = Some(ir::Response {
+                    status,
+                    json_schema: self.json_schema(response),
+                    pointer,
+                });
+            }
+        }
+        chosen
+    }
+
+    /// The body of a response as portable JSON Schema, if it has a JSON one.
+    fn json_schema(&self, response: &'d Response) -> Option<serde_json::Value> {
+        let (_, media) = response.content.iter().find(|(k, _)| is_json(k))?;
+        Some(match &media.schema {
+            Some(schema) => self.portable_item(schema),
+            None => json!({}),
+        })
+    }
+
+    /// Follows the schema of every media type, all the way down.
+    fn check_content(&mut self, response: &'d Response, pointer: &str) {
+        for (media_type, media) in &response.content {
+            if let Some(schema) = &media.schema {
+                let at = format!(
+                    "{}/schema",
+                    child(&format!("{pointer}/content"), media_type)
+                );
+                self.check_schema(schema.into(), at);
+            }
+        }
+    }
+}
+
+/// `(0, code)` for a `2xx` code, `(1, 0)` for `2XX`; `None` for other statuses.
+fn rank(code: &StatusCode) -> Option<(u8, u16)> {
+    match code {
+        StatusCode::Code(n @ 200..=299) => Some((0, *n)),
+        StatusCode::Range(2) => Some((1, 0)),
+        _ => None,
+    }
+}
