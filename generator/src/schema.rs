@@ -184,7 +184,15 @@ impl Writer<'_> {
         }
         match &schema.kind {
             Kind::Array(items) => node.set("items", self.node(items)),
-            Kind::Map(values) => node.set("additionalProperties", self.node(values)),
+            Kind::Map(values) => {
+                // A map of anything is `true`: strict validators (the MCP Inspector's `--strict`)
+                // flag `{}` as a schema with no validation keyword.
+                let values = match self.node(values) {
+                    Json::Object(fields) if fields.is_empty() => Json::Leaf(Value::Bool(true)),
+                    values => values,
+                };
+                node.set("additionalProperties", values);
+            }
             _ => {}
         }
         node
