@@ -6,63 +6,31 @@
 #[allow(dead_code)]
 mod support;
 
-use std::process::{Output, Stdio};
-use std::time::Duration;
+mod python_support;
 
 use alter_mcp_e2e::{Backend, Endpoint, Recorded};
+use python_support::{EXIT_PACKAGE_MISSING, run_script, skip_or_fail};
 use serde_json::json;
 
-/// `mcp_client_check.py` exits with this code when `mcp` cannot be imported.
-const EXIT_MCP_MISSING: i32 = 3;
-/// The script bounds its own session (180 s); this only stops a wedged interpreter.
-const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
+const CHECK: &str = "python_mcp_client check";
 const EVENTS: &str = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
-
-fn skip_or_fail(why: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "{why} (CI is set, so this is a failure: pip install -r tests/python/requirements.txt)"
-        );
-    }
-    eprintln!("SKIPPED python_mcp_client check: {why}");
-    if !why.contains("pip install") {
-        eprintln!("  to run it: pip install -r tests/python/requirements.txt");
-    }
-}
-
-/// Runs the script with the backend's URL and key in its environment (never in argv); the
-/// script hands them to the server it starts.
-async fn run_script(backend: &Backend) -> std::io::Result<Output> {
-    let binary = tokio::task::spawn_blocking(support::alter_mcp_binary)
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/mcp_client_check.py");
-    let mut command = tokio::process::Command::new(python);
-    command
-        .arg(script)
-        .arg(binary)
-        .env("ALTER_BASE_URL", backend.base_url())
-        .env("ALTER_MCP_AGENT_KEY", backend.key())
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    match tokio::time::timeout(SCRIPT_TIMEOUT, command.output()).await {
-        Ok(output) => output,
-        Err(_) => panic!("mcp_client_check.py did not finish in {SCRIPT_TIMEOUT:?}"),
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_python_mcp_client_drives_alter_mcp() {
     let backend = Backend::start().await;
-    let output = match run_script(&backend).await {
+    let binary = tokio::task::spawn_blocking(support::alter_mcp_binary)
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let output = match run_script("mcp_client_check.py", &[binary.as_os_str()], &backend).await {
         Ok(output) => output,
-        Err(error) => return skip_or_fail(&format!("python3 could not be started: {error}")),
+        Err(error) => {
+            return skip_or_fail(CHECK, &format!("python3 could not be started: {error}"));
+        }
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.code() == Some(EXIT_MCP_MISSING) {
-        return skip_or_fail(stdout.trim());
+    if output.status.code() == Some(EXIT_PACKAGE_MISSING) {
+        return skip_or_fail(CHECK, stdout.trim());
     }
     assert!(
         output.status.success(),

@@ -2,49 +2,26 @@
 //! must verify, and our fault answers must map to its documented exceptions. Skips with a
 //! notice when python3 or alter_sdk is missing, unless `CI` is set (CI installs them).
 
-use std::process::{Command, Output};
+mod python_support;
 
 use alter_mcp_e2e::{Backend, Endpoint};
+use python_support::{EXIT_PACKAGE_MISSING, run_script, skip_or_fail};
 
-/// `sdk_check.py` exits with this code when `alter_sdk` cannot be imported.
-const EXIT_SDK_MISSING: i32 = 3;
-
-fn skip_or_fail(why: &str) {
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "{why} (CI is set, so this is a failure: pip install -r tests/python/requirements.txt)"
-        );
-    }
-    eprintln!("SKIPPED python_sdk check: {why}");
-    if !why.contains("pip install") {
-        eprintln!("  to run it: pip install -r tests/python/requirements.txt");
-    }
-}
-
-async fn run_script(backend: &Backend) -> std::io::Result<Output> {
-    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/sdk_check.py");
-    let mut command = Command::new(python);
-    command
-        .arg(script)
-        .env("ALTER_BASE_URL", backend.base_url())
-        .env("ALTER_MCP_AGENT_KEY", backend.key());
-    tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("the blocking task ran")
-}
+const CHECK: &str = "python_sdk check";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_python_sdk_agrees_with_the_backend() {
     let backend = Backend::start().await;
-    let output = match run_script(&backend).await {
+    let output = match run_script("sdk_check.py", &[], &backend).await {
         Ok(output) => output,
-        Err(error) => return skip_or_fail(&format!("python3 could not be started: {error}")),
+        Err(error) => {
+            return skip_or_fail(CHECK, &format!("python3 could not be started: {error}"));
+        }
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    if output.status.code() == Some(EXIT_SDK_MISSING) {
-        return skip_or_fail(stdout.trim());
+    if output.status.code() == Some(EXIT_PACKAGE_MISSING) {
+        return skip_or_fail(CHECK, stdout.trim());
     }
     assert!(
         output.status.success(),
