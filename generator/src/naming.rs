@@ -38,12 +38,65 @@ pub fn default_tool_name(operation_id: &str) -> String {
     } else {
         snake
     };
+    shorten(name, operation_id)
+}
+
+/// Whether the model can see an input under `name`: LLM providers accept tool input property
+/// names matching `^[a-zA-Z0-9_.-]{1,64}$` (the Anthropic API rejects a tool with any other).
+pub fn is_valid_input_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_TOOL_NAME
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
+/// The name the model sees for a parameter or body field: its wire name when valid, else the
+/// runs of allowed characters joined by `_` (`filter[name]` → `filter_name`, `$top` → `top`),
+/// cut with a hash past 64 characters. The wire name itself never changes.
+pub fn input_name(wire: &str) -> String {
+    if is_valid_input_name(wire) {
+        return wire.to_owned();
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    let joined = wire
+        .split(|c: char| !allowed(c))
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    let name = if joined.is_empty() {
+        "param".to_owned()
+    } else {
+        joined
+    };
+    shorten(name, wire)
+}
+
+/// `name` if it fits [`MAX_TOOL_NAME`], else a prefix plus a short hash of `original`.
+fn shorten(name: String, original: &str) -> String {
     if name.len() <= MAX_TOOL_NAME {
         return name;
     }
-    let hash = format!("{:08x}", fnv1a(operation_id.as_bytes()));
+    let hash = format!("{:08x}", fnv1a(original.as_bytes()));
     let keep = MAX_TOOL_NAME - hash.len() - 1;
-    format!("{}_{hash}", name[..keep].trim_end_matches('_'))
+    // Names here are ASCII, so any index is a char boundary; stay safe anyway.
+    let stem = name.get(..keep).unwrap_or("tool").trim_end_matches('_');
+    format!("{stem}_{hash}")
+}
+
+/// `base`, or when `taken` says it is in use, `base_2`, `base_3`... cut so the result still
+/// fits [`MAX_TOOL_NAME`] (tool names and model-visible input names share that limit).
+pub fn unique_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while taken(&name) {
+        let suffix = format!("_{n}");
+        let keep = base.len().min(MAX_TOOL_NAME - suffix.len());
+        let stem = base.get(..keep).unwrap_or(base).trim_end_matches('_');
+        name = format!("{stem}{suffix}");
+        n += 1;
+    }
+    name
 }
 
 /// A human title from a tool name: `list_events` → `List events`.
@@ -257,6 +310,35 @@ mod tests {
         let (a, b) = (default_tool_name(&long), default_tool_name(&other));
         assert!(a.len() <= MAX_TOOL_NAME && is_valid_tool_name(&a), "{a}");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn derived_names_are_made_valid_and_unique() {
+        let table = [
+            ("limit", "limit"),
+            ("X-Api-Version", "X-Api-Version"),
+            ("filter[name]", "filter_name"),
+            ("page[size]", "page_size"),
+            ("$top", "top"),
+            ("fields[]", "fields"),
+            ("a b", "a_b"),
+            ("名前", "param"),
+        ];
+        for (wire, expected) in table {
+            assert_eq!(input_name(wire), expected, "input_name({wire:?})");
+            assert!(is_valid_input_name(expected));
+        }
+        let long = format!("{}[x]", "f".repeat(70));
+        let short = input_name(&long);
+        assert!(is_valid_input_name(&short), "{short}");
+        assert_ne!(short, input_name(&format!("{}[y]", "f".repeat(70))));
+        let taken = ["get_pet", "get_pet_2"];
+        assert_eq!(unique_name("get_pet", |n| taken.contains(&n)), "get_pet_3");
+        assert_eq!(unique_name("free", |n| taken.contains(&n)), "free");
+        let full = "x".repeat(64);
+        let renamed = unique_name(&full, |n| n == full);
+        assert_eq!(renamed, format!("{}_2", "x".repeat(62)));
+        assert!(is_valid_tool_name(&renamed));
     }
 
     #[test]

@@ -172,7 +172,7 @@ fn cli_reports_problems_and_usage() {
         stderr.contains("error: the model would see two inputs"),
         "{stderr}"
     );
-    assert!(stderr.contains("help: rename one"), "{stderr}");
+    assert!(stderr.contains("help: give `params."), "{stderr}");
 
     let (code, stdout, _) = cli(&["--help"]);
     assert_eq!(code, 0);

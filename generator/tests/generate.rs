@@ -153,7 +153,7 @@ fn duplicate_and_invalid_tool_names() {
         "{ALLOWLIST}\n[[tool]]\noperation = \"POST /chat.postMessage\"\nname = \"send_slack\"\n"
     );
     let (_, error) = problems("dup-name", SPEC, &twice);
-    assert_eq!(single(&error).location.at, key("tool[1]"));
+    assert_eq!(single(&error).location.at, key("tool[1].name"));
     assert!(
         error
             .to_string()
@@ -167,6 +167,33 @@ fn duplicate_and_invalid_tool_names() {
     );
     assert_eq!(single(&error).location.at, key("tool[0].name"));
     assert!(error.to_string().contains("^[a-zA-Z0-9_-]{1,64}$"));
+}
+
+#[test]
+fn derived_tool_names_are_made_unique() {
+    // `chat.postMessage` and `chat_postMessage` both derive `chat_post_message`; a third
+    // operation takes that name explicitly, so both derived names step aside.
+    let spec = SPEC.replace(
+        "  /chat.postMessage:\n",
+        "  /a:\n    get:\n      operationId: chat.postMessage\n      responses: {'200': {description: ok}}\n\
+         \x20 /b:\n    get:\n      responses: {'200': {description: ok}}\n  /chat.postMessage:\n",
+    );
+    let allowlist = "provider = \"p\"\nspec = \"openapi.yaml\"\n\
+        [[tool]]\noperation = \"chat.postMessage\"\n\
+        [[tool]]\noperation = \"GET /b\"\nname = \"chat_post_message\"\n\
+        [[tool]]\noperation = \"chat_postMessage\"\nparams.channel = { name = \"c\" }\n";
+    let dir = scratch("derived-names");
+    std::fs::write(dir.join("openapi.yaml"), spec).expect("write spec");
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write allowlist");
+    let generated = generate(dir.join("allowlist.toml")).expect("generates");
+    assert_eq!(
+        generated.tool_names,
+        [
+            "chat_post_message_2",
+            "chat_post_message",
+            "chat_post_message_3"
+        ]
+    );
 }
 
 #[test]
@@ -197,32 +224,88 @@ fn params_must_name_an_input() {
     assert!(single(&error).message.contains("credentials"), "{error}");
 }
 
+/// The input schema of the first tool in generated code.
+fn input_schema(code: &str) -> serde_json::Value {
+    let start = code.find("input_schema: r#\"").expect("a schema") + "input_schema: r#\"".len();
+    let end = start + code[start..].find("\"#").expect("its end");
+    serde_json::from_str(&code[start..end]).expect("JSON")
+}
+
 #[test]
-fn model_visible_names_must_not_collide() {
-    let (_, error) = problems("collision", SPEC, ALLOWLIST);
+fn derived_input_names_are_made_unique_given_ones_must_not_collide() {
+    // A query parameter and a body field both called `channel`: the later one steps aside.
+    let code = generated("collision", SPEC, ALLOWLIST);
+    let schema = input_schema(&code);
+    let names: Vec<&String> = schema["properties"]
+        .as_object()
+        .expect("props")
+        .keys()
+        .collect();
+    // (serde_json sorts keys)
+    assert_eq!(
+        names,
+        ["body_channel", "channel", "limit", "text"],
+        "{schema}"
+    );
+    assert_eq!(schema["required"], serde_json::json!(["channel"]));
+    assert!(
+        code.contains(r#"request.body_field("channel", self.channel_2);"#),
+        "{code}"
+    );
+    assert!(!code.contains(r#""token""#), "credentials are never inputs");
+
+    // A given name wins over a derived one, which is renamed after where it goes.
+    let given = format!("{ALLOWLIST}params.limit = {{ name = \"channel\" }}\n");
+    let schema = input_schema(&generated("collision-given", SPEC, &given));
+    let names: Vec<&String> = schema["properties"]
+        .as_object()
+        .expect("props")
+        .keys()
+        .collect();
+    assert_eq!(
+        names,
+        ["body_channel", "channel", "query_channel", "text"],
+        "{schema}"
+    );
+    assert!(
+        schema["properties"]["channel"]["format"] == "int32",
+        "{schema}"
+    );
+
+    // Two given names that collide are the author's to resolve.
+    let both =
+        format!("{ALLOWLIST}params.limit = {{ name = \"n\" }}\nparams.text = {{ name = \"n\" }}\n");
+    let (_, error) = problems("collision-both", SPEC, &both);
     let d = single(&error);
     assert_eq!(d.location.at, key("tool[0].params"));
     assert!(
         d.message
-            .contains("the query parameter `channel` and the body field `channel`"),
+            .contains("the query parameter `limit` and the body field `text`"),
         "{d}"
     );
-    // Renaming the parameter resolves it.
-    let fixed = format!("{ALLOWLIST}params.channel = {{ name = \"channel_id\" }}\n");
-    let dir = scratch("collision-fixed");
-    std::fs::write(dir.join("openapi.yaml"), SPEC).expect("write");
-    std::fs::write(dir.join("allowlist.toml"), fixed).expect("write");
-    let generated = generate(dir.join("allowlist.toml")).expect("generates");
     assert!(
-        generated
-            .code
-            .contains(r#"#[serde(rename = "channel_id")]"#),
-        "{}",
-        generated.code
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("params.limit")),
+        "{d}"
     );
+
+    // A given name must be one LLM providers accept.
+    let bad = format!("{ALLOWLIST}params.limit = {{ name = \"max results\" }}\n");
+    let (_, error) = problems("bad-input-name", SPEC, &bad);
+    assert_eq!(single(&error).location.at, key("tool[0].params.limit.name"));
+}
+
+#[test]
+fn derived_input_names_are_valid_property_names() {
+    let spec = SPEC.replace("name: limit, in: query", "name: 'page[limit]', in: query");
+    let code = generated("bracket-name", &spec, ALLOWLIST);
+    let schema = input_schema(&code);
+    assert!(schema["properties"]["page_limit"].is_object(), "{schema}");
+    // The wire name is unchanged.
     assert!(
-        !generated.code.contains(r#""token""#),
-        "credentials are never inputs"
+        code.contains(r#"request.query("page[limit]", self.page_limit);"#),
+        "{code}"
     );
 }
 
@@ -331,7 +414,8 @@ fn odd_description_text_still_makes_valid_code() {
 #[test]
 fn every_problem_of_a_phase_is_reported() {
     let many = format!(
-        "{ALLOWLIST}params.nope = {{ name = \"x\" }}\nparams.limit = {{ default = true }}\n"
+        "{ALLOWLIST}params.nope = {{ name = \"x\" }}\nparams.limit = {{ default = true }}\n\
+         params.text = {{ name = \"a b\" }}\n"
     );
     let (_, error) = problems("many", SPEC, &many);
     assert_eq!(error.len(), 3, "{error}");

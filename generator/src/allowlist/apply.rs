@@ -71,9 +71,11 @@ struct ToolApplier<'a> {
 }
 
 /// An input before settings, with the spec node it came from.
-struct Candidate {
-    input: Input,
-    pointer: String,
+pub(super) struct Candidate {
+    pub(super) input: Input,
+    pub(super) pointer: String,
+    /// The allowlist gave the name the model sees (`params.X.name`).
+    pub(super) named: bool,
 }
 
 impl ToolApplier<'_> {
@@ -93,9 +95,8 @@ impl ToolApplier<'_> {
                 }
             }
         }
-        let inputs: Vec<Input> = candidates.into_iter().map(|c| c.input).collect();
-        self.check_collisions(&inputs);
-        inputs
+        self.resolve_collisions(&mut candidates);
+        candidates.into_iter().map(|c| c.input).collect()
     }
 
     fn unknown_param(&self, name: &str, candidates: &[Candidate]) -> Diagnostic {
@@ -170,6 +171,16 @@ impl ToolApplier<'_> {
         {
             if let Some(visible) = &settings.name {
                 *name = visible.trim().to_owned();
+                candidate.named = true;
+                if !naming::is_valid_input_name(name) {
+                    self.out.push(
+                        Diagnostic::new(
+                            self.key(&format!("{key}.name")),
+                            format!("input name `{name}` does not match ^[a-zA-Z0-9_.-]{{1,64}}$"),
+                        )
+                        .help("use 1 to 64 ASCII letters, digits, `_`, `.` or `-` (LLM providers reject other property names)"),
+                    );
+                }
             }
             if let Some(forced) = settings.required {
                 *required = forced;
@@ -225,14 +236,12 @@ impl ToolApplier<'_> {
         );
     }
 
-    fn check_collisions(&mut self, inputs: &[Input]) {
-        let mut seen: Vec<(&str, &Input)> = Vec::new();
-        for input in inputs {
+    /// Derived names are made unique (see [`super::visible`]); two names the allowlist gives
+    /// that collide are reported.
+    fn resolve_collisions(&mut self, candidates: &mut [Candidate]) {
+        for (first, second) in super::visible::resolve(candidates) {
+            let (first, input) = (&candidates[first].input, &candidates[second].input);
             let InputValue::Model { name, .. } = &input.value else {
-                continue;
-            };
-            let Some((_, first)) = seen.iter().find(|(visible, _)| visible == name) else {
-                seen.push((name, input));
                 continue;
             };
             let diagnostic = Diagnostic::new(
@@ -249,9 +258,8 @@ impl ToolApplier<'_> {
                 &self.operation.operation.pointer,
             ))
             .help(format!(
-                "rename one with `params.{} = {{ name = \"...\" }}` (a parameter wins over a \
-                 body field of the same name), or set it with `fixed`",
-                first.wire_name
+                "give `params.{}` or `params.{}` another `name`",
+                first.wire_name, input.wire_name
             ));
             self.out.push(diagnostic);
         }
@@ -284,7 +292,7 @@ impl ToolApplier<'_> {
 }
 
 /// `the query parameter `channel``, for messages.
-fn describe(input: &Input) -> String {
+pub(super) fn describe(input: &Input) -> String {
     let what = match input.target {
         Target::Path => "path parameter",
         Target::Query => "query parameter",
@@ -298,7 +306,7 @@ fn describe(input: &Input) -> String {
 /// Every value the operation can carry, parameters first, in document order.
 fn candidates(operation: &Operation) -> Vec<Candidate> {
     let model = |name: &str, required: bool| InputValue::Model {
-        name: name.to_owned(),
+        name: naming::input_name(name),
         required,
         default: None,
     };
@@ -317,6 +325,7 @@ fn candidates(operation: &Operation) -> Vec<Candidate> {
                 value: model(&param.name, param.required),
             },
             pointer: param.pointer.clone(),
+            named: false,
         })
         .collect();
     match &operation.body {
@@ -331,6 +340,7 @@ fn candidates(operation: &Operation) -> Vec<Candidate> {
                 value: model(&property.name, property.required),
             },
             pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
+            named: false,
         })),
         Some(Body::Whole {
             schema,
@@ -344,6 +354,7 @@ fn candidates(operation: &Operation) -> Vec<Candidate> {
                 value: model("body", *required),
             },
             pointer: pointer.clone(),
+            named: false,
         }),
         None => {}
     }

@@ -5,8 +5,9 @@
 mod apply;
 mod params;
 mod values;
+mod visible;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -221,6 +222,14 @@ pub fn select(
     let mut diagnostics = Diagnostics::new();
     let mut selected = Vec::new();
     let mut first_use: BTreeMap<String, usize> = BTreeMap::new();
+    // Names the allowlist gives are kept as written; derived names step aside for them.
+    let explicit: BTreeSet<&str> = allowlist
+        .file
+        .tools
+        .iter()
+        .filter_map(|t| t.name.as_deref())
+        .collect();
+    let mut derived_taken: BTreeSet<String> = BTreeSet::new();
     for (i, entry) in allowlist.file.tools.iter().enumerate() {
         params::check(allowlist, i, entry, &mut diagnostics);
         let Some(operation) = find_operation(operations, &entry.operation) else {
@@ -231,20 +240,19 @@ pub fn select(
         };
         let tool_name = match &entry.name {
             Some(name) => name.clone(),
-            None => naming::default_tool_name(&operation.display_id()),
+            None => {
+                let base = naming::default_tool_name(&operation.display_id());
+                let name = naming::unique_name(&base, |n| {
+                    explicit.contains(n) || derived_taken.contains(n)
+                });
+                derived_taken.insert(name.clone());
+                name
+            }
         };
         if !naming::is_valid_tool_name(&tool_name) {
-            let key = format!(
-                "tool[{i}].{}",
-                if entry.name.is_some() {
-                    "name"
-                } else {
-                    "operation"
-                }
-            );
             diagnostics.push(
                 Diagnostic::new(
-                    allowlist.key(key),
+                    allowlist.key(format!("tool[{i}].name")),
                     format!("tool name `{tool_name}` does not match ^[a-zA-Z0-9_-]{{1,64}}$"),
                 )
                 .help("use 1 to 64 ASCII letters, digits, `_` or `-`, e.g. `list_events`"),
@@ -253,7 +261,7 @@ pub fn select(
         if let Some(first) = first_use.insert(tool_name.clone(), i) {
             diagnostics.push(
                 Diagnostic::new(
-                    allowlist.key(format!("tool[{i}]")),
+                    allowlist.key(format!("tool[{i}].name")),
                     format!("two tools are named `{tool_name}` (tool[{first}] and tool[{i}])"),
                 )
                 .help("give one of them a different `name = \"...\"`"),

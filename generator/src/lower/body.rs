@@ -22,7 +22,16 @@ impl<'d> Lowerer<'d> {
             return None;
         }
         let Some((media_type, media)) = body.content.iter().find(|(k, _)| is_json(k)) else {
-            let types: Vec<String> = body.content.keys().map(|k| format!("`{k}`")).collect();
+            // Some documents list dozens of media types; name a few.
+            let mut types: Vec<String> = body
+                .content
+                .keys()
+                .take(4)
+                .map(|k| format!("`{k}`"))
+                .collect();
+            if body.content.len() > 4 {
+                types.push(format!("{} more", body.content.len() - 4));
+            }
             self.error(
                 &format!("{pointer}/content"),
                 format!("request body type {} is not supported yet", types.join(", ")),

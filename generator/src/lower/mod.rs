@@ -21,11 +21,14 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
 use crate::input::{self, Source};
 use crate::ir::{self, Lowered, Method, OperationRef};
 use crate::naming::{self, Scope};
+use refs::Targets;
 
 /// A parsed OpenAPI 3.0 document.
 #[derive(Debug)]
 pub struct Document {
     openapi: OpenAPI,
+    /// What references outside `#/components/<section>/<name>` point to.
+    targets: Targets,
     path: PathBuf,
 }
 
@@ -35,8 +38,19 @@ impl Document {
         input::check_openapi_version(source)?;
         // openapiv3's `ReferenceOr` has an `expect` on a parse path we cannot rule out; a
         // panic there must still become a diagnostic, never a crashed build script.
-        let parsed = std::panic::catch_unwind(|| input::parse::<OpenAPI>(source));
-        let openapi = match parsed {
+        let parsed = std::panic::catch_unwind(|| {
+            let openapi = input::parse::<OpenAPI>(source)?;
+            // Bundled documents point into `#/paths/...`; only they pay for a second parse.
+            let targets = if Targets::needed(&source.text) {
+                input::parse::<serde_json::Value>(source)
+                    .map(|value| Targets::collect(&value))
+                    .unwrap_or_default()
+            } else {
+                Targets::default()
+            };
+            Ok::<_, Diagnostic>((openapi, targets))
+        });
+        let (openapi, targets) = match parsed {
             Ok(result) => result?,
             Err(_) => {
                 return Err(Diagnostic::new(
@@ -49,6 +63,7 @@ impl Document {
         };
         Ok(Document {
             openapi,
+            targets,
             path: source.path.clone(),
         })
     }
@@ -136,6 +151,7 @@ pub fn lower(
 /// Lowering state: the type arena and the diagnostics of this phase.
 struct Lowerer<'d> {
     doc: &'d OpenAPI,
+    targets: &'d Targets,
     file: &'d Path,
     out: Diagnostics,
     types: Vec<ir::TypeDef>,
@@ -144,6 +160,8 @@ struct Lowerer<'d> {
     components: BTreeMap<String, ir::TypeId>,
     /// Component aliases (non-object schemas) being lowered: a repeat is a cycle.
     aliases: Vec<String>,
+    /// Path parameters of the current operation that were reported as unusable.
+    unusable: Vec<String>,
     names: Scope,
 }
 
@@ -156,11 +174,13 @@ impl<'d> Lowerer<'d> {
         }
         Lowerer {
             doc: &document.openapi,
+            targets: &document.targets,
             file: &document.path,
             out: Diagnostics::new(),
             types: Vec::new(),
             components: BTreeMap::new(),
             aliases: Vec::new(),
+            unusable: Vec::new(),
             names,
         }
     }
@@ -308,3 +328,5 @@ fn text(value: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wild_tests;

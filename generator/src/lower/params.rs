@@ -6,7 +6,9 @@ use openapiv3::{
     SecurityScheme,
 };
 
+use super::body::is_json;
 use super::{Lowerer, text};
+use crate::diagnostic::child;
 use crate::ir::{Param, ParamIn};
 use crate::naming;
 
@@ -50,8 +52,11 @@ impl<'d> Lowerer<'d> {
                 dropped.push(data.name.clone());
                 continue;
             }
-            if let Some(param) = self.param(data, location, at, prefix) {
-                params.push(param);
+            match self.param(data, location, at, prefix) {
+                Some(param) => params.push(param),
+                // Already reported; its placeholder is not missing on top of that.
+                None if location == ParamIn::Path => self.unusable.push(data.name.clone()),
+                None => {}
             }
         }
         (params, dropped)
@@ -91,19 +96,34 @@ impl<'d> Lowerer<'d> {
         at: String,
         prefix: &str,
     ) -> Option<Param> {
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            self.error(
-                &at,
-                format!(
-                    "parameter `{}` uses `content`, which is not supported yet",
-                    data.name
-                ),
-                "describe the parameter with `schema` instead",
-            );
-            return None;
+        let (schema, schema_at) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (schema, format!("{at}/schema")),
+            ParameterSchemaOrContent::Content(content) => {
+                // `content: {text/plain or */*: {schema}}` sends the value as it is, like
+                // `schema`; a JSON media type would need the value JSON-encoded first.
+                let plain = match content.iter().next() {
+                    Some((media_type, media)) if content.len() == 1 && !is_json(media_type) => {
+                        let at = format!("{}/schema", child(&format!("{at}/content"), media_type));
+                        media.schema.as_ref().map(|schema| (schema, at))
+                    }
+                    _ => None,
+                };
+                let Some(schema) = plain else {
+                    self.error(
+                        &at,
+                        format!(
+                            "parameter `{}` uses `content` with a JSON media type, which is not supported yet",
+                            data.name
+                        ),
+                        "describe the parameter with `schema` instead",
+                    );
+                    return None;
+                };
+                schema
+            }
         };
         let hint = naming::nested_type_name(prefix, &data.name);
-        let mut schema = self.schema(schema.into(), &format!("{at}/schema"), &hint);
+        let mut schema = self.schema(schema.into(), &schema_at, &hint);
         schema.description = text(data.description.as_deref()).or(schema.description);
         Some(Param {
             name: data.name.clone(),
@@ -139,10 +159,12 @@ impl<'d> Lowerer<'d> {
     /// otherwise the request could never be completed.
     pub(super) fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
         let placeholders = placeholders(path);
+        let unusable = std::mem::take(&mut self.unusable);
         for name in &placeholders {
-            let known = params
-                .iter()
-                .any(|p| p.location == ParamIn::Path && &p.name == name);
+            let known = unusable.contains(name)
+                || params
+                    .iter()
+                    .any(|p| p.location == ParamIn::Path && &p.name == name);
             if !known {
                 self.error(
                     pointer,

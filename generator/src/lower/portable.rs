@@ -1,33 +1,49 @@
 //! Untyped schemas kept for the tool's JSON Schema: converted to portable JSON Schema, with
 //! local references inlined and OpenAPI-only keywords dropped.
+//!
+//! Inlining is bounded: real documents (Microsoft Graph, Stripe) have thousands of components
+//! that reference each other, and inlining such a graph without a limit grows exponentially.
+//! Past the limit a reference becomes `{}` (any value), which is still a valid schema.
 
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::{Map, Value, json};
 
 use super::Lowerer;
-use super::refs::component_name;
+
+/// How deep references are inlined, and how many in one schema, before they become `{}`.
+const MAX_DEPTH: usize = 16;
+const MAX_INLINED: usize = 200;
+
+/// The references being inlined (to stop cycles) and how many were inlined so far.
+#[derive(Default)]
+struct Inlining {
+    stack: Vec<String>,
+    inlined: usize,
+}
 
 impl Lowerer<'_> {
     /// The schema as portable JSON Schema for an untyped value: local references inlined
     /// (a recursive one becomes `{}`), OpenAPI-only keywords dropped.
     pub(super) fn portable(&self, schema: &Schema) -> Value {
         let value = serde_json::to_value(schema).unwrap_or_else(|_| json!({}));
-        self.portable_value(value, &mut Vec::new())
+        self.portable_value(value, &mut Inlining::default())
     }
 
     /// [`Lowerer::portable`] for a schema or a reference to one.
     pub(super) fn portable_item(&self, item: &ReferenceOr<Schema>) -> Value {
         match item {
             ReferenceOr::Item(schema) => self.portable(schema),
-            ReferenceOr::Reference { reference } => self.inline_ref(reference, &mut Vec::new()),
+            ReferenceOr::Reference { reference } => {
+                self.inline_ref(reference, &mut Inlining::default())
+            }
         }
     }
 
-    fn portable_value(&self, value: Value, stack: &mut Vec<String>) -> Value {
+    fn portable_value(&self, value: Value, inlining: &mut Inlining) -> Value {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
-                    return self.inline_ref(reference, stack);
+                    return self.inline_ref(reference, inlining);
                 }
                 let mut out = Map::new();
                 for (key, value) in map {
@@ -39,10 +55,10 @@ impl Lowerer<'_> {
                         ("properties", Value::Object(props)) => Value::Object(
                             props
                                 .into_iter()
-                                .map(|(k, v)| (k, self.portable_value(v, stack)))
+                                .map(|(k, v)| (k, self.portable_value(v, inlining)))
                                 .collect(),
                         ),
-                        (_, value) => self.portable_value(value, stack),
+                        (_, value) => self.portable_value(value, inlining),
                     };
                     out.insert(key, value);
                 }
@@ -53,33 +69,31 @@ impl Lowerer<'_> {
             Value::Array(items) => Value::Array(
                 items
                     .into_iter()
-                    .map(|v| self.portable_value(v, stack))
+                    .map(|v| self.portable_value(v, inlining))
                     .collect(),
             ),
             other => other,
         }
     }
 
-    fn inline_ref(&self, reference: &str, stack: &mut Vec<String>) -> Value {
-        let Ok(name) = component_name(reference, "schemas") else {
+    fn inline_ref(&self, reference: &str, inlining: &mut Inlining) -> Value {
+        let Ok((target, pointer)) = self.find::<Schema>(reference) else {
             return json!({});
         };
-        let target = self
-            .doc
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(&name));
+        if inlining.stack.contains(&pointer)
+            || inlining.stack.len() >= MAX_DEPTH
+            || inlining.inlined >= MAX_INLINED
+        {
+            return json!({});
+        }
         let value = match target {
-            _ if stack.contains(&name) || stack.len() > 16 => return json!({}),
-            Some(ReferenceOr::Item(schema)) => {
-                serde_json::to_value(schema).unwrap_or_else(|_| json!({}))
-            }
-            Some(ReferenceOr::Reference { reference }) => json!({ "$ref": reference }),
-            None => return json!({}),
+            ReferenceOr::Item(schema) => serde_json::to_value(schema).unwrap_or_else(|_| json!({})),
+            ReferenceOr::Reference { reference } => json!({ "$ref": reference }),
         };
-        stack.push(name);
-        let value = self.portable_value(value, stack);
-        stack.pop();
+        inlining.inlined += 1;
+        inlining.stack.push(pointer);
+        let value = self.portable_value(value, inlining);
+        inlining.stack.pop();
         value
     }
 }

@@ -9,7 +9,7 @@ use openapiv3::{
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::refs::{SchemaRef, component_name};
+use super::refs::SchemaRef;
 use super::{Lowerer, text};
 use crate::diagnostic::child;
 use crate::ir::{self, IntWidth, Kind, Property, TypeDef, TypeId, TypeKind};
@@ -237,41 +237,42 @@ impl<'d> Lowerer<'d> {
     pub(super) fn schema(&mut self, item: SchemaRef<'d>, pointer: &str, hint: &str) -> ir::Schema {
         match item {
             SchemaRef::Inline(schema) => self.inline(schema, pointer, hint),
-            SchemaRef::Ref(reference) => self.component(reference, pointer),
+            SchemaRef::Ref(reference) => self.component(reference, pointer, hint),
         }
     }
 
-    fn component(&mut self, reference: &'d str, from: &str) -> ir::Schema {
-        if let Some(id) = component_name(reference, "schemas")
-            .ok()
-            .and_then(|name| self.components.get(&name))
+    /// A referenced schema: object schemas and string enums become one named type per target
+    /// (keyed by its JSON pointer); others are lowered in place.
+    fn component(&mut self, reference: &'d str, from: &str, hint: &str) -> ir::Schema {
+        if let Ok((_, pointer)) = self.find::<openapiv3::Schema>(reference)
+            && let Some(id) = self.components.get(&pointer)
         {
             return ir::Schema::of(Kind::Named(*id));
         }
         let Some((target, pointer)) = self.resolve_schema(SchemaRef::Ref(reference), from) else {
             return any();
         };
-        // After an alias chain the final component's name identifies the type.
-        let name = pointer
-            .strip_prefix("/components/schemas/")
-            .map(|n| n.replace("~1", "/").replace("~0", "~"))
-            .unwrap_or_default();
-        if let Some(id) = self.components.get(&name) {
+        // After an alias chain the final target identifies the type.
+        if let Some(id) = self.components.get(&pointer) {
             return ir::Schema::of(Kind::Named(*id));
         }
         let view = View::of(target);
-        let type_name = naming::type_name(&name, "Type");
+        // A component is named after itself; a bundler's pointer (`#/paths/...`) after its use.
+        let type_name = match pointer.strip_prefix("/components/schemas/") {
+            Some(name) => naming::type_name(&name.replace("~1", "/").replace("~0", "~"), "Type"),
+            None => hint.to_owned(),
+        };
         if view.is_nameable() {
             let id = self.new_type(&type_name, &pointer, &view);
-            self.components.insert(name, id);
+            self.components.insert(pointer.clone(), id);
             self.fill(id, &view, &pointer);
             return ir::Schema::of(Kind::Named(id));
         }
-        if self.aliases.contains(&name) {
+        if self.aliases.contains(&pointer) {
             // A non-object schema that contains itself (`A: {items: {$ref: A}}`).
             return any();
         }
-        self.aliases.push(name);
+        self.aliases.push(pointer.clone());
         let schema = self.inline(target, &pointer, &type_name);
         self.aliases.pop();
         schema
@@ -435,8 +436,7 @@ impl<'d> Lowerer<'d> {
             match item {
                 SchemaRef::Inline(schema) => return Some(schema),
                 SchemaRef::Ref(reference) => {
-                    let name = component_name(reference, "schemas").ok()?;
-                    item = self.doc.components.as_ref()?.schemas.get(&name)?.into();
+                    item = self.find::<Schema>(reference).ok()?.0.into();
                 }
             }
         }

@@ -13,7 +13,7 @@ use crate::ir::{Body, Kind, Param, ParamIn, Property, Schema, TypeDef, TypeId, T
 const HEAD: &str =
     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://api.test/v1'}]\n";
 
-fn lowered(body: &str, tools: &[(&str, &str)]) -> Result<Lowered, Diagnostics> {
+pub(super) fn lowered(body: &str, tools: &[(&str, &str)]) -> Result<Lowered, Diagnostics> {
     let source = Source {
         path: PathBuf::from("t.yaml"),
         text: format!("{HEAD}{body}"),
