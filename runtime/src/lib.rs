@@ -17,6 +17,7 @@
 //! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr).
 
 mod agent;
+mod cli;
 mod context;
 mod error;
 mod error_text;

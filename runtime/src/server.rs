@@ -319,8 +319,14 @@ pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
 /// The whole `main` of a tool server binary: logs to stderr (filter from `ALTER_MCP_LOG`,
 /// default `info`), reads the agent from the environment (see [`Agent::from_env`]; without a
 /// key the server still starts and lists its tools, and each call explains how to set
-/// `ALTER_MCP_AGENT_KEY`), then serves stdio until the client closes it.
+/// `ALTER_MCP_AGENT_KEY`), then serves stdio until the client closes it. `--help` and
+/// `--version` print and exit; any other argument is refused (exit 2).
 pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
+    if let crate::cli::Invocation::Exit(code) =
+        crate::cli::parse(name, tool_sets, std::env::args().skip(1))
+    {
+        return ExitCode::from(code);
+    }
     init_tracing();
     let server = match Server::new(name, tool_sets) {
         Ok(server) => server,
