@@ -109,14 +109,21 @@ fn escape_markdown(line: &str) -> String {
 }
 
 /// The width of a Markdown list marker and its space (`- `, `* `, `12. `).
+/// Markdown indents an item's content past the marker and all its spaces (`-   x` → 4), up to
+/// four; with five or more the content is an indented code block after one space.
 fn list_marker_width(line: &str) -> Option<usize> {
-    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
-        return Some(2);
-    }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = line.get(digits..)?;
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
+    let marker = if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        1
+    } else {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = line.get(digits..)?;
+        if !(digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].bytes().take_while(|b| *b == b' ').count();
+    Some(marker + if spaces > 4 { 1 } else { spaces })
 }
 
 /// A string literal.
@@ -164,16 +171,25 @@ pub fn scalar(value: &Value) -> TokenStream {
     }
 }
 
+/// Integers outside `i32` get a suffix: a fixed value is passed as `impl Serialize`, where an
+/// unsuffixed literal would be inferred as `i32` and overflow.
 fn number(n: &serde_json::Number) -> TokenStream {
     if let Some(i) = n.as_i64() {
-        let literal = Literal::u64_unsuffixed(i.unsigned_abs());
+        let abs = i.unsigned_abs();
+        let literal = if i32::try_from(i).is_ok() {
+            Literal::u64_unsuffixed(abs)
+        } else {
+            format!("{abs}i64")
+                .parse()
+                .unwrap_or_else(|_| Literal::u64_suffixed(abs))
+        };
         if i < 0 {
             quote!(-#literal)
         } else {
             quote!(#literal)
         }
     } else if let Some(u) = n.as_u64() {
-        let literal = Literal::u64_unsuffixed(u);
+        let literal = Literal::u64_suffixed(u);
         quote!(#literal)
     } else {
         float(n.as_f64().unwrap_or(0.0))
@@ -250,6 +266,8 @@ mod tests {
         assert_eq!(doc_lines("```\nunclosed"), ["```text", "unclosed", "```"]);
         assert!(doc_lines(" \n\n ").is_empty());
         assert_eq!(doc_lines("1. a\nb"), ["1. a", "   b"]);
+        assert_eq!(doc_lines("-   a\n> b"), ["-   a", "    \\> b"]);
+        assert_eq!(doc_lines("2)  a\nb"), ["2)  a", "    b"]);
         assert_eq!(doc_lines("a\u{0}b\u{7}\rc"), ["ab", "c"]);
         assert_eq!(
             doc_lines("e.g. [{\"id\": 1}] or <unique>, see https://x.test/a. Keep `[a]<b>`."),
@@ -272,6 +290,18 @@ mod tests {
         assert_eq!(value(&Value::from(-3)).to_string(), "- 3");
         assert_eq!(value(&Value::from(1.5)).to_string(), "1.5");
         assert_eq!(float(10.0).to_string(), "10.0");
+        assert_eq!(
+            value(&Value::from(3_000_000_000_i64)).to_string(),
+            "3000000000i64"
+        );
+        assert_eq!(
+            value(&Value::from(i64::MIN)).to_string(),
+            "- 9223372036854775808i64"
+        );
+        assert_eq!(
+            value(&Value::from(u64::MAX)).to_string(),
+            "18446744073709551615u64"
+        );
         assert_eq!(value(&Value::from("a\"b")).to_string(), r#""a\"b""#);
         assert_eq!(
             value(&serde_json::json!(["a", {"k": null}])).to_string(),

@@ -6,7 +6,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::doc::{self, doc, ident, string};
-use super::types::{description, rust_type};
+use super::types::{complexity_allow, description, rust_type};
 use crate::ir::{Input, InputValue, Kind, Method, Target, Tool, TypeKind, TypeSpace};
 use crate::naming;
 
@@ -28,6 +28,16 @@ pub fn input(tool: &Tool, types: &TypeSpace) -> TokenStream {
     let members = fields.iter().map(|(input, rust)| field(input, rust, types));
     let docs = doc(Some(&format!("Input of the `{}` tool.", tool.name)));
     let body = request(tool, &fields, types);
+    // A wire value such as 3.14159 is data, not a badly written `PI`.
+    let floats = tool.inputs.iter().any(|input| match &input.value {
+        InputValue::Fixed(value)
+        | InputValue::Model {
+            default: Some(value),
+            ..
+        } => has_float(value),
+        InputValue::Model { default: None, .. } => false,
+    });
+    let allow = floats.then(|| quote!(#[allow(clippy::approx_constant)]));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
@@ -35,10 +45,21 @@ pub fn input(tool: &Tool, types: &TypeSpace) -> TokenStream {
         pub struct #name { #(#members)* }
 
         impl ::alter_mcp_runtime::ToolInput for #name {
+            #allow
             fn into_request(self) -> ::alter_mcp_runtime::ProviderRequest {
                 #body
             }
         }
+    }
+}
+
+/// Whether a JSON value holds a non-integer number.
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.values().any(has_float),
+        _ => false,
     }
 }
 
@@ -49,16 +70,19 @@ fn field(input: &Input, rust: &str, types: &TypeSpace) -> TokenStream {
     let docs = doc(description(&input.schema, types));
     let visible = string(name);
     let ty = rust_type(&input.schema, types, false);
+    let allow = complexity_allow(&input.schema, !*required, false);
     let rust = ident(rust);
     if *required {
         quote! {
             #docs
+            #allow
             #[serde(rename = #visible)]
             pub #rust: #ty,
         }
     } else {
         quote! {
             #docs
+            #allow
             #[serde(rename = #visible, default)]
             pub #rust: Option<#ty>,
         }

@@ -40,6 +40,32 @@ pub fn rust_type(schema: &Schema, types: &TypeSpace, boxed: bool) -> TokenStream
     }
 }
 
+/// `#[allow(clippy::type_complexity)]` for a field whose type clippy would score above its
+/// threshold (250: ten points per type path, times its nesting depth): deeply nested arrays and
+/// maps are the API's own shape, and a type alias per field would only move the nesting.
+pub fn complexity_allow(schema: &Schema, optional: bool, boxed: bool) -> TokenStream {
+    let score = if optional {
+        10 + type_score(schema, 2, boxed)
+    } else {
+        type_score(schema, 1, boxed)
+    };
+    if score > 250 {
+        quote!(#[allow(clippy::type_complexity)])
+    } else {
+        quote!()
+    }
+}
+
+fn type_score(schema: &Schema, depth: u64, boxed: bool) -> u64 {
+    let own = 10 * depth;
+    match &schema.kind {
+        Kind::Array(items) => own + type_score(items, depth + 1, false),
+        Kind::Map(values) => own + 10 * (depth + 1) + type_score(values, depth + 1, false),
+        Kind::Named(_) if boxed => own + 10 * (depth + 1),
+        _ => own,
+    }
+}
+
 /// The doc text of a field: its own description, else its type's.
 pub fn description<'a>(schema: &'a Schema, types: &'a TypeSpace) -> Option<&'a str> {
     schema
@@ -109,10 +135,13 @@ fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
                 (Some(schema), Some(rust)) => {
                     let rust = ident(&rust);
                     let values = rust_type(schema, types, false);
+                    let map = Schema::of(Kind::Map(schema.clone()));
+                    let allow = complexity_allow(&map, false, false);
                     (
                         quote!(),
                         quote! {
                             /// Further properties, by name.
+                            #allow
                             #[serde(flatten)]
                             pub #rust: ::std::collections::BTreeMap<String, #values>,
                         },
@@ -137,18 +166,40 @@ fn struct_field(owner: TypeId, property: &Property, rust: &str, types: &TypeSpac
     let boxed =
         matches!(property.schema.kind, Kind::Named(target) if types.reaches(target, owner, true));
     let ty = rust_type(&property.schema, types, boxed);
+    let allow = complexity_allow(&property.schema, !property.required, boxed);
     let rust = ident(rust);
     if property.required {
         quote! {
             #docs
+            #allow
             #[serde(rename = #wire)]
             pub #rust: #ty,
         }
     } else {
         quote! {
             #docs
+            #allow
             #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
             pub #rust: Option<#ty>,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_deeply_nested_fields_allow_type_complexity() {
+        let map = |s: Schema| Schema::of(Kind::Map(Box::new(s)));
+        let array = |s: Schema| Schema::of(Kind::Array(Box::new(s)));
+        // Option<BTreeMap<String, Vec<Vec<BTreeMap<String, Value>>>>> scores 300 (a real API's).
+        let deep = map(array(array(map(Schema::of(Kind::Json(
+            serde_json::Value::Null,
+        ))))));
+        assert!(!complexity_allow(&deep, true, false).is_empty());
+        assert!(complexity_allow(&deep, false, false).is_empty());
+        let shallow = map(array(Schema::of(Kind::String)));
+        assert!(complexity_allow(&shallow, true, false).is_empty());
     }
 }
