@@ -132,6 +132,24 @@ pub fn input_schema(tool: &Tool, types: &TypeSpace) -> String {
     }
     let mut out = String::new();
     root.write(&mut out);
+    escape_invisible(&out)
+}
+
+/// Characters Rust would not print as themselves (zero-width spaces, soft hyphens, controls)
+/// become JSON `\uXXXX` escapes: the JSON means the same, and the raw string literal the
+/// schema is emitted in stays free of invisible characters (clippy denies them).
+fn escape_invisible(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() || c.escape_debug().count() == 1 {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
     out
 }
 
@@ -274,6 +292,15 @@ fn typed(name: &str) -> Json {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn invisible_characters_become_json_escapes() {
+        let json = "{\"d\":\"a\u{200b}b\u{ad}c\u{1F600}é\"}";
+        let escaped = super::escape_invisible(json);
+        assert_eq!(escaped, "{\"d\":\"a\\u200bb\\u00adc\u{1F600}é\"}");
+        let back: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
+        assert_eq!(back["d"], "a\u{200b}b\u{ad}c\u{1F600}é");
+    }
+
     use super::*;
     use crate::ir::{Annotations, IntWidth, Method, Property, Target};
 

@@ -57,6 +57,20 @@ fn values_beyond_i32_and_constant_like_floats_reach_the_wire_exactly() {
 }
 
 #[test]
+fn components_named_like_prelude_types_get_their_own_names() {
+    let arguments = json!({"choices": [{"value": "a"}], "result": "failed", "note": "x\u{200b}y"});
+    let Value::Object(arguments) = arguments else {
+        unreachable!()
+    };
+    let request = (edge::TOOLS[0].build)(arguments).expect("valid arguments");
+    let body = request.json_body().expect("a body");
+    assert_eq!(body["choices"], json!([{"value": "a"}]));
+    assert_eq!(body["result"], json!("failed"));
+    let _: edge::Option2 = edge::Option2 { value: None };
+    assert!(matches!(edge::Result2::Failed, edge::Result2::Failed));
+}
+
+#[test]
 fn deeply_nested_maps_deserialize() {
     let arguments = json!({"nested": {"g": [[{"k": [{"x": 1}]}]]}});
     let Value::Object(arguments) = arguments else {

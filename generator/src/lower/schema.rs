@@ -263,7 +263,10 @@ impl<'d> Lowerer<'d> {
             None => hint.to_owned(),
         };
         if view.is_nameable() {
-            let id = self.new_type(&type_name, &pointer, &view);
+            // Unique within the module: a component may be called `Option`, collide with an
+            // input type, or match another component after case conversion (`a_b`, `AB`).
+            let name = self.names.unique(&type_name);
+            let id = self.new_type(&name, &pointer, &view);
             self.components.insert(pointer.clone(), id);
             self.fill(id, &view, &pointer);
             return ir::Schema::of(Kind::Named(id));
