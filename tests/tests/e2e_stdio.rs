@@ -10,8 +10,6 @@ use alter_mcp_e2e::{ApprovalPlan, Backend, Endpoint, Fault, SLACK_UNKNOWN_CHANNE
 use serde_json::{Value, json};
 use support::{McpSession, allowlisted_tools};
 
-const EVENTS: &str = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
-
 async fn session_for(backend: &Backend) -> McpSession {
     let base_url = backend.base_url();
     McpSession::start(&[
@@ -101,11 +99,7 @@ async fn list_events_makes_one_signed_proxy_call_naming_the_tool() {
     );
     assert!(call.verified, "signature must verify: {call:?}");
     assert_eq!(call.status, 200);
-    assert_eq!(call.str_field("provider_id"), Some("google"));
-    assert_eq!(call.str_field("method"), Some("GET"));
-    assert_eq!(call.str_field("url"), Some(EVENTS));
-    assert_eq!(call.query_param("q").as_deref(), Some("standup"));
-    assert_eq!(call.query_param("maxResults").as_deref(), Some("10"));
+    support::assert_list_events_call(call);
     assert_eq!(call.context_value("tool").as_deref(), Some("list_events"));
     close(session, &backend).await;
 }
@@ -128,18 +122,7 @@ async fn send_slack_posts_the_message_and_slack_failures_are_tool_errors() {
     let calls = backend.proxy_calls();
     assert_eq!(calls.len(), 1);
     let call = &calls[0];
-    assert_eq!(
-        call.str_field("url"),
-        Some("https://slack.com/api/chat.postMessage")
-    );
-    assert_eq!(
-        (call.str_field("method"), call.str_field("provider_id")),
-        (Some("POST"), Some("slack"))
-    );
-    assert_eq!(
-        call.field("body"),
-        Some(&json!({"channel": "C0123456789", "text": "hello"}))
-    );
+    support::assert_send_slack_call(call, "hello");
     assert_eq!(call.context_value("tool").as_deref(), Some("send_slack"));
 
     // Slack reports failures as HTTP 200 {"ok": false}: the allowlist's [response] rule.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use alter_mcp_e2e::{Backend, Endpoint, Recorded};
+use alter_mcp_e2e::{Backend, Endpoint};
 use serde_json::{Value, json};
 use support::allowlisted_tools;
 
@@ -24,7 +24,6 @@ const BIN: &str = "inspector";
 const INSTALL: &str = "npm ci --prefix tests/node";
 /// One Inspector run takes well under a second; this only stops a wedged node process.
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
-const EVENTS: &str = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
 /// Every `ALTER_*` variable the server reads. The Inspector passes only a small fixed set of
 /// variables to its server, but a developer's own settings must not reach it even if that changes.
 const SERVER_ENV: &[&str] = &[
@@ -328,30 +327,6 @@ fn check_recorded_calls(backend: &Backend) {
             "{call:?}"
         );
     }
-    check_list_events(&proxies[0]);
-    let slack = &proxies[1];
-    assert_eq!(
-        (slack.str_field("provider_id"), slack.str_field("method")),
-        (Some("slack"), Some("POST"))
-    );
-    assert_eq!(
-        slack.str_field("url"),
-        Some("https://slack.com/api/chat.postMessage")
-    );
-    assert_eq!(
-        slack.field("body"),
-        Some(&json!({"channel": "C0123456789", "text": "from inspector"}))
-    );
-}
-
-fn check_list_events(call: &Recorded) {
-    assert_eq!(
-        (call.str_field("provider_id"), call.str_field("method")),
-        (Some("google"), Some("GET")),
-        "{call:?}"
-    );
-    assert_eq!(call.str_field("url"), Some(EVENTS));
-    assert_eq!(call.query_param("q").as_deref(), Some("standup"));
-    // The allowlist's default, sent although the Inspector omitted it.
-    assert_eq!(call.query_param("maxResults").as_deref(), Some("10"));
+    support::assert_list_events_call(&proxies[0]);
+    support::assert_send_slack_call(&proxies[1], "from inspector");
 }

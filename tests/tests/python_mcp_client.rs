@@ -8,12 +8,10 @@ mod support;
 
 mod python_support;
 
-use alter_mcp_e2e::{Backend, Endpoint, Recorded};
+use alter_mcp_e2e::{Backend, Endpoint};
 use python_support::{EXIT_PACKAGE_MISSING, run_script, skip_or_fail};
-use serde_json::json;
 
 const CHECK: &str = "python_mcp_client check";
-const EVENTS: &str = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_python_mcp_client_drives_alter_mcp() {
@@ -67,31 +65,7 @@ fn check_recorded_calls(backend: &Backend) {
     }
     assert!(faulted[0].faulted, "the scripted fault: {:?}", faulted[0]);
 
-    check_list_events(&answered[0]);
-    let slack = &answered[1];
-    assert_eq!(
-        (slack.str_field("provider_id"), slack.str_field("method")),
-        (Some("slack"), Some("POST"))
-    );
-    assert_eq!(
-        slack.str_field("url"),
-        Some("https://slack.com/api/chat.postMessage")
-    );
-    assert_eq!(
-        slack.field("body"),
-        Some(&json!({"channel": "C0123456789", "text": "hi from python"}))
-    );
-    check_list_events(&answered[2]);
-}
-
-fn check_list_events(call: &Recorded) {
-    assert_eq!(
-        (call.str_field("provider_id"), call.str_field("method")),
-        (Some("google"), Some("GET")),
-        "{call:?}"
-    );
-    assert_eq!(call.str_field("url"), Some(EVENTS));
-    assert_eq!(call.query_param("q").as_deref(), Some("standup"));
-    // The allowlist's default, sent although the model omitted it.
-    assert_eq!(call.query_param("maxResults").as_deref(), Some("10"));
+    support::assert_list_events_call(&answered[0]);
+    support::assert_send_slack_call(&answered[1], "hi from python");
+    support::assert_list_events_call(&answered[2]);
 }

@@ -258,3 +258,36 @@ pub fn allowlisted_tools() -> Vec<(Option<String>, PathBuf)> {
     }
     names
 }
+
+/// The URL `list_events` calls: the allowlist pins `calendarId` to `primary`.
+pub const LIST_EVENTS_URL: &str = "https://www.googleapis.com/calendar/v3/calendars/primary/events";
+
+/// Asserts the `/sdk/proxy` call a `list_events {"query": "standup"}` from any client makes.
+pub fn assert_list_events_call(call: &alter_mcp_e2e::Recorded) {
+    assert_eq!(
+        (call.str_field("provider_id"), call.str_field("method")),
+        (Some("google"), Some("GET")),
+        "{call:?}"
+    );
+    assert_eq!(call.str_field("url"), Some(LIST_EVENTS_URL));
+    assert_eq!(call.query_param("q").as_deref(), Some("standup"));
+    // The allowlist's default, sent although the client omitted it.
+    assert_eq!(call.query_param("maxResults").as_deref(), Some("10"));
+}
+
+/// Asserts the `/sdk/proxy` call a `send_slack` with channel `C0123456789` and `text` makes.
+pub fn assert_send_slack_call(call: &alter_mcp_e2e::Recorded, text: &str) {
+    assert_eq!(
+        (call.str_field("provider_id"), call.str_field("method")),
+        (Some("slack"), Some("POST")),
+        "{call:?}"
+    );
+    assert_eq!(
+        call.str_field("url"),
+        Some("https://slack.com/api/chat.postMessage")
+    );
+    assert_eq!(
+        call.field("body"),
+        Some(&serde_json::json!({"channel": "C0123456789", "text": text}))
+    );
+}
