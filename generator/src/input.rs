@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -109,48 +108,12 @@ pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
     };
     Err(
         Diagnostic::new(location, format!("invalid document: {message}"))
-            .help("fix the document so it is valid OpenAPI 3.0 (JSON or YAML)"),
+            .help("fix the syntax so the document is valid JSON or YAML"),
     )
 }
 
-/// The version fields, read first so a Swagger 2.0 or OpenAPI 3.1 document gets a clear error
-/// instead of a confusing parse failure.
-#[derive(Debug, Deserialize)]
-struct VersionProbe {
-    #[serde(default)]
-    openapi: Option<serde_json::Value>,
-    #[serde(default)]
-    swagger: Option<serde_json::Value>,
-}
-
-/// Checks that the document claims OpenAPI 3.0.x.
-pub fn check_openapi_version(source: &Source) -> Result<(), Diagnostic> {
-    let probe: VersionProbe = parse(source)?;
-    let at = |pointer: &str| Location::pointer(&source.path, pointer);
-    match (&probe.openapi, &probe.swagger) {
-        (Some(serde_json::Value::String(v)), _) if v.starts_with("3.0") => Ok(()),
-        (Some(v), _) => Err(Diagnostic::new(
-            at("/openapi"),
-            format!(
-                "OpenAPI {} is not supported yet",
-                v.as_str().unwrap_or(&v.to_string())
-            ),
-        )
-        .help("write the document as OpenAPI 3.0.x (`openapi: \"3.0.3\"`)")),
-        (None, Some(_)) => Err(
-            Diagnostic::new(at("/swagger"), "Swagger 2.0 is not supported")
-                .help("convert the document to OpenAPI 3.0.x"),
-        ),
-        (None, None) => Err(Diagnostic::new(
-            Location::file(&source.path),
-            "not an OpenAPI document: no `openapi` field",
-        )
-        .help("start the document with `openapi: \"3.0.3\"`")),
-    }
-}
-
 /// A serde path (`paths./x.get.parameters[0]`) as a JSON pointer (`/paths/~1x/get/parameters/0`).
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
     for segment in path.iter() {
@@ -167,6 +130,8 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
     fn source(name: &str, text: &str) -> Source {
@@ -209,15 +174,6 @@ mod tests {
         assert!(error.message.contains("at line 3 column 1"), "{error}");
         let error = parse::<Doc>(&source("a.yaml", "'unterminated\n")).unwrap_err();
         assert_eq!(error.location.at, At::Line(2, 1), "{error}");
-    }
-
-    #[test]
-    fn versions_other_than_3_0_are_refused() {
-        assert!(check_openapi_version(&source("a.yaml", "openapi: 3.0.3")).is_ok());
-        let error = check_openapi_version(&source("a.yaml", "openapi: 3.1.0")).unwrap_err();
-        assert!(error.message.contains("3.1.0"), "{error}");
-        let error = check_openapi_version(&source("a.yaml", "swagger: '2.0'")).unwrap_err();
-        assert!(error.message.contains("Swagger"), "{error}");
     }
 
     #[test]

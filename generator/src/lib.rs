@@ -12,6 +12,7 @@ pub mod build;
 pub mod diagnostic;
 mod emit;
 mod format;
+mod frontend;
 mod input;
 mod ir;
 mod lower;
@@ -45,9 +46,12 @@ pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnosti
     let allowlist = Allowlist::parse(&allowlist_source)?;
     let spec_source = input::read(&allowlist.spec_path)?;
     let document = Document::parse(&spec_source)?;
-    let selected = allowlist::select(&allowlist, &document.operations(), document.path())?;
-    let lowered = lower::lower(&document, &selected, base_url(&allowlist).as_ref())?;
-    let api = allowlist::apply(&allowlist, lowered)?;
+    let api = (|| {
+        let selected = allowlist::select(&allowlist, &document.operations(), document.path())?;
+        let lowered = lower::lower(&document, &selected, base_url(&allowlist).as_ref())?;
+        allowlist::apply(&allowlist, lowered)
+    })()
+    .map_err(|diagnostics| document.remap(diagnostics))?;
     let tokens = emit::module(&api);
     let header = format::header(&header_inputs(&allowlist, &allowlist_source, &spec_source));
     let code = format::format(tokens, &header, &Location::file(&allowlist.path))?;

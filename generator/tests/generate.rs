@@ -424,7 +424,7 @@ fn every_problem_of_a_phase_is_reported() {
 
 #[test]
 fn unreadable_and_unsupported_documents() {
-    let (_, error) = problems("openapi-31", &SPEC.replace("3.0.3", "3.1.0"), ALLOWLIST);
+    let (_, error) = problems("openapi-4", &SPEC.replace("3.0.3", "4.0.0"), ALLOWLIST);
     assert_eq!(
         single(&error).location.at,
         At::Pointer("/openapi".to_owned())

@@ -18,24 +18,32 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr, Server};
 
 use crate::allowlist::Selected;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
+use crate::frontend::{self, Origins, SourceFormat};
 use crate::input::{self, Source};
 use crate::ir::{self, Lowered, Method, OperationRef};
 use crate::naming::{self, Scope};
 use refs::Targets;
 
-/// A parsed OpenAPI 3.0 document.
+/// A parsed document, as OpenAPI 3.0 (other formats are converted first, see `frontend`).
 #[derive(Debug)]
 pub struct Document {
     openapi: OpenAPI,
     /// What references outside `#/components/<section>/<name>` point to.
     targets: Targets,
     path: PathBuf,
+    format: SourceFormat,
+    /// Pointers of the converted document → the original's (empty for OpenAPI 3.0).
+    origins: Origins,
 }
 
 impl Document {
-    /// Parses a JSON or YAML OpenAPI 3.0 document.
+    /// Parses a JSON or YAML document of any supported format.
     pub fn parse(source: &Source) -> Result<Document, Diagnostics> {
-        input::check_openapi_version(source)?;
+        let format = frontend::detect(source)?;
+        if format != SourceFormat::OpenApi30 {
+            let converted = frontend::convert(source, format)?;
+            return Self::from_value(converted.document, source, format, converted.origins);
+        }
         // openapiv3's `ReferenceOr` has an `expect` on a parse path we cannot rule out; a
         // panic there must still become a diagnostic, never a crashed build script.
         let parsed = std::panic::catch_unwind(|| {
@@ -52,20 +60,60 @@ impl Document {
         });
         let (openapi, targets) = match parsed {
             Ok(result) => result?,
-            Err(_) => {
-                return Err(Diagnostic::new(
-                    Location::file(&source.path),
-                    "the OpenAPI parser failed on this document",
+            Err(_) => return Err(parser_failed(source).into()),
+        };
+        Ok(Document {
+            openapi,
+            targets,
+            path: source.path.clone(),
+            format,
+            origins: Origins::default(),
+        })
+    }
+
+    /// Reads a converted document.
+    fn from_value(
+        value: serde_json::Value,
+        source: &Source,
+        format: SourceFormat,
+        origins: Origins,
+    ) -> Result<Document, Diagnostics> {
+        let parsed = std::panic::catch_unwind(|| {
+            let targets = Targets::collect(&value);
+            let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&value);
+            (openapi, targets)
+        });
+        let (openapi, targets) = parsed.map_err(|_| Diagnostics::from(parser_failed(source)))?;
+        let openapi = match openapi {
+            Ok(openapi) => openapi,
+            Err(error) => {
+                let pointer = origins.original(&input::pointer_of(error.path()));
+                let diagnostic = Diagnostic::new(
+                    Location::pointer(&source.path, pointer),
+                    format!("invalid {} document: {}", format.name(), error.into_inner()),
                 )
-                .help("check the document with an OpenAPI 3.0 validator")
-                .into());
+                .help(format!("fix the document so it is valid {}", format.name()));
+                return Err(diagnostic.into());
             }
         };
         Ok(Document {
             openapi,
             targets,
             path: source.path.clone(),
+            format,
+            origins,
         })
+    }
+
+    /// The format the document was written in.
+    #[allow(dead_code, reason = "reported by `--all` summaries")]
+    pub fn format(&self) -> SourceFormat {
+        self.format
+    }
+
+    /// Rewrites pointers into the converted document as pointers into the original file.
+    pub fn remap(&self, diagnostics: Diagnostics) -> Diagnostics {
+        self.origins.remap(diagnostics, &self.path)
     }
 
     pub fn path(&self) -> &Path {
@@ -106,6 +154,14 @@ fn operation_of(item: &PathItem, method: Method) -> Option<&openapiv3::Operation
         Method::Patch => item.patch.as_ref(),
         Method::Trace => item.trace.as_ref(),
     }
+}
+
+fn parser_failed(source: &Source) -> Diagnostic {
+    Diagnostic::new(
+        Location::file(&source.path),
+        "the OpenAPI parser failed on this document",
+    )
+    .help("check the document with an OpenAPI validator")
 }
 
 /// A server URL that replaces the document's `servers`, and where it was set.

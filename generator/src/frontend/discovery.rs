@@ -1,0 +1,19 @@
+//! Google Discovery → OpenAPI 3.0.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::Converted;
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+
+/// Rewrites a Google Discovery document as OpenAPI 3.0.
+pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
+    let _ = document;
+    Err(Diagnostic::new(
+        Location::file(file),
+        "Google Discovery documents are not supported yet",
+    )
+    .help("convert the document to OpenAPI 3.0")
+    .into())
+}
