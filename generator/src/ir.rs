@@ -125,8 +125,33 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The documented success response; `None` when there is no `2xx` or `default` one.
     pub response: Option<Response>,
-    /// Parameters left out because they carry credentials, which Alter injects.
-    pub credentials: Vec<String>,
+    /// Parameters and form fields the model never sees, and why (see `lower/credentials.rs`).
+    pub omitted: Vec<Omitted>,
+}
+
+/// A value of the operation that is not a tool input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Omitted {
+    /// The wire name.
+    pub name: String,
+    pub reason: OmitReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OmitReason {
+    /// A credential: Alter injects it.
+    Credential,
+    /// A transport parameter the runtime controls (`Accept`, Google's `alt`).
+    Transport,
+}
+
+impl OmitReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OmitReason::Credential => "credential",
+            OmitReason::Transport => "transport",
+        }
+    }
 }
 
 /// The success response an operation documents: its lowest `2xx` code, else `2XX`, else

@@ -10,8 +10,8 @@ use super::values::{fits, retype};
 use super::{Allowlist, ParamSettings, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
-    Annotations, Api, Body, Input, InputValue, Lowered, Method, Operation, ParamIn, ResponseRule,
-    Target, Tool, TypeSpace,
+    Annotations, Api, Body, Input, InputValue, Lowered, Method, OmitReason, Operation, ParamIn,
+    ResponseRule, Target, Tool, TypeSpace,
 };
 use crate::naming;
 
@@ -102,13 +102,14 @@ impl ToolApplier<'_> {
     fn unknown_param(&self, name: &str, candidates: &[Candidate]) -> Diagnostic {
         let key = self.key(&format!(".params.{name}"));
         let related = Location::pointer(self.spec, &self.operation.operation.pointer);
-        if self.operation.credentials.iter().any(|c| c == name) {
-            return Diagnostic::new(
-                key,
-                format!("`{name}` carries credentials, which Alter injects; it is not an input"),
-            )
-            .related(related)
-            .help(format!("remove `params.{name}`"));
+        if let Some(omitted) = self.operation.omitted.iter().find(|o| o.name == name) {
+            let why = match omitted.reason {
+                OmitReason::Credential => "carries credentials, which Alter injects",
+                OmitReason::Transport => "is a transport parameter the runtime controls",
+            };
+            return Diagnostic::new(key, format!("`{name}` {why}; it is not an input"))
+                .related(related)
+                .help(format!("remove `params.{name}`"));
         }
         let mut known: Vec<String> = Vec::new();
         for candidate in candidates {

@@ -5,6 +5,7 @@
 //! schemas into IR types, `refs.rs` follows `$ref`s and `response.rs` checks success responses.
 
 mod body;
+mod credentials;
 mod params;
 mod portable;
 mod refs;
@@ -219,6 +220,8 @@ struct Lowerer<'d> {
     /// Path parameters of the current operation that were reported as unusable.
     unusable: Vec<String>,
     names: Scope,
+    /// A Google API: its key and system parameters are not inputs (`credentials.rs`).
+    google: bool,
 }
 
 impl<'d> Lowerer<'d> {
@@ -238,6 +241,12 @@ impl<'d> Lowerer<'d> {
             aliases: Vec::new(),
             unusable: Vec::new(),
             names,
+            google: document.format == SourceFormat::Discovery
+                || document
+                    .openapi
+                    .servers
+                    .iter()
+                    .any(|server| credentials::is_google_server(&server.url)),
         }
     }
 
@@ -288,7 +297,17 @@ impl<'d> Lowerer<'d> {
         let item_pointer = child("/paths", &reference.path);
         let server = self.server(op, item, &pointer, &item_pointer, base)?;
         let prefix = naming::type_prefix(&selected.tool_name);
-        let (params, credentials) = self.params(item, op, &item_pointer, &pointer, &prefix);
+        if let Some(why) = op.extensions.get("x-alter-unsupported") {
+            let why = why.as_str().map_or_else(|| why.to_string(), str::to_owned);
+            self.error(
+                &pointer,
+                format!("this operation cannot be expressed: {why}"),
+                "leave it out of the allowlist, or describe it in a form alter-mcp-gen supports",
+            );
+            return None;
+        }
+        self.check_injectable(op, &pointer);
+        let (params, omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
         self.check_path_template(&reference.path, &params, &pointer);
         let body = op
             .request_body
@@ -305,7 +324,7 @@ impl<'d> Lowerer<'d> {
             params,
             body,
             response,
-            credentials,
+            omitted,
         })
     }
 

@@ -1,20 +1,18 @@
 //! Parameters: path-item and operation parameters merged, `$ref`s resolved, credentials
 //! left to Alter, and the path template checked against them.
 
-use openapiv3::{
-    APIKeyLocation, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    SecurityScheme,
-};
+use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, PathItem};
 
 use super::body::is_json;
+use super::credentials::Carrier;
 use super::{Lowerer, text};
 use crate::diagnostic::child;
-use crate::ir::{Param, ParamIn};
+use crate::ir::{Omitted, Param, ParamIn};
 use crate::naming;
 
 impl<'d> Lowerer<'d> {
     /// Path-item parameters merged with the operation's (the operation's win), `$ref`s
-    /// resolved; credentials (apiKey security schemes) are returned apart.
+    /// resolved; credentials and transport parameters are returned apart, with their reasons.
     pub(super) fn params(
         &mut self,
         item: &'d PathItem,
@@ -22,11 +20,10 @@ impl<'d> Lowerer<'d> {
         item_pointer: &str,
         pointer: &str,
         prefix: &str,
-    ) -> (Vec<Param>, Vec<String>) {
+    ) -> (Vec<Param>, Vec<Omitted>) {
         let merged = self.merged(item, op, item_pointer, pointer);
-        let credentials = self.credential_names();
         let mut params = Vec::new();
-        let mut dropped = Vec::new();
+        let mut omitted = Vec::new();
         for (param, at) in merged {
             let data = param.parameter_data_ref();
             let location = match param {
@@ -42,14 +39,11 @@ impl<'d> Lowerer<'d> {
                     continue;
                 }
             };
-            if location == ParamIn::Header && is_reserved_header(&data.name) {
-                // OpenAPI 3.0: such header parameter definitions SHALL be ignored.
-                continue;
-            }
-            let is_credential =
-                |(l, n): &(ParamIn, String)| *l == location && same_name(location, n, &data.name);
-            if credentials.iter().any(is_credential) {
-                dropped.push(data.name.clone());
+            if let Some(reason) = self.omit_reason(op, Carrier::Param(location), &data.name) {
+                omitted.push(Omitted {
+                    name: data.name.clone(),
+                    reason,
+                });
                 continue;
             }
             match self.param(data, location, at, prefix) {
@@ -59,7 +53,7 @@ impl<'d> Lowerer<'d> {
                 None => {}
             }
         }
-        (params, dropped)
+        (params, omitted)
     }
 
     /// Both lists resolved, in order; an operation parameter replaces the path item's
@@ -134,27 +128,6 @@ impl<'d> Lowerer<'d> {
         })
     }
 
-    /// `(location, name)` of every apiKey security scheme sent in a query or header.
-    fn credential_names(&self) -> Vec<(ParamIn, String)> {
-        let Some(components) = &self.doc.components else {
-            return Vec::new();
-        };
-        components
-            .security_schemes
-            .values()
-            .filter_map(|scheme| match scheme {
-                ReferenceOr::Item(SecurityScheme::APIKey { location, name, .. }) => {
-                    match location {
-                        APIKeyLocation::Query => Some((ParamIn::Query, name.clone())),
-                        APIKeyLocation::Header => Some((ParamIn::Header, name.clone())),
-                        APIKeyLocation::Cookie => None,
-                    }
-                }
-                _ => None,
-            })
-            .collect()
-    }
-
     /// Every `{placeholder}` needs a path parameter and every path parameter a placeholder;
     /// otherwise the request could never be completed.
     pub(super) fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
@@ -197,21 +170,6 @@ fn location_name(param: &Parameter) -> &'static str {
         Parameter::Path { .. } => "path",
         Parameter::Cookie { .. } => "cookie",
     }
-}
-
-/// Header names are case-insensitive; others are not.
-fn same_name(location: ParamIn, a: &str, b: &str) -> bool {
-    if location == ParamIn::Header {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        a == b
-    }
-}
-
-fn is_reserved_header(name: &str) -> bool {
-    ["accept", "content-type", "authorization"]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// The `{name}` placeholders of a path template.

@@ -8,15 +8,21 @@ use super::body::is_json;
 use super::params::placeholders;
 use super::*;
 use crate::diagnostic::At;
-use crate::ir::{Body, Kind, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind};
+use crate::ir::{
+    Body, Kind, OmitReason, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind,
+};
 
 const HEAD: &str =
     "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://api.test/v1'}]\n";
 
 pub(super) fn lowered(body: &str, tools: &[(&str, &str)]) -> Result<Lowered, Diagnostics> {
+    lowered_with(HEAD, body, tools)
+}
+
+fn lowered_with(head: &str, body: &str, tools: &[(&str, &str)]) -> Result<Lowered, Diagnostics> {
     let source = Source {
         path: PathBuf::from("t.yaml"),
-        text: format!("{HEAD}{body}"),
+        text: format!("{head}{body}"),
     };
     let document = Document::parse(&source)?;
     let all = document.operations();
@@ -71,7 +77,18 @@ paths:
     let op = &lowered.operations[0];
     assert_eq!(op.url, "https://api.test/v1/items/{id}");
     assert_eq!(op.input_type, "GetItemInput");
-    assert_eq!(op.credentials, ["token"]);
+    let omitted: Vec<(&str, OmitReason)> = op
+        .omitted
+        .iter()
+        .map(|o| (o.name.as_str(), o.reason))
+        .collect();
+    assert_eq!(
+        omitted,
+        [
+            ("token", OmitReason::Credential),
+            ("Authorization", OmitReason::Credential)
+        ]
+    );
     assert_eq!(
         op.params,
         [
@@ -480,4 +497,135 @@ paths:
         ],
         "{error}"
     );
+}
+
+fn omitted_of(lowered: &Lowered, i: usize) -> Vec<(String, OmitReason)> {
+    lowered.operations[i]
+        .omitted
+        .iter()
+        .map(|o| (o.name.clone(), o.reason))
+        .collect()
+}
+
+fn param_names(lowered: &Lowered, i: usize) -> Vec<&str> {
+    lowered.operations[i]
+        .params
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect()
+}
+
+#[test]
+fn bearer_tokens_in_the_request_are_credentials_only_under_token_auth() {
+    let doc = r#"
+components:
+  securitySchemes:
+    oauth: {type: oauth2, flows: {implicit: {authorizationUrl: 'https://a.test', scopes: {}}}}
+paths:
+  /secured:
+    get:
+      operationId: secured
+      security: [{oauth: []}]
+      parameters:
+        - {name: token, in: header, schema: {type: string}}
+        - {name: access_token, in: query, schema: {type: string}}
+        - {name: channel, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+  /open/{token}:
+    get:
+      operationId: open
+      parameters:
+        - {name: token, in: path, required: true, schema: {type: string}}
+        - {name: access_token, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(doc, &[("a", "secured"), ("b", "open")]).expect("lowers");
+    assert_eq!(param_names(&lowered, 0), ["channel"]);
+    assert_eq!(
+        omitted_of(&lowered, 0),
+        [
+            ("token".to_owned(), OmitReason::Credential),
+            ("access_token".to_owned(), OmitReason::Credential)
+        ]
+    );
+    // Without token authentication these are ordinary values.
+    assert_eq!(param_names(&lowered, 1), ["token", "access_token"]);
+    assert!(omitted_of(&lowered, 1).is_empty());
+}
+
+#[test]
+fn google_keys_and_system_parameters_are_not_inputs() {
+    let doc = r#"
+paths:
+  /things:
+    get:
+      operationId: things.list
+      parameters:
+        - {name: key, in: query, schema: {type: string}}
+        - {name: alt, in: query, schema: {type: string}}
+        - {name: fields, in: query, schema: {type: string}}
+        - {name: pageToken, in: query, schema: {type: string}}
+      responses: {'200': {description: ok}}
+"#;
+    let head = HEAD.replace(
+        "https://api.test/v1",
+        "https://www.googleapis.com/things/v1",
+    );
+    let lowered_google = lowered_with(&head, doc, &[("a", "things.list")]).expect("lowers");
+    assert_eq!(param_names(&lowered_google, 0), ["pageToken"]);
+    assert_eq!(
+        omitted_of(&lowered_google, 0),
+        [
+            ("key".to_owned(), OmitReason::Credential),
+            ("alt".to_owned(), OmitReason::Transport),
+            ("fields".to_owned(), OmitReason::Transport)
+        ]
+    );
+    // Elsewhere `key` and `fields` are ordinary parameters.
+    let other = lowered(doc, &[("a", "things.list")]).expect("lowers");
+    assert_eq!(
+        param_names(&other, 0),
+        ["key", "alt", "fields", "pageToken"]
+    );
+}
+
+#[test]
+fn cookie_only_authentication_and_unsupported_operations_are_errors_when_selected() {
+    let doc = r#"
+components:
+  securitySchemes:
+    session: {type: apiKey, in: cookie, name: sid}
+    header: {type: apiKey, in: header, name: X-Key}
+paths:
+  /cookie:
+    get:
+      operationId: cookie
+      security: [{session: []}]
+      responses: {'200': {description: ok}}
+  /either:
+    get:
+      operationId: either
+      security: [{session: []}, {header: []}]
+      responses: {'200': {description: ok}}
+  /odd:
+    get:
+      operationId: odd
+      x-alter-unsupported: collectionFormat tsv has no OpenAPI 3 equivalent
+      responses: {'200': {description: ok}}
+"#;
+    assert!(
+        lowered(doc, &[("b", "either")]).is_ok(),
+        "a header key works"
+    );
+    let error = lowered(doc, &[("a", "cookie"), ("c", "odd")]).expect_err("both fail");
+    assert_eq!(
+        pointers(&error),
+        [
+            At::Pointer("/paths/~1cookie/get".to_owned()),
+            At::Pointer("/paths/~1odd/get".to_owned())
+        ],
+        "{error}"
+    );
+    assert!(error.to_string().contains("cookie"), "{error}");
+    assert!(error.to_string().contains("tsv"), "{error}");
 }
