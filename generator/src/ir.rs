@@ -388,6 +388,8 @@ pub struct Tool {
     /// Path, query, header and body values in document order.
     pub inputs: Vec<Input>,
     pub annotations: Annotations,
+    /// What the operation has that is not an input (credentials, transport parameters).
+    pub omitted: Vec<Omitted>,
     /// The operation's success response (not emitted yet; see [`Response`]).
     #[allow(dead_code, reason = "read once `ToolDef` gains an output schema")]
     pub response: Option<Response>,

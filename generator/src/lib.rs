@@ -1,16 +1,20 @@
-//! `alter-mcp-gen`: an OpenAPI 3.0 document plus an allowlist → one formatted Rust module of
-//! typed Alter MCP tools (input structs, their requests, and a `TOOLS` table for the runtime).
+//! `alter-mcp-gen`: an API description (OpenAPI 3.0 or 3.1, Swagger 2.0, Google Discovery) plus
+//! an allowlist → one formatted Rust module of typed Alter MCP tools (input structs, their
+//! requests, and a `TOOLS` table for the runtime).
 //!
 //! Three front ends share [`generate`]: [`build`] for build scripts, the `alter-mcp-gen` CLI,
-//! and tests. The pipeline, one phase per line, each reporting all of its problems at once:
+//! and tests; [`generate_every_operation`] serves `--all`. The pipeline, one phase per line,
+//! each reporting all of its problems at once:
 //!
-//! load (`input`, `allowlist`) → select (`allowlist`) → lower (`lower`, the only module that
-//! sees `openapiv3`) → apply the allowlist (`allowlist`) → emit (`emit`, `schema`) → format.
+//! load (`input`, `allowlist`) → convert other formats to OpenAPI 3.0 (`frontend`) → select
+//! (`allowlist`) → lower (`lower`, the only module that sees `openapiv3`) → apply the
+//! allowlist (`allowlist`) → emit (`emit`, `schema`) → format.
 
 mod allowlist;
 pub mod build;
 pub mod diagnostic;
 mod emit;
+mod every;
 mod format;
 mod frontend;
 mod input;
@@ -36,31 +40,175 @@ pub struct Generated {
     pub provider: String,
     /// The tool names, in allowlist order.
     pub tool_names: Vec<String>,
+    /// What each tool takes and leaves out, in allowlist order.
+    pub tools: Vec<ToolSummary>,
     /// Every file read (the allowlist, then the document), for `rerun-if-changed`.
     pub files_read: Vec<PathBuf>,
+    /// Operations left out by [`EveryOperation::skip_unsupported`], with why.
+    pub skipped: Vec<Skipped>,
 }
 
-/// Generates the module for one allowlist (which names its OpenAPI document).
+/// One tool's operation and inputs: what a reviewer (or a test) checks against the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolSummary {
+    pub name: String,
+    /// The operationId, or `METHOD /path`.
+    pub operation: String,
+    /// Values the request carries, model-given or fixed: `(wire name, where)`, where is
+    /// `path`, `query`, `header`, `body field` or `body`.
+    pub inputs: Vec<(String, &'static str)>,
+    /// Values the operation has that the tool leaves out: `(wire name, why)`, why is
+    /// `credential` (Alter injects it) or `transport` (the runtime controls it).
+    pub omitted: Vec<(String, &'static str)>,
+}
+
+/// An operation `--all --skip-unsupported` left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The operationId, or `METHOD /path`.
+    pub operation: String,
+    pub problems: Diagnostics,
+}
+
+/// Generates the module for one allowlist (which names its API description).
 pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnostics> {
     let allowlist_source = input::read(allowlist_path.as_ref())?;
     let allowlist = Allowlist::parse(&allowlist_source)?;
     let spec_source = input::read(&allowlist.spec_path)?;
     let document = Document::parse(&spec_source)?;
+    let header = header_inputs(
+        &allowlist.path,
+        &allowlist.file.spec,
+        &allowlist_source,
+        &spec_source,
+    );
+    let mut generated = run(&document, &allowlist, &header)?;
+    generated.files_read = vec![allowlist_source.path, spec_source.path];
+    Ok(generated)
+}
+
+/// How to generate every operation of a document (`alter-mcp-gen generate --all`).
+#[derive(Debug, Clone, Default)]
+pub struct EveryOperation {
+    /// The Alter provider id.
+    pub provider: String,
+    /// Replaces the document's server URL.
+    pub base_url: Option<String>,
+    /// Leave out operations that cannot be generated (listed in [`Generated::skipped`])
+    /// instead of failing.
+    pub skip_unsupported: bool,
+}
+
+/// Generates a module with a tool for every operation of the document at `spec`.
+pub fn generate_every_operation(
+    spec: impl AsRef<Path>,
+    options: &EveryOperation,
+) -> Result<Generated, Diagnostics> {
+    let spec_source = input::read(spec.as_ref())?;
+    let document = Document::parse(&spec_source)?;
+    let operations = document.operations();
+    let allowlist = every::allowlist(
+        &spec_source.path,
+        &options.provider,
+        options.base_url.as_deref(),
+        &operations,
+    )
+    .map_err(|d| document.remap(d))?;
+    let spec_name = allowlist.file.spec.clone();
+    let header = vec![HeaderInput {
+        name: spec_name,
+        hash: spec_source.short_hash(),
+    }];
+    let attempt = run(&document, &allowlist, &header);
+    let mut generated = match attempt {
+        Err(diagnostics) if options.skip_unsupported => {
+            skipping_unsupported(&document, allowlist, &header, diagnostics)?
+        }
+        other => other?,
+    };
+    generated.files_read = vec![spec_source.path];
+    Ok(generated)
+}
+
+/// Generates again without the operations that fail on their own.
+fn skipping_unsupported(
+    document: &Document,
+    mut allowlist: Allowlist,
+    header: &[HeaderInput],
+    first_attempt: Diagnostics,
+) -> Result<Generated, Diagnostics> {
+    let mut skipped = Vec::new();
+    let mut kept = Vec::new();
+    for entry in std::mem::take(&mut allowlist.file.tools) {
+        let mut alone = allowlist.clone();
+        alone.file.tools = vec![entry.clone()];
+        match run(document, &alone, header) {
+            Ok(_) => kept.push(entry),
+            Err(problems) => skipped.push(Skipped {
+                operation: entry.operation.clone(),
+                problems,
+            }),
+        }
+    }
+    if kept.is_empty() {
+        return Err(first_attempt);
+    }
+    allowlist.file.tools = kept;
+    let mut generated = run(document, &allowlist, header)?;
+    generated.skipped = skipped;
+    Ok(generated)
+}
+
+/// select → lower → apply → emit → format, with diagnostics pointing into the original file.
+fn run(
+    document: &Document,
+    allowlist: &Allowlist,
+    header: &[HeaderInput],
+) -> Result<Generated, Diagnostics> {
     let api = (|| {
-        let selected = allowlist::select(&allowlist, &document.operations(), document.path())?;
-        let lowered = lower::lower(&document, &selected, base_url(&allowlist).as_ref())?;
-        allowlist::apply(&allowlist, lowered)
+        let selected = allowlist::select(allowlist, &document.operations(), document.path())?;
+        let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
+        allowlist::apply(allowlist, lowered)
     })()
     .map_err(|diagnostics| document.remap(diagnostics))?;
     let tokens = emit::module(&api);
-    let header = format::header(&header_inputs(&allowlist, &allowlist_source, &spec_source));
-    let code = format::format(tokens, &header, &Location::file(&allowlist.path))?;
+    let code = format::format(
+        tokens,
+        &format::header(header),
+        &Location::file(&allowlist.path),
+    )?;
     Ok(Generated {
         code,
-        provider: api.provider,
-        tool_names: api.tools.into_iter().map(|tool| tool.name).collect(),
-        files_read: vec![allowlist_source.path, spec_source.path],
+        provider: api.provider.clone(),
+        tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
+        tools: api.tools.iter().map(summary).collect(),
+        files_read: Vec::new(),
+        skipped: Vec::new(),
     })
+}
+
+fn summary(tool: &ir::Tool) -> ToolSummary {
+    let target = |target: ir::Target| match target {
+        ir::Target::Path => "path",
+        ir::Target::Query => "query",
+        ir::Target::Header => "header",
+        ir::Target::BodyField => "body field",
+        ir::Target::Body => "body",
+    };
+    ToolSummary {
+        name: tool.name.clone(),
+        operation: tool.operation_id.clone(),
+        inputs: tool
+            .inputs
+            .iter()
+            .map(|input| (input.wire_name.clone(), target(input.target)))
+            .collect(),
+        omitted: tool
+            .omitted
+            .iter()
+            .map(|o| (o.name.clone(), o.reason.as_str()))
+            .collect(),
+    }
 }
 
 fn base_url(allowlist: &Allowlist) -> Option<BaseUrl> {
@@ -72,15 +220,18 @@ fn base_url(allowlist: &Allowlist) -> Option<BaseUrl> {
 
 /// Inputs by stable names (`slack/allowlist.toml`, never an absolute path), so the same inputs
 /// give the same bytes on every machine.
-fn header_inputs(allowlist: &Allowlist, list: &Source, spec: &Source) -> Vec<HeaderInput> {
-    let dir = allowlist
-        .path
+fn header_inputs(
+    allowlist_path: &Path,
+    spec_name: &str,
+    list: &Source,
+    spec: &Source,
+) -> Vec<HeaderInput> {
+    let dir = allowlist_path
         .parent()
         .and_then(Path::file_name)
         .map(|d| format!("{}/", d.to_string_lossy()))
         .unwrap_or_default();
-    let file = allowlist
-        .path
+    let file = allowlist_path
         .file_name()
         .map_or_else(|| "allowlist.toml".into(), |f| f.to_string_lossy());
     vec![
@@ -89,7 +240,7 @@ fn header_inputs(allowlist: &Allowlist, list: &Source, spec: &Source) -> Vec<Hea
             hash: list.short_hash(),
         },
         HeaderInput {
-            name: format!("{dir}{}", allowlist.file.spec),
+            name: format!("{dir}{spec_name}"),
             hash: spec.short_hash(),
         },
     ]

@@ -1,26 +1,58 @@
-//! The `alter-mcp-gen` command: generate one provider's module, or check that a committed one
-//! is up to date.
+//! The `alter-mcp-gen` command: generate one provider's module (from an allowlist, or every
+//! operation of a document), or check that a committed one is up to date.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use alter_mcp_gen::{EveryOperation, Generated};
+
 const USAGE: &str = "\
-alter-mcp-gen: generate typed Alter MCP tools from an OpenAPI 3.0 document and an allowlist
+alter-mcp-gen: generate typed Alter MCP tools from an API description
+(OpenAPI 3.0 or 3.1, Swagger 2.0, Google Discovery; JSON or YAML)
 
 Usage:
   alter-mcp-gen generate --allowlist FILE [--out FILE] [--check]
+  alter-mcp-gen generate --spec FILE --provider ID --all [--base-url URL]
+                         [--skip-unsupported] [--out FILE] [--check]
 
 Options:
-  --allowlist FILE  the allowlist (TOML); it names the OpenAPI document in `spec`
-  --out FILE        where to write the module (default: standard output)
-  --check           do not write; exit 1 if FILE differs from what would be generated
-  -h, --help        show this help
-  -V, --version     show the version
+  --allowlist FILE    the allowlist (TOML); it names the document in `spec`
+  --spec FILE         with --all: the API description
+  --provider ID       with --all: the Alter provider id (e.g. `google`)
+  --all               a tool for every operation of the document, names derived
+                      from operation ids (else method and path)
+  --base-url URL      with --all: replaces the document's server URL
+  --skip-unsupported  with --all: leave out operations that cannot be generated,
+                      listing each with why on standard error
+  --out FILE          where to write the module (default: standard output)
+  --check             do not write; exit 1 if FILE differs from what would be generated
+  -h, --help          show this help
+  -V, --version       show the version
 
 Problems in the inputs are printed to standard error, and the exit status is 1.";
 
+enum Source {
+    Allowlist(PathBuf),
+    Every {
+        spec: PathBuf,
+        options: EveryOperation,
+    },
+}
+
 struct Args {
-    allowlist: PathBuf,
+    source: Source,
+    out: Option<PathBuf>,
+    check: bool,
+}
+
+#[derive(Default)]
+struct Flags {
+    allowlist: Option<PathBuf>,
+    spec: Option<PathBuf>,
+    provider: Option<String>,
+    base_url: Option<String>,
+    all: bool,
+    skip_unsupported: bool,
     out: Option<PathBuf>,
     check: bool,
 }
@@ -29,7 +61,7 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_env();
     let mut command = None;
-    let (mut allowlist, mut out, mut check) = (None, None, false);
+    let mut flags = Flags::default();
     while let Some(arg) = parser.next()? {
         match arg {
             Short('h') | Long("help") => return Ok(None),
@@ -37,9 +69,14 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
                 println!("alter-mcp-gen {}", env!("CARGO_PKG_VERSION"));
                 std::process::exit(0);
             }
-            Long("allowlist") => allowlist = Some(PathBuf::from(parser.value()?)),
-            Long("out") => out = Some(PathBuf::from(parser.value()?)),
-            Long("check") => check = true,
+            Long("allowlist") => flags.allowlist = Some(PathBuf::from(parser.value()?)),
+            Long("spec") => flags.spec = Some(PathBuf::from(parser.value()?)),
+            Long("provider") => flags.provider = Some(parser.value()?.string()?),
+            Long("base-url") => flags.base_url = Some(parser.value()?.string()?),
+            Long("all") => flags.all = true,
+            Long("skip-unsupported") => flags.skip_unsupported = true,
+            Long("out") => flags.out = Some(PathBuf::from(parser.value()?)),
+            Long("check") => flags.check = true,
             Value(value) if command.is_none() => command = Some(value.string()?),
             _ => return Err(arg.unexpected()),
         }
@@ -51,15 +88,48 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
         }
         None => return Err("missing command `generate`".into()),
     }
-    let allowlist = allowlist.ok_or("missing --allowlist FILE")?;
-    if check && out.is_none() {
+    if flags.check && flags.out.is_none() {
         return Err("--check needs --out FILE".into());
     }
+    let source = source(&mut flags)?;
     Ok(Some(Args {
-        allowlist,
-        out,
-        check,
+        source,
+        out: flags.out,
+        check: flags.check,
     }))
+}
+
+fn source(flags: &mut Flags) -> Result<Source, lexopt::Error> {
+    match (flags.allowlist.take(), flags.all) {
+        (Some(_), true) => Err("give either --allowlist FILE or --all, not both".into()),
+        (Some(allowlist), false) => {
+            if flags.spec.is_some() || flags.provider.is_some() || flags.base_url.is_some() {
+                return Err(
+                    "--spec, --provider and --base-url go with --all (an allowlist names its spec)"
+                        .into(),
+                );
+            }
+            if flags.skip_unsupported {
+                return Err("--skip-unsupported goes with --all".into());
+            }
+            Ok(Source::Allowlist(allowlist))
+        }
+        (None, true) => {
+            let spec = flags.spec.take().ok_or("--all needs --spec FILE")?;
+            let provider = flags.provider.take().ok_or("--all needs --provider ID")?;
+            Ok(Source::Every {
+                spec,
+                options: EveryOperation {
+                    provider,
+                    base_url: flags.base_url.take(),
+                    skip_unsupported: flags.skip_unsupported,
+                },
+            })
+        }
+        (None, false) => {
+            Err("missing --allowlist FILE (or --spec FILE --provider ID --all)".into())
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -74,22 +144,43 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let generated = match alter_mcp_gen::generate(&args.allowlist) {
+    let result = match &args.source {
+        Source::Allowlist(allowlist) => alter_mcp_gen::generate(allowlist),
+        Source::Every { spec, options } => alter_mcp_gen::generate_every_operation(spec, options),
+    };
+    let generated = match result {
         Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             return ExitCode::FAILURE;
         }
     };
+    if let Source::Every { .. } = &args.source {
+        report_every(&generated);
+    }
+    write(&args, &generated)
+}
+
+/// What `--all` made, on standard error (standard output may be the module).
+fn report_every(generated: &Generated) {
+    for skipped in &generated.skipped {
+        eprintln!("skipped {}:\n{}\n", skipped.operation, skipped.problems);
+    }
+    eprintln!(
+        "alter-mcp-gen: {} tools generated, {} operations skipped",
+        generated.tools.len(),
+        generated.skipped.len()
+    );
+}
+
+fn write(args: &Args, generated: &Generated) -> ExitCode {
     match (&args.out, args.check) {
         (None, _) => print!("{}", generated.code),
         (Some(out), true) => {
             if std::fs::read(out).ok().as_deref() != Some(generated.code.as_bytes()) {
                 eprintln!(
-                    "{} is out of date; regenerate it with:\n  alter-mcp-gen generate --allowlist {} --out {}",
+                    "{} is out of date; regenerate it with the same command without --check",
                     out.display(),
-                    args.allowlist.display(),
-                    out.display()
                 );
                 return ExitCode::FAILURE;
             }

@@ -29,16 +29,44 @@ pub fn is_valid_tool_name(name: &str) -> bool {
 }
 
 /// The default tool name for an operation id (`calendar.events.list` → `calendar_events_list`,
-/// `GET /calendars/{id}` → `get_calendars_id`). Too-long names are cut and given a short hash
-/// of the full name, so two long ids stay distinct.
+/// `GET /calendars/{id}` → `get_calendars_id`): `[a-z0-9_]` only, since several clients reject
+/// dots. Too-long names are shortened readably (see [`shorten_words`]); two operations that end
+/// up with one name are an error for the caller to report, never a silently renamed tool.
 pub fn default_tool_name(operation_id: &str) -> String {
     let snake = ascii_words(operation_id).to_snake_case();
-    let name = if snake.is_empty() {
-        "tool".to_owned()
-    } else {
-        snake
+    if snake.is_empty() {
+        return "tool".to_owned();
+    }
+    shorten_words(&snake)
+}
+
+/// Fits a snake_case name into [`MAX_TOOL_NAME`] and stays readable: the longest word loses
+/// its last letter until everything fits (no word below 3 letters); if that is not enough,
+/// words are dropped from the middle, keeping the first and the last ones. Deterministic.
+fn shorten_words(name: &str) -> String {
+    let mut words: Vec<String> = name
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let length = |words: &[String]| {
+        words.iter().map(String::len).sum::<usize>() + words.len().saturating_sub(1)
     };
-    shorten(name, operation_id)
+    while length(&words) > MAX_TOOL_NAME {
+        let Some(longest) = (0..words.len())
+            .filter(|&i| words[i].len() > 3)
+            .max_by_key(|&i| (words[i].len(), std::cmp::Reverse(i)))
+        else {
+            break;
+        };
+        words[longest].pop();
+    }
+    while length(&words) > MAX_TOOL_NAME && words.len() > 2 {
+        words.remove(words.len() / 2);
+    }
+    let mut joined = words.join("_");
+    joined.truncate(MAX_TOOL_NAME);
+    joined.trim_end_matches('_').to_owned()
 }
 
 /// Whether the model can see an input under `name`: LLM providers accept tool input property
@@ -305,11 +333,24 @@ mod tests {
             assert_eq!(default_tool_name(id), expected, "default_tool_name({id:?})");
             assert!(is_valid_tool_name(expected));
         }
-        let long = "a".repeat(80);
-        let other = format!("{}b", "a".repeat(79));
-        let (a, b) = (default_tool_name(&long), default_tool_name(&other));
-        assert!(a.len() <= MAX_TOOL_NAME && is_valid_tool_name(&a), "{a}");
-        assert_ne!(a, b);
+        // Long names lose letters from their longest words first, then middle words.
+        let long = "admin.conversations.restrictAccess.removeGroupFromAllowlistedWorkspaces";
+        let short = default_tool_name(long);
+        assert_eq!(
+            short,
+            "admin_convers_restric_access_remove_group_from_allowlis_workspac"
+        );
+        assert!(
+            short.len() <= MAX_TOOL_NAME && is_valid_tool_name(&short),
+            "{short}"
+        );
+        let words = format!("a{}", "_b".repeat(40));
+        let cut = default_tool_name(&words);
+        assert!(
+            cut.len() <= MAX_TOOL_NAME && cut.starts_with("a_b") && cut.ends_with("_b"),
+            "{cut}"
+        );
+        assert_eq!(default_tool_name(&"a".repeat(80)).len(), MAX_TOOL_NAME);
     }
 
     #[test]

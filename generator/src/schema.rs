@@ -315,6 +315,7 @@ mod tests {
             input_type: "TInput".to_owned(),
             inputs,
             annotations: Annotations::default(),
+            omitted: Vec::new(),
             response: None,
         }
     }

@@ -170,9 +170,9 @@ fn duplicate_and_invalid_tool_names() {
 }
 
 #[test]
-fn derived_tool_names_are_made_unique() {
-    // `chat.postMessage` and `chat_postMessage` both derive `chat_post_message`; a third
-    // operation takes that name explicitly, so both derived names step aside.
+fn derived_tool_names_that_collide_are_errors() {
+    // `chat.postMessage` and `chat_postMessage` both derive `chat_post_message`, which a third
+    // operation also takes explicitly: each later claim is an error, never a `_2`.
     let spec = SPEC.replace(
         "  /chat.postMessage:\n",
         "  /a:\n    get:\n      operationId: chat.postMessage\n      responses: {'200': {description: ok}}\n\
@@ -182,17 +182,21 @@ fn derived_tool_names_are_made_unique() {
         [[tool]]\noperation = \"chat.postMessage\"\n\
         [[tool]]\noperation = \"GET /b\"\nname = \"chat_post_message\"\n\
         [[tool]]\noperation = \"chat_postMessage\"\nparams.channel = { name = \"c\" }\n";
-    let dir = scratch("derived-names");
-    std::fs::write(dir.join("openapi.yaml"), spec).expect("write spec");
-    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write allowlist");
-    let generated = generate(dir.join("allowlist.toml")).expect("generates");
+    let (_, error) = problems("derived-names", &spec, allowlist);
+    let keys: Vec<At> = error.iter().map(|d| d.location.at.clone()).collect();
     assert_eq!(
-        generated.tool_names,
+        keys,
         [
-            "chat_post_message_2",
-            "chat_post_message",
-            "chat_post_message_3"
-        ]
+            At::Key("tool[1].name".to_owned()),
+            At::Key("tool[2].operation".to_owned())
+        ],
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("derived from `chat_postMessage`"),
+        "{error}"
     );
 }
 

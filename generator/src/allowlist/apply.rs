@@ -42,6 +42,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             input_type: operation.input_type.clone(),
             inputs,
             annotations,
+            omitted: operation.omitted.clone(),
             response: operation.response.clone(),
         });
     }

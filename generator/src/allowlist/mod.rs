@@ -7,7 +7,7 @@ mod params;
 mod values;
 mod visible;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -69,6 +69,20 @@ pub struct ToolEntry {
     pub destructive: Option<bool>,
     #[serde(default)]
     pub params: BTreeMap<String, ParamSettings>,
+}
+
+impl ToolEntry {
+    /// A tool with a name and no other settings.
+    pub fn named(operation: String, name: String) -> Self {
+        ToolEntry {
+            operation,
+            name: Some(name),
+            title: None,
+            description: None,
+            destructive: None,
+            params: BTreeMap::new(),
+        }
+    }
 }
 
 /// `params.<X> = { ... }`: X is a parameter name or a top-level body property name.
@@ -222,14 +236,6 @@ pub fn select(
     let mut diagnostics = Diagnostics::new();
     let mut selected = Vec::new();
     let mut first_use: BTreeMap<String, usize> = BTreeMap::new();
-    // Names the allowlist gives are kept as written; derived names step aside for them.
-    let explicit: BTreeSet<&str> = allowlist
-        .file
-        .tools
-        .iter()
-        .filter_map(|t| t.name.as_deref())
-        .collect();
-    let mut derived_taken: BTreeSet<String> = BTreeSet::new();
     for (i, entry) in allowlist.file.tools.iter().enumerate() {
         params::check(allowlist, i, entry, &mut diagnostics);
         let Some(operation) = find_operation(operations, &entry.operation) else {
@@ -238,16 +244,11 @@ pub fn select(
             ));
             continue;
         };
+        // A derived name that collides is an error, never `_2`: tool names key audit rows and
+        // approval policies, so they must not shift when the document gains an operation.
         let tool_name = match &entry.name {
             Some(name) => name.clone(),
-            None => {
-                let base = naming::default_tool_name(&operation.display_id());
-                let name = naming::unique_name(&base, |n| {
-                    explicit.contains(n) || derived_taken.contains(n)
-                });
-                derived_taken.insert(name.clone());
-                name
-            }
+            None => naming::default_tool_name(&operation.display_id()),
         };
         if !naming::is_valid_tool_name(&tool_name) {
             diagnostics.push(
@@ -259,10 +260,22 @@ pub fn select(
             );
         }
         if let Some(first) = first_use.insert(tool_name.clone(), i) {
+            let derived = if entry.name.is_none() {
+                format!(" (derived from `{}`)", entry.operation)
+            } else {
+                String::new()
+            };
+            let key = if entry.name.is_some() {
+                "name"
+            } else {
+                "operation"
+            };
             diagnostics.push(
                 Diagnostic::new(
-                    allowlist.key(format!("tool[{i}].name")),
-                    format!("two tools are named `{tool_name}` (tool[{first}] and tool[{i}])"),
+                    allowlist.key(format!("tool[{i}].{key}")),
+                    format!(
+                        "two tools are named `{tool_name}` (tool[{first}] and tool[{i}]{derived})"
+                    ),
                 )
                 .help("give one of them a different `name = \"...\"`"),
             );
