@@ -1,0 +1,209 @@
+//! The tools we ship are generated from `specs/`, documents we write ourselves. Generated from
+//! the providers' own documents with the same allowlist, they must come out the same: the same
+//! tool names, the same inputs, the same types and the same required inputs. The only
+//! differences allowed are listed below, each with its reason, and each must still occur (a
+//! fixed difference must leave the list).
+
+use std::path::{Path, PathBuf};
+
+use alter_mcp_conformance::ABSENT;
+use serde_json::Value;
+
+/// `(provider, upstream file, input path, why)`: a difference between our document and the
+/// upstream one that is on purpose, for every tool where it occurs. Besides these, fields the
+/// upstream document describes as "Read-only" in prose are `readOnly` in ours, so they are not
+/// inputs there (checked from the upstream description, not listed).
+const KNOWN: &[(&str, &str, &str, &str)] = &[];
+
+#[test]
+fn google_calendar_tools_match_the_openapi_conversion() {
+    compare("google-calendar", "openapi.json");
+}
+
+fn upstream_dir() -> Option<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [
+        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
+        manifest
+            .parent()
+            .and_then(Path::parent)
+            .map(|p| p.join("shared")),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|shared| shared.join("specs").join("upstream"))
+    .find(|dir| dir.is_dir())
+}
+
+/// One tool as the model sees it.
+#[derive(Debug, PartialEq)]
+struct Tool {
+    name: String,
+    schema: Value,
+}
+
+fn tools(allowlist: &Path) -> Vec<Tool> {
+    let generated = alter_mcp_gen::generate(allowlist).unwrap_or_else(|d| panic!("{d}"));
+    // The input schemas as the generated code registers them.
+    let mut out = Vec::new();
+    for name in &generated.tool_names {
+        let marker = format!("name: \"{name}\",");
+        let at = generated
+            .code
+            .find(&marker)
+            .expect("the tool is registered");
+        let rest = &generated.code[at..];
+        let start =
+            rest.find("input_schema: r#\"").expect("an input schema") + "input_schema: r#\"".len();
+        let end = rest[start..].find("\"#,").expect("raw string end");
+        let schema = serde_json::from_str(&rest[start..start + end]).expect("JSON Schema");
+        out.push(Tool {
+            name: name.clone(),
+            schema,
+        });
+    }
+    out
+}
+
+/// The allowlist of `specs/<provider>`, pointed at an upstream document instead.
+fn allowlist_for(provider: &str, upstream: &Path) -> PathBuf {
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../specs")
+        .join(provider)
+        .join("allowlist.toml");
+    let text = std::fs::read_to_string(&ours).expect("our allowlist");
+    let spec_line = text
+        .lines()
+        .find(|l| l.starts_with("spec = "))
+        .expect("a spec line");
+    let replaced = text.replace(
+        spec_line,
+        &format!("spec = {:?}", upstream.display().to_string()),
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("specs-vs-upstream")
+        .join(provider);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let name = format!(
+        "{}.toml",
+        upstream.file_stem().unwrap_or_default().to_string_lossy()
+    );
+    std::fs::write(dir.join(&name), replaced).expect("written");
+    dir.join(name)
+}
+
+fn compare(provider: &str, file: &str) {
+    let Some(upstream) = upstream_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs the upstream documents: {ABSENT:?}"
+        );
+        eprintln!("SKIPPED: the upstream documents are absent");
+        return;
+    };
+    let ours_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../specs")
+        .join(provider)
+        .join("allowlist.toml");
+    let ours = tools(&ours_path);
+    let theirs = tools(&allowlist_for(
+        provider,
+        &upstream.join(provider).join(file),
+    ));
+    let names = |tools: &[Tool]| tools.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&ours), names(&theirs), "the same tools");
+    let mut differences = Vec::new();
+    for (a, b) in ours.iter().zip(&theirs) {
+        differ(&a.name, "", &a.schema, &b.schema, &mut differences);
+    }
+    let known: Vec<&str> = KNOWN
+        .iter()
+        .filter(|k| k.0 == provider && k.1 == file)
+        .map(|k| k.2)
+        .collect();
+    let read_only = |d: &Difference| {
+        d.what == "only upstream"
+            && d.upstream_description
+                .to_ascii_lowercase()
+                .contains("read-only")
+    };
+    let unexplained: Vec<&Difference> = differences
+        .iter()
+        .filter(|d| !known.contains(&d.at.as_str()) && !read_only(d))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "{provider}/{file}: unexplained differences:\n{unexplained:#?}"
+    );
+    for at in known {
+        assert!(
+            differences.iter().any(|d| d.at == at),
+            "{provider}/{file}: `{at}` no longer differs; remove it from KNOWN"
+        );
+    }
+}
+
+#[derive(Debug)]
+#[allow(dead_code, reason = "printed when a test fails")]
+struct Difference {
+    tool: String,
+    at: String,
+    what: String,
+    upstream_description: String,
+}
+
+/// Where two input schemas differ in names, types or required-ness (descriptions, enums and
+/// formats may differ: the documents are different snapshots of one API).
+fn differ(tool: &str, at: &str, a: &Value, b: &Value, out: &mut Vec<Difference>) {
+    let mut push = |what: String| {
+        out.push(Difference {
+            tool: tool.to_owned(),
+            at: at.to_owned(),
+            what,
+            upstream_description: b["description"].as_str().unwrap_or_default().to_owned(),
+        })
+    };
+    if a.get("type") != b.get("type") {
+        push(format!("type {:?} vs {:?}", a.get("type"), b.get("type")));
+        return;
+    }
+    let required = |s: &Value| {
+        let mut r: Vec<String> = s["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        r.sort();
+        r
+    };
+    let (ra, rb) = (required(a), required(b));
+    if ra != rb {
+        push(format!("required {ra:?} vs {rb:?}"));
+    }
+    if let (Some(pa), Some(pb)) = (a["properties"].as_object(), b["properties"].as_object()) {
+        for (name, sa) in pa {
+            let here = format!("{at}/{name}");
+            match pb.get(name) {
+                Some(sb) => differ(tool, &here, sa, sb, out),
+                None => out.push(Difference {
+                    tool: tool.to_owned(),
+                    at: here,
+                    what: "only in ours".to_owned(),
+                    upstream_description: String::new(),
+                }),
+            }
+        }
+        for (name, sb) in pb.iter().filter(|(n, _)| !pa.contains_key(*n)) {
+            out.push(Difference {
+                tool: tool.to_owned(),
+                at: format!("{at}/{name}"),
+                what: "only upstream".to_owned(),
+                upstream_description: sb["description"].as_str().unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    if let (Some(ia), Some(ib)) = (a.get("items"), b.get("items")) {
+        differ(tool, &format!("{at}[]"), ia, ib, out);
+    }
+}
