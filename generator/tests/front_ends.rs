@@ -183,3 +183,94 @@ fn cli_reports_problems_and_usage() {
     let (code, _, _) = cli(&["generate", "--allowlist", allowlist, "--check"]);
     assert_eq!(code, 2, "--check needs --out");
 }
+
+/// A document with an operation without an id, two ids that collide after case conversion
+/// (both then take their route's name), a 70-character id, and one operation that cannot be
+/// expressed.
+const EVERY: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://api.test'}]
+paths:
+  /pets/{petId}:
+    get:
+      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+  /a:
+    get: {operationId: pets.list, responses: {'200': {description: ok}}}
+  /b:
+    get: {operationId: pets_list, responses: {'200': {description: ok}}}
+  /c:
+    post:
+      operationId: admin.conversations.restrictAccess.removeGroupFromAllowlistedWorkspaces
+      responses: {'200': {description: ok}}
+  /d:
+    get:
+      operationId: withCookie
+      parameters: [{name: session, in: cookie, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+"#;
+
+#[test]
+fn cli_all_generates_every_operation_or_says_what_it_skipped() {
+    let root = scratch("cli-all");
+    let spec = root.join("api.yaml");
+    std::fs::write(&spec, EVERY).expect("write");
+    let spec = spec.to_str().expect("utf-8");
+
+    // Without --skip-unsupported one bad operation fails the whole run, naming it.
+    let (code, stdout, stderr) = cli(&["generate", "--spec", spec, "--provider", "p", "--all"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("cookie parameter `session`"), "{stderr}");
+    assert!(stderr.contains("#/paths/~1d/get/parameters/0"), "{stderr}");
+
+    let (code, stdout, stderr) = cli(&[
+        "generate",
+        "--spec",
+        spec,
+        "--provider",
+        "p",
+        "--all",
+        "--skip-unsupported",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("skipped GET /d:"), "{stderr}");
+    assert!(
+        stderr.contains("4 tools generated, 1 operations skipped"),
+        "{stderr}"
+    );
+    for name in [
+        "\"get_pets_pet_id\"",
+        "\"get_a\"",
+        "\"get_b\"",
+        "\"admin_convers_restric_access_remove_group_from_allowlis_workspac\"",
+    ] {
+        assert!(stdout.contains(name), "{name} in\n{stdout}");
+    }
+    assert!(!stdout.contains("with_cookie"));
+
+    let (code, _, stderr) = cli(&["generate", "--spec", spec, "--all"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--all needs --provider ID"), "{stderr}");
+    let (code, _, stderr) = cli(&["generate", "--spec", spec, "--provider", "p"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing --allowlist"), "{stderr}");
+}
+
+#[test]
+fn every_operation_through_the_library_summarizes_each_tool() {
+    let root = scratch("lib-all");
+    let spec = root.join("api.yaml");
+    std::fs::write(&spec, EVERY.split("  /d:").next().expect("head")).expect("write");
+    let options = alter_mcp_gen::EveryOperation {
+        provider: "p".to_owned(),
+        ..Default::default()
+    };
+    let generated = alter_mcp_gen::generate_every_operation(&spec, &options).expect("generates");
+    assert_eq!(generated.tools.len(), 4);
+    assert_eq!(generated.tools[0].operation, "GET /pets/{petId}");
+    assert_eq!(generated.tools[0].inputs, [("petId".to_owned(), "path")]);
+    assert_eq!(generated.files_read, [spec]);
+    assert!(generated.skipped.is_empty());
+}
