@@ -41,22 +41,9 @@ const OMITTED_PARAMS: &[(&str, &str)] = &[
     ("slack", "token"),
 ];
 
-/// Rarely used or deprecated `Event` fields left out of the insert/patch bodies.
-const EVENT_OMITTED: &[&str] = &[
-    "anyoneCanAddSelf",          // deprecated
-    "gadget",                    // deprecated; only returned for birthday calendars
-    "focusTimeProperties",       // special event types the tools do not create
-    "outOfOfficeProperties",     // "
-    "workingLocationProperties", // "
-    "locked",                    // read-only
-    "privateCopy",               // rarely used, immutable after creation
-];
-
-/// Upstream body fields we leave out (provider, operationId, fields).
-const OMITTED_BODY_FIELDS: &[(&str, &str, &[&str])] = &[
-    ("google-calendar", "calendar.events.insert", EVENT_OMITTED),
-    ("google-calendar", "calendar.events.patch", EVENT_OMITTED),
-];
+/// Upstream body fields we leave out (provider, operationId, fields). None at present: our
+/// Google `Event` has every upstream field (the output-only ones `readOnly`).
+const OMITTED_BODY_FIELDS: &[(&str, &str, &[&str])] = &[];
 
 /// Where our required-ness differs from upstream's (provider, operationId, field).
 const REQUIRED_DEVIATIONS: &[(&str, &str, &str)] = &[
