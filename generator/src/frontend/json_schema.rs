@@ -184,8 +184,8 @@ fn rewrite_in(node: &mut Value, renames: &[(String, String)], depth: usize) {
                 *reference = new;
             }
             for (key, value) in map.iter_mut() {
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const")
-                    && !key.starts_with("x-")
+                // `default` is also a response code, so only examples are skipped as data.
+                if !matches!(key.as_str(), "example" | "examples") && !key.starts_with("x-")
                 {
                     rewrite_in(value, renames, depth + 1);
                 }
