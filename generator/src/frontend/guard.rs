@@ -30,7 +30,11 @@ pub fn mark(operation: &mut Map<String, Value>, reason: &str) {
 }
 
 /// Checks `value` as a `T`; `Err` is the message, naming the original pointer of the problem.
-fn check<T: DeserializeOwned>(value: &Value, pointer: &str, origins: &Origins) -> Result<(), String> {
+fn check<T: DeserializeOwned>(
+    value: &Value,
+    pointer: &str,
+    origins: &Origins,
+) -> Result<(), String> {
     let result = std::panic::catch_unwind(|| serde_path_to_error::deserialize::<_, T>(value));
     match result {
         Ok(Ok(_)) => Ok(()),
@@ -38,8 +42,33 @@ fn check<T: DeserializeOwned>(value: &Value, pointer: &str, origins: &Origins) -
             let at = origins.original(&format!("{pointer}{}", input::pointer_of(error.path())));
             Err(format!("{} at `{at}`", error.into_inner()))
         }
-        Err(_) => Err(format!("the OpenAPI parser failed at `{}`", origins.original(pointer))),
+        Err(_) => Err(format!(
+            "the OpenAPI parser failed at `{}`",
+            origins.original(pointer)
+        )),
     }
+}
+
+/// `info`, with the strings OpenAPI requires present.
+pub fn info(info: Option<&Value>) -> Value {
+    let mut out = info.and_then(Value::as_object).cloned().unwrap_or_default();
+    for key in ["title", "version"] {
+        let text = match out.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        out.insert(key.into(), Value::String(text));
+    }
+    let value = Value::Object(out.clone());
+    if serde_json::from_value::<openapiv3::Info>(value.clone()).is_ok() {
+        return value;
+    }
+    // Keep what identifies the API; contact or licence details of the wrong shape go.
+    out.retain(|k, v| {
+        matches!(k.as_str(), "title" | "version") || (k == "description" && v.is_string())
+    });
+    Value::Object(out)
 }
 
 /// Takes out what openapiv3 cannot read, marking the operations concerned.
@@ -68,13 +97,34 @@ fn components(root: &mut Map<String, Value>, origins: &Origins) -> Vec<(String, 
     };
     type Checker = fn(&Value, &str, &Origins) -> Result<(), String>;
     let sections: [(&str, Checker); 7] = [
-        ("schemas", check::<openapiv3::ReferenceOr<openapiv3::Schema>>),
-        ("responses", check::<openapiv3::ReferenceOr<openapiv3::Response>>),
-        ("parameters", check::<openapiv3::ReferenceOr<openapiv3::Parameter>>),
-        ("requestBodies", check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>),
-        ("headers", check::<openapiv3::ReferenceOr<openapiv3::Header>>),
-        ("securitySchemes", check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>),
-        ("examples", check::<openapiv3::ReferenceOr<openapiv3::Example>>),
+        (
+            "schemas",
+            check::<openapiv3::ReferenceOr<openapiv3::Schema>>,
+        ),
+        (
+            "responses",
+            check::<openapiv3::ReferenceOr<openapiv3::Response>>,
+        ),
+        (
+            "parameters",
+            check::<openapiv3::ReferenceOr<openapiv3::Parameter>>,
+        ),
+        (
+            "requestBodies",
+            check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>,
+        ),
+        (
+            "headers",
+            check::<openapiv3::ReferenceOr<openapiv3::Header>>,
+        ),
+        (
+            "securitySchemes",
+            check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>,
+        ),
+        (
+            "examples",
+            check::<openapiv3::ReferenceOr<openapiv3::Example>>,
+        ),
     ];
     for (section, checker) in sections {
         let Some(Value::Object(entries)) = components.get_mut(section) else {
@@ -113,12 +163,18 @@ fn path_item(
         parameters.retain(|parameter| {
             let at = format!("{base}/{index}");
             index += 1;
-            let result = check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(parameter, &at, origins);
-            result.map_err(|why| reasons.push(format!("a path parameter is not valid: {why}"))).is_ok()
+            let result =
+                check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(parameter, &at, origins);
+            result
+                .map_err(|why| reasons.push(format!("a path parameter is not valid: {why}")))
+                .is_ok()
         });
     }
     let checks: [(&str, fn(&Value, &str, &Origins) -> Result<(), String>); 4] = [
-        ("parameters", check::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>),
+        (
+            "parameters",
+            check::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>,
+        ),
         ("servers", check::<Vec<openapiv3::Server>>),
         ("summary", check::<String>),
         ("description", check::<String>),
@@ -133,7 +189,13 @@ fn path_item(
     }
     for method in METHODS {
         if let Some(operation) = item.get_mut(method) {
-            operation_checked(operation, &child(pointer, method), origins, broken, &reasons);
+            operation_checked(
+                operation,
+                &child(pointer, method),
+                origins,
+                broken,
+                &reasons,
+            );
         }
     }
 }
@@ -146,7 +208,10 @@ fn operation_checked(
     reasons: &[String],
 ) {
     if let Err(why) = check::<openapiv3::Operation>(operation, pointer, origins) {
-        *operation = stub(operation, &format!("the operation is not valid OpenAPI: {why}"));
+        *operation = stub(
+            operation,
+            &format!("the operation is not valid OpenAPI: {why}"),
+        );
     }
     let Value::Object(map) = operation else {
         return;
@@ -161,7 +226,12 @@ fn operation_checked(
     for (reference, why) in broken {
         if text.contains(&format!("\"{reference}\"")) || text.contains(&format!("\"{reference}/")) {
             let original = origins.original(reference.trim_start_matches('#'));
-            mark(map, &format!("it refers to `{original}`, which is not valid ({why}); fix that definition"));
+            mark(
+                map,
+                &format!(
+                    "it refers to `{original}`, which is not valid ({why}); fix that definition"
+                ),
+            );
         }
     }
 }
@@ -203,10 +273,19 @@ mod tests {
         let paths = &document["paths"];
         assert!(paths.get("/d").is_none());
         let a = paths["/a"]["get"][UNSUPPORTED].as_str().expect("marked");
-        assert!(a.contains("path parameter is not valid") && a.contains("/paths/~1a/parameters/0"), "{a}");
+        assert!(
+            a.contains("path parameter is not valid") && a.contains("/paths/~1a/parameters/0"),
+            "{a}"
+        );
         let b = &paths["/b"]["post"];
         assert_eq!(b["operationId"], "b");
-        assert!(b[UNSUPPORTED].as_str().expect("marked").contains("/paths/~1b/post/parameters/0"), "{b}");
+        assert!(
+            b[UNSUPPORTED]
+                .as_str()
+                .expect("marked")
+                .contains("/paths/~1b/post/parameters/0"),
+            "{b}"
+        );
         let c = paths["/c"]["get"][UNSUPPORTED].as_str().expect("marked");
         assert!(c.contains("refers to `/responses/Bad`"), "{c}");
         assert!(document["components"]["responses"].get("Bad").is_none());

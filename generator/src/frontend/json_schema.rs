@@ -122,7 +122,13 @@ impl Normalizer {
         }
     }
 
-    fn children(&mut self, map: &mut Map<String, Value>, pointer: &str, parent: &str, depth: usize) {
+    fn children(
+        &mut self,
+        map: &mut Map<String, Value>,
+        pointer: &str,
+        parent: &str,
+        depth: usize,
+    ) {
         for keyword in ["properties", "patternProperties", "dependentSchemas"] {
             if let Some(Value::Object(entries)) = map.get_mut(keyword) {
                 let base = child(pointer, keyword);
@@ -185,8 +191,7 @@ fn rewrite_in(node: &mut Value, renames: &[(String, String)], depth: usize) {
             }
             for (key, value) in map.iter_mut() {
                 // `default` is also a response code, so only examples are skipped as data.
-                if !matches!(key.as_str(), "example" | "examples") && !key.starts_with("x-")
-                {
+                if !matches!(key.as_str(), "example" | "examples") && !key.starts_with("x-") {
                     rewrite_in(value, renames, depth + 1);
                 }
             }

@@ -117,11 +117,20 @@ mod tests {
         let mut origins = Origins::default();
         normalize_all(&mut document, &mut origins);
         let get = &document["paths"]["/a"]["get"];
-        assert_eq!(get["parameters"][0]["schema"], json!({"type": "integer", "nullable": true}));
+        assert_eq!(
+            get["parameters"][0]["schema"],
+            json!({"type": "integer", "nullable": true})
+        );
         let schema = &get["responses"]["200"]["content"]["application/json"]["schema"];
         assert_eq!(schema["items"]["$ref"], "#/components/schemas/Inline_Row");
-        assert_eq!(document["components"]["schemas"]["Inline_Row"], json!({"enum": [1]}));
-        assert_eq!(document["components"]["schemas"]["S"], json!({"nullable": true, "enum": [null]}));
+        assert_eq!(
+            document["components"]["schemas"]["Inline_Row"],
+            json!({"enum": [1]})
+        );
+        assert_eq!(
+            document["components"]["schemas"]["S"],
+            json!({"nullable": true, "enum": [null]})
+        );
         assert_eq!(
             document["components"]["examples"]["e"]["value"]["schema"]["type"],
             json!(["x"]),

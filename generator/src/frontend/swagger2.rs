@@ -33,9 +33,19 @@ pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
         return Err(shape(file, "", "the document is not an object").into());
     };
     let mut problems = Diagnostics::new();
-    for key in ["paths", "definitions", "parameters", "responses", "securityDefinitions"] {
+    for key in [
+        "paths",
+        "definitions",
+        "parameters",
+        "responses",
+        "securityDefinitions",
+    ] {
         if doc.get(key).is_some_and(|v| !v.is_object()) {
-            problems.push(shape(file, &format!("/{key}"), &format!("`{key}` is not an object")));
+            problems.push(shape(
+                file,
+                &format!("/{key}"),
+                &format!("`{key}` is not an object"),
+            ));
         }
     }
     if !problems.is_empty() {
@@ -90,7 +100,7 @@ impl Swagger<'_> {
     fn document(&mut self) -> Value {
         let mut out = Map::new();
         out.insert("openapi".into(), json!("3.0.3"));
-        out.insert("info".into(), info(self.doc.get("info")));
+        out.insert("info".into(), guard::info(self.doc.get("info")));
         if let Some(servers) = self.servers() {
             out.insert("servers".into(), servers);
         }
@@ -112,14 +122,23 @@ impl Swagger<'_> {
             return None;
         }
         let schemes = strings(self.doc.get("schemes"));
-        let scheme = if schemes.is_empty() || schemes.iter().any(|s| s.eq_ignore_ascii_case("https")) {
-            "https"
-        } else {
-            schemes[0].as_str()
-        };
-        let base = self.doc.get("basePath").and_then(Value::as_str).unwrap_or("");
+        let scheme =
+            if schemes.is_empty() || schemes.iter().any(|s| s.eq_ignore_ascii_case("https")) {
+                "https"
+            } else {
+                schemes[0].as_str()
+            };
+        let base = self
+            .doc
+            .get("basePath")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let base = base.trim().trim_end_matches('/');
-        let slash = if base.is_empty() || base.starts_with('/') { "" } else { "/" };
+        let slash = if base.is_empty() || base.starts_with('/') {
+            ""
+        } else {
+            "/"
+        };
         Some(json!([{ "url": format!("{scheme}://{host}{slash}{base}") }]))
     }
 
@@ -130,7 +149,10 @@ impl Swagger<'_> {
             self.origins.record("/components/schemas", "/definitions");
         }
         if let Some(Value::Object(parameters)) = self.doc.get("parameters") {
-            components.insert("parameters".into(), Value::Object(self.global_parameters(parameters)));
+            components.insert(
+                "parameters".into(),
+                Value::Object(self.global_parameters(parameters)),
+            );
         }
         if let Some(Value::Object(responses)) = self.doc.get("responses") {
             let mut out = Map::new();
@@ -138,13 +160,17 @@ impl Swagger<'_> {
                 let from = child("/responses", name);
                 let at = child("/components/responses", name);
                 self.origins.record(at.clone(), from.clone());
-                out.insert(name.clone(), self.response(response, &at, &from, &self.produces.clone()));
+                out.insert(
+                    name.clone(),
+                    self.response(response, &at, &from, &self.produces.clone()),
+                );
             }
             components.insert("responses".into(), Value::Object(out));
         }
         if let Some(Value::Object(schemes)) = self.doc.get("securityDefinitions") {
             components.insert("securitySchemes".into(), security::schemes(schemes));
-            self.origins.record("/components/securitySchemes", "/securityDefinitions");
+            self.origins
+                .record("/components/securitySchemes", "/securityDefinitions");
         }
         Value::Object(components)
     }
@@ -188,26 +214,6 @@ impl Swagger<'_> {
         }
         Value::Object(out)
     }
-}
-
-/// `info`, with the strings OpenAPI requires present.
-fn info(info: Option<&Value>) -> Value {
-    let mut out = info.and_then(Value::as_object).cloned().unwrap_or_default();
-    for key in ["title", "version"] {
-        let text = match out.get(key) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        };
-        out.insert(key.into(), Value::String(text));
-    }
-    let value = Value::Object(out.clone());
-    if serde_json::from_value::<openapiv3::Info>(value.clone()).is_ok() {
-        return value;
-    }
-    // Keep what identifies the API; contact or licence details of the wrong shape go.
-    out.retain(|k, v| matches!(k.as_str(), "title" | "version") || (k == "description" && v.is_string()));
-    Value::Object(out)
 }
 
 /// Copies `x-` extensions.

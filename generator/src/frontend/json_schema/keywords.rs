@@ -275,7 +275,11 @@ fn sanitize(map: &mut Map<String, Value>) {
     ] {
         let fixed = map.get(keyword).and_then(|v| {
             v.as_u64()
-                .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+                .or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                        .map(|f| f as u64)
+                })
                 .or_else(|| v.as_str().and_then(|s| s.trim().parse::<u64>().ok()))
         });
         retype(map, keyword, fixed.map(Value::from));
@@ -283,7 +287,11 @@ fn sanitize(map: &mut Map<String, Value>) {
     for keyword in ["minimum", "maximum", "multipleOf"] {
         let fixed = map.get(keyword).and_then(|v| match v {
             Value::Number(_) => Some(v.clone()),
-            Value::String(s) => s.trim().parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number)),
             _ => None,
         });
         retype(map, keyword, fixed);
@@ -329,10 +337,14 @@ fn structure(map: &mut Map<String, Value>) {
         ("additionalProperties", |v| v.is_object() || v.is_boolean()),
         ("discriminator", |v| {
             v.get("propertyName").is_some_and(Value::is_string)
-                && v.get("mapping")
-                    .is_none_or(|m| m.as_object().is_some_and(|m| m.values().all(Value::is_string)))
+                && v.get("mapping").is_none_or(|m| {
+                    m.as_object()
+                        .is_some_and(|m| m.values().all(Value::is_string))
+                })
         }),
-        ("externalDocs", |v| v.get("url").is_some_and(Value::is_string)),
+        ("externalDocs", |v| {
+            v.get("url").is_some_and(Value::is_string)
+        }),
     ];
     for (keyword, ok) in shapes {
         if map.get(keyword).is_some_and(|v| !ok(v)) {
@@ -381,7 +393,9 @@ fn is_null_branch(value: &Value) -> bool {
     map.get("enum") == Some(&json!([null]))
         && !map.contains_key("type")
         && !map.contains_key("$ref")
-        && map.keys().all(|k| k == "enum" || ANNOTATIONS.contains(&k.as_str()))
+        && map
+            .keys()
+            .all(|k| k == "enum" || ANNOTATIONS.contains(&k.as_str()))
 }
 
 /// `anyOf/oneOf: [X, {type: null}]` → X with `nullable: true`.
@@ -420,10 +434,12 @@ fn merge_single(map: &mut Map<String, Value>, only: Value) {
     let conflict = match &only {
         Value::Object(branch) => {
             branch.contains_key("$ref")
-                || branch.keys().any(|k| {
-                    map.contains_key(k) && !ANNOTATIONS.contains(&k.as_str())
-                })
-                || map.keys().any(|k| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"))
+                || branch
+                    .keys()
+                    .any(|k| map.contains_key(k) && !ANNOTATIONS.contains(&k.as_str()))
+                || map
+                    .keys()
+                    .any(|k| !ANNOTATIONS.contains(&k.as_str()) && !k.starts_with("x-"))
         }
         _ => true,
     };

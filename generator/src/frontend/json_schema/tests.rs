@@ -49,7 +49,9 @@ fn const_examples_and_exclusive_bounds() {
 fn tuples_and_null_branches() {
     // Slack: `items: [{$ref}, {type: null}]`.
     assert_eq!(
-        normalized(json!({"type": "array", "items": [{"$ref": "#/definitions/bot"}, {"type": "null"}]})),
+        normalized(
+            json!({"type": "array", "items": [{"$ref": "#/definitions/bot"}, {"type": "null"}]})
+        ),
         json!({"type": "array", "items": {"allOf": [{"$ref": "#/definitions/bot"}], "nullable": true}})
     );
     assert_eq!(
@@ -57,7 +59,9 @@ fn tuples_and_null_branches() {
         json!({"items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}})
     );
     assert_eq!(
-        normalized(json!({"oneOf": [{"type": "string", "format": "date"}, {"type": "null"}], "description": "d"})),
+        normalized(
+            json!({"oneOf": [{"type": "string", "format": "date"}, {"type": "null"}], "description": "d"})
+        ),
         json!({"type": "string", "format": "date", "nullable": true, "description": "d"})
     );
 }
@@ -65,8 +69,10 @@ fn tuples_and_null_branches() {
 #[test]
 fn swagger_isms_content_keywords_and_booleans() {
     assert_eq!(
-        normalized(json!({"type": "object", "x-nullable": true, "discriminator": "kind",
-                          "properties": {"f": {"type": "file"}, "any": true, "none": false}})),
+        normalized(
+            json!({"type": "object", "x-nullable": true, "discriminator": "kind",
+                          "properties": {"f": {"type": "file"}, "any": true, "none": false}})
+        ),
         json!({"type": "object", "nullable": true, "discriminator": {"propertyName": "kind"},
                "properties": {"f": {"type": "string", "format": "binary"}, "any": {}, "none": {"not": {}}}})
     );
@@ -83,9 +89,11 @@ fn swagger_isms_content_keywords_and_booleans() {
 #[test]
 fn unreadable_keyword_values_are_dropped_and_draft3_required_kept() {
     assert_eq!(
-        normalized(json!({"type": "object", "minProperties": -1, "required": ["a", 3],
+        normalized(
+            json!({"type": "object", "minProperties": -1, "required": ["a", 3],
                           "properties": {"b": {"type": "string", "required": true, "maxLength": "5"}},
-                          "enum": "x", "nullable": "true", "items": 4})),
+                          "enum": "x", "nullable": "true", "items": 4})
+        ),
         json!({"type": "object", "required": ["a", "b"], "nullable": true,
                "properties": {"b": {"type": "string", "maxLength": 5}},
                "items": {"x-alter-invalid-schema": 4}})
@@ -109,7 +117,10 @@ fn defs_are_hoisted_and_refs_rewritten() {
     let names: Vec<&str> = hoisted.iter().map(|h| h.name.as_str()).collect();
     assert_eq!(names, ["Pet_Tag_2", "Pet_Tag_2_Inner"]);
     assert_eq!(hoisted[0].from, "/components/schemas/Pet/$defs/Tag");
-    assert_eq!(hoisted[0].schema, json!({"type": "string", "nullable": true}));
+    assert_eq!(
+        hoisted[0].schema,
+        json!({"type": "string", "nullable": true})
+    );
     assert_eq!(hoisted[1].schema, json!({"enum": [1]}));
     let mut document = json!({"components": {"schemas": {"Pet": schema}}});
     rewrite_refs(&mut document, &normalizer.renames);

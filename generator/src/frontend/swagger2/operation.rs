@@ -40,7 +40,12 @@ struct Request {
 const JSON_DEFAULT: &str = "application/json";
 
 fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == JSON_DEFAULT || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
@@ -64,7 +69,8 @@ impl<'a> Swagger<'a> {
             match self.simple(param) {
                 Ok(converted) => {
                     let at = format!("{pointer}/parameters/{}", kept.len());
-                    self.origins.record(format!("{at}/schema"), param.original.clone());
+                    self.origins
+                        .record(format!("{at}/schema"), param.original.clone());
                     self.origins.record(at, param.original.clone());
                     kept.push(converted);
                 }
@@ -134,7 +140,15 @@ impl<'a> Swagger<'a> {
         reasons: &[String],
     ) -> Value {
         let mut out = Map::new();
-        for key in ["tags", "summary", "description", "externalDocs", "operationId", "deprecated", "security"] {
+        for key in [
+            "tags",
+            "summary",
+            "description",
+            "externalDocs",
+            "operationId",
+            "deprecated",
+            "security",
+        ] {
             if let Some(value) = operation.get(key) {
                 out.insert(key.into(), value.clone());
             }
@@ -151,7 +165,10 @@ impl<'a> Swagger<'a> {
             Some(list) => strings(Some(list)),
             None => self.produces.clone(),
         };
-        let own = self.resolve_all(operation.get("parameters"), &format!("{pointer}/parameters"));
+        let own = self.resolve_all(
+            operation.get("parameters"),
+            &format!("{pointer}/parameters"),
+        );
         let mut all: Vec<Param<'a>> = inherited
             .iter()
             .filter(|p| !own.iter().any(|o| o.same(p)))
@@ -165,7 +182,10 @@ impl<'a> Swagger<'a> {
         if let Some(body) = request.body {
             out.insert("requestBody".into(), body);
         }
-        out.insert("responses".into(), self.responses(operation.get("responses"), pointer, &produces));
+        out.insert(
+            "responses".into(),
+            self.responses(operation.get("responses"), pointer, &produces),
+        );
         Value::Object(out)
     }
 
@@ -185,7 +205,8 @@ impl<'a> Swagger<'a> {
                 _ => match self.simple(param) {
                     Ok(converted) => {
                         let at = format!("{pointer}/parameters/{}", request.parameters.len());
-                        self.origins.record(format!("{at}/schema"), param.original.clone());
+                        self.origins
+                            .record(format!("{at}/schema"), param.original.clone());
                         self.origins.record(at, param.original.clone());
                         request.parameters.push(converted);
                     }
@@ -208,8 +229,16 @@ impl<'a> Swagger<'a> {
 
     /// A `body` parameter → a request body with a media type per `consumes` type.
     fn body(&mut self, param: &Param<'_>, at: &str, consumes: &[String]) -> Value {
-        let schema = param.value.get("schema").cloned().unwrap_or_else(|| json!({}));
-        let mut types: Vec<&str> = consumes.iter().map(String::as_str).filter(|t| is_json(t)).collect();
+        let schema = param
+            .value
+            .get("schema")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let mut types: Vec<&str> = consumes
+            .iter()
+            .map(String::as_str)
+            .filter(|t| is_json(t))
+            .collect();
         if types.is_empty() {
             types = consumes.iter().map(String::as_str).collect();
         }
@@ -219,11 +248,15 @@ impl<'a> Swagger<'a> {
         let mut content = Map::new();
         for media in types {
             let media_at = child(&format!("{at}/content"), media);
-            self.origins.record(format!("{media_at}/schema"), format!("{}/schema", param.original));
+            self.origins.record(
+                format!("{media_at}/schema"),
+                format!("{}/schema", param.original),
+            );
             self.origins.record(media_at, param.original.clone());
             content.insert(media.into(), json!({ "schema": schema }));
         }
-        self.origins.record(format!("{at}/content"), param.original.clone());
+        self.origins
+            .record(format!("{at}/content"), param.original.clone());
         self.origins.record(at, param.original.clone());
         let mut body = Map::new();
         if let Some(text @ Value::String(_)) = param.value.get("description") {
@@ -245,7 +278,11 @@ fn form_media(forms: &[&Param<'_>], consumes: &[String]) -> &'static str {
     let has_file = forms
         .iter()
         .any(|p| p.value.get("type").and_then(Value::as_str) == Some("file"));
-    let lists = |media: &str| consumes.iter().any(|c| c.to_ascii_lowercase().starts_with(media));
+    let lists = |media: &str| {
+        consumes
+            .iter()
+            .any(|c| c.to_ascii_lowercase().starts_with(media))
+    };
     if has_file || (lists(MULTIPART) && !lists(URLENCODED)) {
         MULTIPART
     } else {
@@ -268,10 +305,18 @@ impl<'a> Swagger<'a> {
         let (mut properties, mut required, mut encoding) = (Map::new(), Vec::new(), Map::new());
         for param in forms {
             let Some(name) = param.name else {
-                mark(out, &format!("a form parameter has no name (at `{}`); name it", param.original));
+                mark(
+                    out,
+                    &format!(
+                        "a form parameter has no name (at `{}`); name it",
+                        param.original
+                    ),
+                );
                 continue;
             };
-            let Value::Object(object) = param.value else { continue };
+            let Value::Object(object) = param.value else {
+                continue;
+            };
             let mut schema = params::schema_of(object);
             if let (Some(text @ Value::String(_)), Value::Object(schema)) =
                 (object.get("description"), &mut schema)
@@ -282,15 +327,24 @@ impl<'a> Swagger<'a> {
                 let format = object.get("collectionFormat").and_then(Value::as_str);
                 match params::collection(format, "formData") {
                     Ok((style, explode)) => {
-                        encoding.insert(name.into(), json!({"style": style.unwrap_or("form"), "explode": explode}));
+                        encoding.insert(
+                            name.into(),
+                            json!({"style": style.unwrap_or("form"), "explode": explode}),
+                        );
                     }
-                    Err(why) => mark(out, &format!("form field `{name}`: {why}; change the field")),
+                    Err(why) => mark(
+                        out,
+                        &format!("form field `{name}`: {why}; change the field"),
+                    ),
                 }
             }
             if object.get("required").and_then(Value::as_bool) == Some(true) {
                 required.push(json!(name));
             }
-            self.origins.record(child(&format!("{schema_at}/properties"), name), param.original.clone());
+            self.origins.record(
+                child(&format!("{schema_at}/properties"), name),
+                param.original.clone(),
+            );
             properties.insert(name.into(), schema);
         }
         let first = forms.first()?.original.clone();

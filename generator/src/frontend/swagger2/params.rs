@@ -61,7 +61,9 @@ pub fn simple(parameter: &Value) -> Result<Value, String> {
         return Err("a parameter has no `name` or `in`".into());
     };
     if !matches!(location, "query" | "header" | "path") {
-        return Err(format!("parameter `{name}` is in `{location}`, which Swagger 2.0 does not define"));
+        return Err(format!(
+            "parameter `{name}` is in `{location}`, which Swagger 2.0 does not define"
+        ));
     }
     if parameter.get("type").and_then(Value::as_str) == Some("file") {
         return Err(format!("parameter `{name}` is a file outside a form"));
@@ -72,7 +74,10 @@ pub fn simple(parameter: &Value) -> Result<Value, String> {
     if let Some(text @ Value::String(_)) = parameter.get("description") {
         out.insert("description".into(), text.clone());
     }
-    let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(false);
+    let required = parameter
+        .get("required")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     if required || location == "path" {
         out.insert("required".into(), Value::Bool(true));
     }
@@ -84,8 +89,8 @@ pub fn simple(parameter: &Value) -> Result<Value, String> {
     let schema = schema_of(parameter);
     if schema.get("type").and_then(Value::as_str) == Some("array") {
         let format = parameter.get("collectionFormat").and_then(Value::as_str);
-        let (style, explode) = collection(format, location)
-            .map_err(|why| format!("parameter `{name}`: {why}"))?;
+        let (style, explode) =
+            collection(format, location).map_err(|why| format!("parameter `{name}`: {why}"))?;
         if let Some(style) = style {
             out.insert("style".into(), json!(style));
         }
@@ -102,7 +107,10 @@ pub fn simple(parameter: &Value) -> Result<Value, String> {
 
 /// `collectionFormat` → (`style`, `explode`) for a parameter in `location` (`formData` for a
 /// form field); `Err` for the formats OpenAPI 3.0 cannot express there.
-pub fn collection(format: Option<&str>, location: &str) -> Result<(Option<&'static str>, bool), String> {
+pub fn collection(
+    format: Option<&str>,
+    location: &str,
+) -> Result<(Option<&'static str>, bool), String> {
     let query_like = matches!(location, "query" | "formData");
     match (format.unwrap_or("csv"), query_like) {
         ("csv", true) => Ok((Some("form"), false)),
@@ -110,7 +118,9 @@ pub fn collection(format: Option<&str>, location: &str) -> Result<(Option<&'stat
         ("multi", true) => Ok((Some("form"), true)),
         ("ssv", true) => Ok((Some("spaceDelimited"), false)),
         ("pipes", true) => Ok((Some("pipeDelimited"), false)),
-        ("tsv", _) => Err("`collectionFormat: tsv` (tab-separated) cannot be expressed in OpenAPI 3.0".into()),
+        ("tsv", _) => {
+            Err("`collectionFormat: tsv` (tab-separated) cannot be expressed in OpenAPI 3.0".into())
+        }
         (other, _) => Err(format!(
             "`collectionFormat: {other}` cannot be expressed for a parameter in `{location}` in OpenAPI 3.0"
         )),
@@ -124,15 +134,39 @@ mod tests {
     #[test]
     fn collection_formats_map_to_styles() {
         let cases = [
-            (json!({"name": "a", "in": "query", "type": "array", "items": {"type": "string"}}), Some("form"), false),
-            (json!({"name": "a", "in": "query", "type": "array", "collectionFormat": "multi"}), Some("form"), true),
-            (json!({"name": "a", "in": "query", "type": "array", "collectionFormat": "ssv"}), Some("spaceDelimited"), false),
-            (json!({"name": "a", "in": "query", "type": "array", "collectionFormat": "pipes"}), Some("pipeDelimited"), false),
-            (json!({"name": "a", "in": "header", "type": "array"}), None, false),
+            (
+                json!({"name": "a", "in": "query", "type": "array", "items": {"type": "string"}}),
+                Some("form"),
+                false,
+            ),
+            (
+                json!({"name": "a", "in": "query", "type": "array", "collectionFormat": "multi"}),
+                Some("form"),
+                true,
+            ),
+            (
+                json!({"name": "a", "in": "query", "type": "array", "collectionFormat": "ssv"}),
+                Some("spaceDelimited"),
+                false,
+            ),
+            (
+                json!({"name": "a", "in": "query", "type": "array", "collectionFormat": "pipes"}),
+                Some("pipeDelimited"),
+                false,
+            ),
+            (
+                json!({"name": "a", "in": "header", "type": "array"}),
+                None,
+                false,
+            ),
         ];
         for (parameter, style, explode) in cases {
             let converted = simple(&parameter).expect("converts");
-            assert_eq!(converted.get("style").and_then(Value::as_str), style, "{parameter}");
+            assert_eq!(
+                converted.get("style").and_then(Value::as_str),
+                style,
+                "{parameter}"
+            );
             assert_eq!(converted["explode"], json!(explode), "{parameter}");
         }
         for parameter in [

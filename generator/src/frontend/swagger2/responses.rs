@@ -30,7 +30,12 @@ fn response_media(produces: &[String]) -> String {
 }
 
 impl Swagger<'_> {
-    pub(super) fn responses(&mut self, responses: Option<&Value>, pointer: &str, produces: &[String]) -> Value {
+    pub(super) fn responses(
+        &mut self,
+        responses: Option<&Value>,
+        pointer: &str,
+        produces: &[String],
+    ) -> Value {
         let mut out = Map::new();
         let Some(Value::Object(responses)) = responses else {
             return Value::Object(out);
@@ -51,7 +56,13 @@ impl Swagger<'_> {
     }
 
     /// One response, now at `at`, originally at `from`.
-    pub(super) fn response(&mut self, response: &Value, at: &str, from: &str, produces: &[String]) -> Value {
+    pub(super) fn response(
+        &mut self,
+        response: &Value,
+        at: &str,
+        from: &str,
+        produces: &[String],
+    ) -> Value {
         if let Some(reference) = response.get("$ref") {
             return json!({ "$ref": reference });
         }
@@ -59,7 +70,10 @@ impl Swagger<'_> {
             return json!({"description": ""});
         };
         let mut out = Map::new();
-        let description = response.get("description").and_then(Value::as_str).unwrap_or("");
+        let description = response
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         out.insert("description".into(), json!(description));
         extensions(response, &mut out);
         if let Some(schema) = response.get("schema") {
@@ -75,14 +89,19 @@ impl Swagger<'_> {
         if let Some(Value::Object(headers)) = response.get("headers") {
             let mut converted = Map::new();
             for (name, header) in headers {
-                let Value::Object(header) = header else { continue };
+                let Value::Object(header) = header else {
+                    continue;
+                };
                 let mut entry = Map::new();
                 if let Some(text @ Value::String(_)) = header.get("description") {
                     entry.insert("description".into(), text.clone());
                 }
                 entry.insert("schema".into(), params::schema_of(header));
                 let header_at = child(&format!("{at}/headers"), name);
-                self.origins.record(format!("{header_at}/schema"), child(&format!("{from}/headers"), name));
+                self.origins.record(
+                    format!("{header_at}/schema"),
+                    child(&format!("{from}/headers"), name),
+                );
                 converted.insert(name.clone(), Value::Object(entry));
             }
             out.insert("headers".into(), Value::Object(converted));
@@ -104,7 +123,13 @@ mod tests {
             assert!(!is_response_key(key), "{key}");
         }
         let list = |l: &[&str]| l.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(response_media(&list(&["application/xml", "application/json; charset=utf-8"])), "application/json; charset=utf-8");
+        assert_eq!(
+            response_media(&list(&[
+                "application/xml",
+                "application/json; charset=utf-8"
+            ])),
+            "application/json; charset=utf-8"
+        );
         assert_eq!(response_media(&list(&["text/plain"])), "text/plain");
         assert_eq!(response_media(&list(&["*/*"])), "application/json");
         assert_eq!(response_media(&[]), "application/json");
