@@ -7,9 +7,11 @@
 //! diagnostic pointing at the original node, never a silently dropped part.
 
 mod discovery;
+mod guard;
 mod json_schema;
 mod openapi31;
 mod origins;
+mod schemas;
 mod swagger2;
 
 use serde::Deserialize;
