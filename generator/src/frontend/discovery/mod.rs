@@ -264,6 +264,8 @@ impl<'d> Converter<'d> {
                 None => path,
                 Some(holder) => {
                     problems.push(duplicate(&path, slot, &holder));
+                    // The real template, for a lowerer that can place it apart from its key.
+                    operation.insert("x-alter-path".into(), path.clone().into());
                     self.free_key(&format!("{path}#{id}"), slot)
                 }
             },
