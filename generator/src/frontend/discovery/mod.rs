@@ -48,7 +48,7 @@ fn check_shapes(doc: &Map<String, Value>, file: &Path) -> Result<(), Diagnostics
         if doc.get(key).is_some_and(|v| !v.is_object() && !v.is_null()) {
             out.push(
                 Diagnostic::new(
-                    Location::pointer(file, &format!("/{key}")),
+                    Location::pointer(file, format!("/{key}")),
                     format!("Discovery `{key}` must be an object"),
                 )
                 .help(format!(
@@ -61,7 +61,7 @@ fn check_shapes(doc: &Map<String, Value>, file: &Path) -> Result<(), Diagnostics
         if doc.get(key).is_some_and(|v| !v.is_string() && !v.is_null()) {
             out.push(
                 Diagnostic::new(
-                    Location::pointer(file, &format!("/{key}")),
+                    Location::pointer(file, format!("/{key}")),
                     format!("Discovery `{key}` must be a string"),
                 )
                 .help(format!("write `{key}` as a string, or remove it")),
