@@ -1,0 +1,297 @@
+//! The Google Discovery front end end to end: one small Discovery fixture per construct
+//! (`tests/fixtures/formats/discovery/<construct>/`) generated through `generate`, checked on
+//! the generated input types, requests and input JSON schemas; then Google's real Calendar
+//! document from the shared upstream specs.
+
+use std::path::{Path, PathBuf};
+
+use alter_mcp_gen::{Generated, generate};
+use serde_json::{Value, json};
+
+fn fixture(construct: &str) -> Generated {
+    let allowlist = format!("tests/fixtures/formats/discovery/{construct}/allowlist.toml");
+    generate(&allowlist).unwrap_or_else(|e| panic!("{allowlist} generates:\n{e}"))
+}
+
+/// The input JSON schema of `tool`, as registered in the generated `TOOLS` table.
+fn input_schema(code: &str, tool: &str) -> Value {
+    let start = code
+        .find(&format!("name: \"{tool}\","))
+        .unwrap_or_else(|| panic!("no tool {tool}"));
+    let rest = &code[start..];
+    let open = rest.find("input_schema: r#\"").expect("an input schema") + 17;
+    let close = rest[open..].find("\"#").expect("its end") + open;
+    serde_json::from_str(&rest[open..close]).expect("the input schema is JSON")
+}
+
+/// The text of the generated item `pub struct <name>` (up to its closing brace).
+fn item<'c>(code: &'c str, header: &str) -> &'c str {
+    let start = code.find(header).unwrap_or_else(|| panic!("no `{header}`"));
+    let end = code[start..]
+        .find("\n}")
+        .map_or(code.len(), |e| start + e + 2);
+    &code[start..end]
+}
+
+/// Where each name occurs in `text`, which must contain them all.
+fn positions(text: &str, names: &[&str]) -> Vec<usize> {
+    names
+        .iter()
+        .map(|n| text.find(n).unwrap_or_else(|| panic!("no {n} in\n{text}")))
+        .collect()
+}
+
+#[test]
+fn parameters_keep_order_types_numbers_and_enum_descriptions() {
+    let code = fixture("params").code;
+    let input = item(&code, "pub struct ListNotesInput");
+    for field in [
+        "pub user_id: String,",
+        "pub max_results: Option<i32>,",
+        "pub labels: Option<Vec<String>>,",
+        "pub order: Option<ListNotesOrder>,",
+        "pub show_deleted: Option<bool>,",
+        "pub since: Option<String>,",
+    ] {
+        assert!(input.contains(field), "{field} in\n{input}");
+    }
+    // `parameterOrder` first, then the other parameters by name.
+    let order = positions(
+        input,
+        &[
+            "user_id:",
+            "labels:",
+            "max_results:",
+            "order:",
+            "show_deleted:",
+            "since:",
+        ],
+    );
+    assert!(order.is_sorted(), "{input}");
+    assert!(code.contains("\"https://notes.googleapis.com/notes/v1/users/{userId}/notes\""));
+    assert!(code.contains("request.query(\"labels\", self.labels);"));
+
+    let schema = input_schema(&code, "list_notes");
+    let p = &schema["properties"];
+    assert_eq!(
+        p["maxResults"]["minimum"],
+        json!(1),
+        "numbers written as strings"
+    );
+    assert_eq!(p["maxResults"]["maximum"], json!(500));
+    assert_eq!(p["maxResults"]["default"], json!(100));
+    assert_eq!(p["showDeleted"]["default"], json!(false));
+    assert_eq!(p["labels"]["type"], "array");
+    assert_eq!(p["labels"]["items"], json!({"type": "string"}));
+    assert_eq!(p["order"]["enum"], json!(["newest", "oldest"]));
+    assert_eq!(
+        p["order"]["description"],
+        "Sort order.\n\n- `newest`: Newest first.\n- `oldest`: Oldest first."
+    );
+    assert_eq!(p["since"]["format"], "date-time");
+    assert_eq!(schema["required"], json!(["userId"]));
+}
+
+#[test]
+fn reserved_expansion_paths_use_the_parameter_name() {
+    let generated = fixture("reserved");
+    assert_eq!(generated.tool_names, ["get_thing", "cancel_thing"]);
+    let code = &generated.code;
+    assert!(
+        code.contains("\"https://things.googleapis.com/v1/{name}\""),
+        "{code}"
+    );
+    assert!(code.contains("\"https://things.googleapis.com/v1/{name}:cancel\""));
+    assert!(!code.contains("projectsId"), "flatPath is not used");
+    assert!(!code.contains("{+"));
+    let schema = input_schema(code, "get_thing");
+    assert_eq!(schema["required"], json!(["name"]));
+    assert_eq!(
+        schema["properties"]["name"]["pattern"],
+        "^projects/[^/]+/things/[^/]+$"
+    );
+}
+
+#[test]
+fn request_and_response_bodies() {
+    let generated = fixture("bodies");
+    let code = &generated.code;
+    let create = item(code, "pub struct CreateNoteInput");
+    for field in [
+        "pub title: ",
+        "pub body: Option<String>,",
+        "pub pinned: Option<bool>,",
+    ] {
+        assert!(create.contains(field), "{field} in\n{create}");
+    }
+    assert!(code.contains("request.body_field(\"title\", self.title);"));
+    assert!(code.contains("\"https://notes.googleapis.com/notes/v1/notes\""));
+
+    // No `response`: a tool all the same (APIs.guru writes a `200` without content).
+    let delete = input_schema(code, "delete_note");
+    assert_eq!(delete["required"], json!(["noteId"]));
+    assert!(code.contains("\"https://notes.googleapis.com/notes/v1/notes/{noteId}\""));
+    assert!(code.contains("::alter_mcp_runtime::Method::Delete"));
+
+    // A required query parameter and no body.
+    let quick = item(code, "pub struct QuickAddNoteInput");
+    assert!(quick.contains("pub text: String,"), "{quick}");
+    assert!(code.contains("request.query(\"text\", self.text);"));
+    let quick_add = input_schema(code, "quick_add_note");
+    assert_eq!(quick_add["required"], json!(["text"]));
+
+    let query = item(code, "pub struct QueryNotesInput");
+    assert!(query.contains("pub limit: Option<i32>,"), "{query}");
+    assert!(code.contains("\"https://notes.googleapis.com/notes/v1/notes:query\""));
+}
+
+#[test]
+fn schemas_any_maps_nested_objects_and_references() {
+    let code = fixture("schemas").code;
+    let input = item(&code, "pub struct CreateThingInput");
+    for field in [
+        "pub payload: Option<::alter_mcp_runtime::serde_json::Value>,",
+        "pub labels: Option<::std::collections::BTreeMap<String, String>>,",
+        "pub owner: Option<Person>,",
+        "pub count: Option<i32>,",
+        "pub kind: Option<ThingKind>,",
+        "pub where_: Option<ThingWhere>,",
+    ] {
+        assert!(input.contains(field), "{field} in\n{input}");
+    }
+    assert!(
+        !input.contains("size"),
+        "readOnly properties are not inputs"
+    );
+    // A property's boolean `required` becomes its parent's `required` list.
+    assert!(item(&code, "pub struct Person").contains("pub email: String,"));
+    assert!(item(&code, "pub struct ThingWhere").contains("pub lat: Option<f64>,"));
+
+    let schema = input_schema(&code, "create_thing");
+    let p = &schema["properties"];
+    assert_eq!(p["payload"], json!({"description": "Anything at all."}));
+    assert_eq!(p["count"]["minimum"], json!(0));
+    assert_eq!(p["count"]["default"], json!(1));
+    assert_eq!(
+        p["labels"]["additionalProperties"],
+        json!({"type": "string"})
+    );
+    assert_eq!(p["owner"]["required"], json!(["email"]));
+    assert_eq!(
+        p["kind"]["description"],
+        "- `SMALL`: Small.\n- `LARGE`: Large."
+    );
+}
+
+#[test]
+fn top_level_methods_and_nested_resources() {
+    let generated = fixture("resources");
+    assert_eq!(
+        generated.tool_names,
+        [
+            "nest_ping",
+            "nest_a_list",
+            "nest_a_b_list",
+            "nest_a_b_c_get"
+        ]
+    );
+    let code = &generated.code;
+    for url in ["ping", "a", "a/{aId}/b", "a/{aId}/b/{bId}/c"] {
+        let url = format!("\"https://nest.googleapis.com/nest/v2/{url}\"");
+        assert!(code.contains(&url), "{url}");
+    }
+    let input = item(code, "pub struct NestABCGetInput");
+    let order = positions(input, &["a_id:", "b_id:"]);
+    assert!(order.is_sorted(), "parameterOrder: {input}");
+}
+
+/// The shared upstream specs: `<workspace>/../shared`, `<workspace>/../../shared` (worktrees),
+/// else `ALTER_SHARED_DIR`; `None` (with a notice) when absent, a failure under `CI`.
+fn upstream(file: &str) -> Option<PathBuf> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let candidates = [
+        Some(workspace.join("../shared")),
+        Some(workspace.join("../../shared")),
+        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
+    ];
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .map(|dir| dir.join("specs/upstream").join(file))
+        .find(|path| path.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "specs/upstream/{file} is missing; set ALTER_SHARED_DIR"
+        );
+        eprintln!("skipped: specs/upstream/{file} not found (set ALTER_SHARED_DIR)");
+    }
+    found
+}
+
+const CALENDAR: [&str; 8] = [
+    "calendar.events.list",
+    "calendar.events.insert",
+    "calendar.events.get",
+    "calendar.events.patch",
+    "calendar.events.delete",
+    "calendar.events.quickAdd",
+    "calendar.calendarList.list",
+    "calendar.freebusy.query",
+];
+
+#[test]
+fn google_calendar_discovery_generates_the_calendar_tools() {
+    let Some(spec) = upstream("google-calendar/discovery.json") else {
+        return;
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alter-mcp-gen-discovery");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let spec = spec.canonicalize().expect("absolute path");
+    let mut allowlist = format!(
+        "provider = \"google\"\nspec = {:?}\n",
+        spec.display().to_string()
+    );
+    for operation in CALENDAR {
+        allowlist.push_str(&format!("\n[[tool]]\noperation = \"{operation}\"\n"));
+    }
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write");
+    let generated = generate(dir.join("allowlist.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.tool_names.len(), 8);
+    let code = &generated.code;
+    assert!(
+        code.contains("\"https://www.googleapis.com/calendar/v3/calendars/{calendarId}/events\""),
+        "events.list URL"
+    );
+    assert!(code.contains("\"https://www.googleapis.com/calendar/v3/freeBusy\""));
+    let list = input_schema(code, "calendar_events_list");
+    let p = &list["properties"];
+    assert_eq!(list["required"], json!(["calendarId"]));
+    assert_eq!(p["maxResults"]["default"], json!(250));
+    assert_eq!(p["eventTypes"]["type"], "array");
+    assert_eq!(p["timeMin"]["format"], "date-time");
+    let insert = item(code, "pub struct CalendarEventsInsertInput");
+    assert!(insert.contains("pub start: "), "Event fields are inputs");
+    let quick_add = input_schema(code, "calendar_events_quick_add");
+    assert!(
+        quick_add["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("text")))
+    );
+
+    // Until the credential rule drops them, Google's system parameters are tool inputs.
+    let system = [
+        "alt",
+        "fields",
+        "key",
+        "oauth_token",
+        "prettyPrint",
+        "quotaUser",
+        "userIp",
+    ];
+    let shown: Vec<&str> = system
+        .into_iter()
+        .filter(|name| p.get(*name).is_some())
+        .collect();
+    eprintln!("system parameters among calendar_events_list inputs: {shown:?}");
+}
