@@ -91,11 +91,7 @@ pub(crate) fn query_pairs(name: &str, value: Value, style: Style) -> Vec<(String
                     .collect();
                 vec![(name.to_owned(), Value::String(joined(&flat, delimiter)))]
             }
-            (_, None) => map
-                .into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, v))
-                .collect(),
+            (_, None) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
         },
         scalar => vec![(name.to_owned(), scalar)],
     }
