@@ -10,6 +10,7 @@ mod portable;
 mod refs;
 mod response;
 mod schema;
+mod style;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use openapiv3::{
 use super::body::is_json;
 use super::{Lowerer, text};
 use crate::diagnostic::child;
-use crate::ir::{Param, ParamIn};
+use crate::ir::{Param, ParamIn, Style};
 use crate::naming;
 
 impl<'d> Lowerer<'d> {
@@ -52,7 +52,10 @@ impl<'d> Lowerer<'d> {
                 dropped.push(data.name.clone());
                 continue;
             }
-            match self.param(data, location, at, prefix) {
+            let lowered = self
+                .param(data, location, at, prefix)
+                .and_then(|lowered| self.serialization(param, lowered));
+            match lowered {
                 Some(param) => params.push(param),
                 // Already reported; its placeholder is not missing on top of that.
                 None if location == ParamIn::Path => self.unusable.push(data.name.clone()),
@@ -131,6 +134,8 @@ impl<'d> Lowerer<'d> {
             required: location == ParamIn::Path || data.required,
             schema,
             pointer: at,
+            style: Style::Form,
+            reserved: false,
         })
     }
 
