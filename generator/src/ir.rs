@@ -415,7 +415,9 @@ pub struct Annotations {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// A path segment; `reserved` keeps `/` (see [`Param::reserved`]).
-    Path { reserved: bool },
+    Path {
+        reserved: bool,
+    },
     Query(Style),
     Header,
     /// A top-level property of an object body (the style matters to form bodies only).

@@ -350,20 +350,24 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
             pointer,
             styles,
             ..
-        }) => out.extend(properties.iter().map(|property| Candidate {
-            input: Input {
-                wire_name: property.name.clone(),
-                target: Target::BodyField(
-                    styles
-                        .iter()
-                        .find(|(name, _)| name == &property.name && encoding == BodyEncoding::Form)
-                        .map_or(Style::Form, |(_, style)| *style),
-                ),
-                schema: property.schema.clone(),
-                value: model(&property.name, property.required),
-            },
-            pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
-            named: false,
+        }) => out.extend(properties.iter().map(|property| {
+            Candidate {
+                input: Input {
+                    wire_name: property.name.clone(),
+                    target: Target::BodyField(
+                        styles
+                            .iter()
+                            .find(|(name, _)| {
+                                name == &property.name && encoding == BodyEncoding::Form
+                            })
+                            .map_or(Style::Form, |(_, style)| *style),
+                    ),
+                    schema: property.schema.clone(),
+                    value: model(&property.name, property.required),
+                },
+                pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
+                named: false,
+            }
         })),
         Some(Body::Whole {
             schema,

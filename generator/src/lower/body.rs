@@ -157,7 +157,9 @@ impl<'d> Lowerer<'d> {
                 Some(property) => property.required = true,
                 None => self.error(
                     &format!("{at}/{i}"),
-                    format!("`x-alter-required-properties` names {name}, which the body does not have"),
+                    format!(
+                        "`x-alter-required-properties` names {name}, which the body does not have"
+                    ),
                     "list only property names of the request body's schema",
                 ),
             }
@@ -183,7 +185,10 @@ impl<'d> Lowerer<'d> {
                     let at = format!("{media_at}/schema/properties/{}", escape(&property.name));
                     self.error(
                         &at,
-                        format!("multipart field `{}` is a file; file uploads are not supported", property.name),
+                        format!(
+                            "multipart field `{}` is a file; file uploads are not supported",
+                            property.name
+                        ),
                         FILE_HELP,
                     );
                 }
@@ -197,7 +202,8 @@ impl<'d> Lowerer<'d> {
             };
             // openapiv3 reads a missing `explode` as false; only an entry that sets nothing
             // else is taken to mean `explode: false` without a `style`.
-            let bare = spec.content_type.is_none() && spec.headers.is_empty() && !spec.allow_reserved;
+            let bare =
+                spec.content_type.is_none() && spec.headers.is_empty() && !spec.allow_reserved;
             let style = match &spec.style {
                 Some(style) => style,
                 None if bare && !spec.explode => &openapiv3::QueryStyle::Form,

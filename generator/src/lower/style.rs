@@ -22,7 +22,15 @@ impl Lowerer<'_> {
                     let at = format!("{}/style", lowered.pointer);
                     self.error(
                         &at,
-                        format!("path parameter `{}` has `style: {}`, which is not supported", data.name, if *style == PathStyle::Label { "label" } else { "matrix" }),
+                        format!(
+                            "path parameter `{}` has `style: {}`, which is not supported",
+                            data.name,
+                            if *style == PathStyle::Label {
+                                "label"
+                            } else {
+                                "matrix"
+                            }
+                        ),
                         "use `style: simple` (the default)",
                     );
                     return None;
@@ -48,7 +56,13 @@ impl Lowerer<'_> {
         name: &str,
         at: &str,
     ) -> Option<Style> {
-        let joined = |style| if explode == Some(true) { Style::Form } else { style };
+        let joined = |style| {
+            if explode == Some(true) {
+                Style::Form
+            } else {
+                style
+            }
+        };
         match style {
             QueryStyle::Form if explode == Some(false) => Some(Style::FormJoined),
             QueryStyle::Form => Some(Style::Form),
