@@ -33,6 +33,7 @@ pub fn allowlist(
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
         base_url: base_url.map(str::to_owned),
         response: None,
+        body_encoding: None,
         tools,
     };
     Ok(Allowlist {

@@ -193,17 +193,50 @@ pub struct Param {
     /// Its description is the parameter's, else its schema's.
     pub schema: Schema,
     pub pointer: String,
+    /// How a query value holding an array or object is written (`Form` elsewhere).
+    pub style: Style,
+    /// A path value that may contain `/` (`x-alter-reserved`, from `{+name}`).
+    pub reserved: bool,
 }
 
-/// An `application/json` request body.
+/// How a query parameter or form field holding an array or object is written (OpenAPI
+/// `style` with `explode`; mirrors the runtime's `Style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    /// `form`, explode (the default): repeated keys.
+    #[default]
+    Form,
+    /// `form`, no explode: comma-joined.
+    FormJoined,
+    SpaceDelimited,
+    PipeDelimited,
+    /// `name[key]=value`.
+    DeepObject,
+}
+
+/// How a request body goes on the wire (mirrors the runtime's `BodyEncoding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyEncoding {
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`, text fields only.
+    Multipart,
+}
+
+/// A request body: `application/json`, or a form (urlencoded or multipart) of fields.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// An object: its top-level properties become input fields next to the parameters.
     Fields {
         properties: Vec<Property>,
         pointer: String,
+        encoding: BodyEncoding,
+        /// Form fields not written as repeated keys (`encoding.<name>.style`/`explode`).
+        styles: Vec<(String, Style)>,
     },
-    /// Anything else: one input field `body`.
+    /// Anything else (JSON only): one input field `body`.
     Whole {
         schema: Schema,
         required: bool,
@@ -387,6 +420,8 @@ pub struct Tool {
     pub input_type: String,
     /// Path, query, header and body values in document order.
     pub inputs: Vec<Input>,
+    /// How the body's fields are sent (after the allowlist's `body_encoding`).
+    pub body_encoding: BodyEncoding,
     pub annotations: Annotations,
     /// What the operation has that is not an input (credentials, transport parameters).
     pub omitted: Vec<Omitted>,
@@ -406,11 +441,14 @@ pub struct Annotations {
 /// Where an input value goes in the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    Path,
-    Query,
+    /// A path segment; `reserved` keeps `/` (see [`Param::reserved`]).
+    Path {
+        reserved: bool,
+    },
+    Query(Style),
     Header,
-    /// A top-level property of a JSON object body.
-    BodyField,
+    /// A top-level property of an object body (the style matters to form bodies only).
+    BodyField(Style),
     /// The whole JSON body.
     Body,
 }

@@ -189,10 +189,10 @@ fn run(
 
 fn summary(tool: &ir::Tool) -> ToolSummary {
     let target = |target: ir::Target| match target {
-        ir::Target::Path => "path",
-        ir::Target::Query => "query",
+        ir::Target::Path { .. } => "path",
+        ir::Target::Query(_) => "query",
         ir::Target::Header => "header",
-        ir::Target::BodyField => "body field",
+        ir::Target::BodyField(_) => "body field",
         ir::Target::Body => "body",
     };
     ToolSummary {

@@ -314,6 +314,7 @@ mod tests {
             url: "https://x".to_owned(),
             input_type: "TInput".to_owned(),
             inputs,
+            body_encoding: crate::ir::BodyEncoding::Json,
             annotations: Annotations::default(),
             omitted: Vec::new(),
             response: None,
@@ -329,7 +330,7 @@ mod tests {
     ) -> Input {
         Input {
             wire_name: wire.to_owned(),
-            target: Target::Query,
+            target: Target::Query(crate::ir::Style::Form),
             schema,
             value: InputValue::Model {
                 name: name.to_owned(),
@@ -355,7 +356,7 @@ mod tests {
         int32.format = Some("int32".to_owned());
         let fixed = Input {
             wire_name: "calendarId".to_owned(),
-            target: Target::Path,
+            target: Target::Path { reserved: false },
             schema: Schema::of(Kind::String),
             value: InputValue::Fixed(Value::from("primary")),
         };

@@ -18,7 +18,7 @@ use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::key::{AgentKey, KEY_ENV};
 use crate::mapping::{Endpoint, backend_error};
-use crate::request::ProviderRequest;
+use crate::request::{BodyEncoding, ProviderRequest};
 use crate::response::{GrantFacts, ProviderResponse, check_status};
 use crate::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
 use crate::wire::{ProxyRequest, parse_approval_result, parse_pending};
@@ -100,7 +100,7 @@ pub(crate) struct Inner {
     pub(crate) mode: Mode,
     timeout: Duration,
     pub(crate) http: reqwest::Client,
-    rng: SystemRandom,
+    pub(crate) rng: SystemRandom,
 }
 
 /// A backend answer, read in full.
@@ -207,6 +207,7 @@ impl Agent {
         tracing::debug!(provider, method = %request.method(), url = request.url(), mode = ?self.mode(), "calling provider");
         match self.inner.mode {
             Mode::Proxy => {
+                proxy_can_carry(request)?;
                 self.proxy(provider, request, context_header.as_deref())
                     .await
             }
@@ -435,6 +436,21 @@ pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     // The URL parser normalizes hosts: domains lower-case, `127.1` → `127.0.0.1`,
     // IPv6 compressed and bracketed.
     matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+}
+
+/// `/sdk/proxy` carries a JSON `body` only (§4): a form or multipart body is refused before
+/// anything is sent, rather than silently sent as JSON to an API that expects a form.
+fn proxy_can_carry(request: &ProviderRequest) -> Result<(), Error> {
+    let encoding = request.body_encoding();
+    if encoding == BodyEncoding::Json || request.json_body().is_none() {
+        return Ok(());
+    }
+    Err(Error::invalid_request(format!(
+        "this tool sends a `{}` body, but Alter's proxy forwards JSON bodies only; run the \
+         server with {MODE_ENV}=retrieve, or set `body_encoding = \"json\"` for this tool in \
+         the allowlist if the API also accepts JSON",
+        encoding.media_type()
+    )))
 }
 
 /// Query parameters as the proxy's `query_params` object; a repeated name becomes an array.

@@ -19,6 +19,7 @@
 mod agent;
 mod cli;
 mod context;
+mod encoding;
 mod error;
 mod error_text;
 mod key;
@@ -38,7 +39,7 @@ pub use agent::{
 pub use context::AuditContext;
 pub use error::{Error, ErrorKind};
 pub use key::{AgentKey, KEY_ENV};
-pub use request::{Method, ProviderRequest};
+pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use server::{LOG_ENV, Server, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};

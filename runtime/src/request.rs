@@ -1,9 +1,13 @@
 //! The provider request a tool produces from its typed input: method, URL with encoded path
-//! parameters, query, headers and body. Pure data; the [`crate::Agent`] decides how it travels.
+//! parameters, query, headers and body (with its encoding). Pure data; the [`crate::Agent`]
+//! decides how it travels.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+use crate::encoding;
+pub use crate::encoding::{BodyEncoding, EncodedBody, Style};
 
 /// The HTTP methods an OpenAPI operation can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,6 +65,10 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// A reserved-expansion path value (`{+name}`): like [`PATH_SEGMENT`] but `/` stays, so the
+/// value may span segments (`projects/p/locations/l`).
+const PATH_RESERVED: &AsciiSet = &PATH_SEGMENT.remove(b'/');
+
 /// One request to a provider, built by a generated tool from its validated input.
 ///
 /// Builder methods take any `Serialize` value; `None` (JSON `null`) means "not sent".
@@ -71,6 +79,10 @@ pub struct ProviderRequest {
     query: Vec<(String, Value)>,
     headers: Vec<(String, String)>,
     body: Option<Value>,
+    /// How the body goes on the wire.
+    encoding: BodyEncoding,
+    /// Form fields whose arrays are not sent as repeated keys.
+    field_styles: Vec<(String, Style)>,
     /// A value that could not be turned into JSON. Generated types always serialize, so this
     /// stays `None` in practice; it exists so that no builder call can panic.
     error: Option<String>,
@@ -86,6 +98,8 @@ impl ProviderRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            encoding: BodyEncoding::Json,
+            field_styles: Vec::new(),
             error: None,
         }
     }
@@ -101,13 +115,36 @@ impl ProviderRequest {
         self
     }
 
-    /// Adds a query parameter. Arrays repeat the key (`style: form, explode: true`); `null`
-    /// (an absent `Option`) adds nothing.
-    pub fn query(&mut self, name: &str, value: impl Serialize) -> &mut Self {
-        if let Some(value) = self.json_value(name, value)
-            && !value.is_null()
+    /// Replaces the `{name}` placeholder of a reserved expansion (`{+name}` in Google's
+    /// documents): percent-encoded like [`ProviderRequest::path`] except `/`, so the value may
+    /// name a resource path (`projects/p/topics/t`). `.` and `..` segments are refused.
+    pub fn path_reserved(&mut self, name: &str, value: impl Serialize) -> &mut Self {
+        let Some(text) = self.scalar_text(name, value) else {
+            return self;
+        };
+        if text
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
         {
-            self.query.push((name.to_owned(), value));
+            self.fail(name, "a `.` or `..` segment would change the path");
+            return self;
+        }
+        let placeholder = format!("{{{name}}}");
+        let encoded = utf8_percent_encode(&text, PATH_RESERVED).to_string();
+        self.url = self.url.replace(&placeholder, &encoded);
+        self
+    }
+
+    /// Adds a query parameter (`style: form, explode: true`): arrays repeat the key, objects
+    /// spread their members; `null` (an absent `Option`) adds nothing.
+    pub fn query(&mut self, name: &str, value: impl Serialize) -> &mut Self {
+        self.query_style(name, value, Style::Form)
+    }
+
+    /// Adds a query parameter written in `style` (see [`Style`]).
+    pub fn query_style(&mut self, name: &str, value: impl Serialize, style: Style) -> &mut Self {
+        if let Some(value) = self.json_value(name, value) {
+            self.query.extend(encoding::query_pairs(name, value, style));
         }
         self
     }
@@ -134,6 +171,26 @@ impl ProviderRequest {
             }
             _ => self.fail(name, "the body is not a JSON object"),
         }
+        self
+    }
+
+    /// Sets one field of a form body whose arrays are written in `style` rather than as
+    /// repeated keys (see [`Style`]); otherwise like [`ProviderRequest::body_field`].
+    pub fn body_field_style(
+        &mut self,
+        name: &str,
+        value: impl Serialize,
+        style: Style,
+    ) -> &mut Self {
+        self.field_styles.retain(|(n, _)| n != name);
+        self.field_styles.push((name.to_owned(), style));
+        self.body_field(name, value)
+    }
+
+    /// Sends the body as `encoding` (default JSON). Form and multipart bodies are objects of
+    /// fields set with [`ProviderRequest::body_field`].
+    pub fn encoding(&mut self, encoding: BodyEncoding) -> &mut Self {
+        self.encoding = encoding;
         self
     }
 
@@ -165,8 +222,46 @@ impl ProviderRequest {
         &self.headers
     }
 
+    /// The body as a JSON value: the whole body, or the object of its fields whatever
+    /// [`ProviderRequest::body_encoding`] it travels in.
     pub fn json_body(&self) -> Option<&Value> {
         self.body.as_ref()
+    }
+
+    pub fn body_encoding(&self) -> BodyEncoding {
+        self.encoding
+    }
+
+    /// The body's bytes and `Content-Type`, `None` without a body. `boundary` separates the
+    /// parts of a multipart body (give a fresh random one per request).
+    pub fn encode_body(&self, boundary: &str) -> Result<Option<EncodedBody>, String> {
+        let Some(body) = &self.body else {
+            return Ok(None);
+        };
+        let empty = Map::new();
+        let fields = match body {
+            Value::Object(map) => map,
+            _ if self.encoding == BodyEncoding::Json => &empty,
+            _ => return Err("a form body must be an object of fields".to_owned()),
+        };
+        let (content_type, bytes) = match self.encoding {
+            BodyEncoding::Json => (
+                BodyEncoding::Json.media_type().to_owned(),
+                serde_json::to_vec(body).map_err(|e| format!("the body is not JSON: {e}"))?,
+            ),
+            BodyEncoding::Form => (
+                BodyEncoding::Form.media_type().to_owned(),
+                encoding::urlencode(&encoding::form_pairs(fields, &self.field_styles)).into_bytes(),
+            ),
+            BodyEncoding::Multipart => (
+                format!("multipart/form-data; boundary={boundary}"),
+                encoding::multipart(fields, boundary)?,
+            ),
+        };
+        Ok(Some(EncodedBody {
+            content_type,
+            bytes,
+        }))
     }
 
     /// Checks that the request is complete: every value serialized and every `{placeholder}`
@@ -248,6 +343,46 @@ mod tests {
             .body_field("e", true);
         assert_eq!(r.query_params().len(), 2);
         assert_eq!(r.json_body(), Some(&serde_json::json!({"e": true})));
+    }
+
+    #[test]
+    fn reserved_path_values_keep_slashes_but_not_dot_segments() {
+        let mut r = ProviderRequest::new(Method::Get, "https://h/v1/{name}:get");
+        r.path_reserved("name", "projects/p 1/topics/t?x#y");
+        assert_eq!(r.url(), "https://h/v1/projects/p%201/topics/t%3Fx%23y:get");
+        assert!(r.validate().is_ok());
+        for bad in ["projects/../secrets", "..", "a/./b"] {
+            let mut r = ProviderRequest::new(Method::Get, "https://h/v1/{name}");
+            r.path_reserved("name", bad);
+            assert!(r.validate().unwrap_err().contains("`..`"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies_encode_as_their_encoding_says() {
+        let mut r = ProviderRequest::new(Method::Post, "https://h/x");
+        assert_eq!(r.encode_body("b"), Ok(None));
+        r.body_field("text", "hi there").body_field("n", 2);
+        let json = r.encode_body("b").unwrap().unwrap();
+        assert_eq!(
+            (json.content_type.as_str(), json.bytes.as_slice()),
+            (
+                "application/json",
+                br#"{"n":2,"text":"hi there"}"#.as_slice()
+            )
+        );
+        r.encoding(BodyEncoding::Form)
+            .body_field_style("ids", ["a", "b"], Style::PipeDelimited);
+        let form = r.encode_body("b").unwrap().unwrap();
+        assert_eq!(form.content_type, "application/x-www-form-urlencoded");
+        assert_eq!(form.bytes, b"ids=a%7Cb&n=2&text=hi+there");
+        r.encoding(BodyEncoding::Multipart);
+        let multipart = r.encode_body("B0").unwrap().unwrap();
+        assert_eq!(multipart.content_type, "multipart/form-data; boundary=B0");
+        assert!(multipart.bytes.ends_with(b"\r\n\r\nhi there\r\n--B0--\r\n"));
+        let mut whole = ProviderRequest::new(Method::Post, "https://h/x");
+        whole.encoding(BodyEncoding::Form).body(["not", "fields"]);
+        assert!(whole.encode_body("b").is_err());
     }
 
     #[test]

@@ -17,8 +17,9 @@ use crate::context::AuditContext;
 use crate::error::Error;
 use crate::error_text::display_name;
 use crate::mapping::{Endpoint, backend_error};
-use crate::request::{ProviderRequest, scalar_to_string};
+use crate::request::{BodyEncoding, EncodedBody, ProviderRequest, scalar_to_string};
 use crate::response::{GrantFacts, ProviderResponse, check_status};
+use crate::signing::new_nonce;
 use crate::wire::{AuditRow, Token, TokenRequest, TokenTarget, parse_token};
 
 /// Audit bodies above this size are replaced by a placeholder naming the size.
@@ -44,12 +45,14 @@ pub(crate) async fn call(
     context_header: Option<&str>,
 ) -> Result<ProviderResponse, Error> {
     let url = provider_url(request)?;
+    // Encoded before the token is fetched: a body that cannot be sent costs no credential.
+    let body = encoded_body(agent, request)?;
     let token = fetch_token(agent, provider, request, context_header).await?;
-    let outgoing = provider_request(agent, request, &token, url.clone())?;
+    let outgoing = provider_request(agent, request, body.as_ref(), &token, url.clone())?;
     let started = Instant::now();
     let result = send(outgoing).await;
     let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let row = audit_row(request, &token, context, &result, latency_ms);
+    let row = audit_row(request, body.as_ref(), &token, context, &result, latency_ms);
     spawn_audit(agent, row, context_header.map(str::to_owned));
     let facts = GrantFacts {
         scope_mismatch: token.scope_mismatch,
@@ -98,6 +101,17 @@ fn provider_url(request: &ProviderRequest) -> Result<reqwest::Url, Error> {
     Ok(url)
 }
 
+/// The body's bytes; a multipart body gets a fresh random boundary.
+fn encoded_body(agent: &Agent, request: &ProviderRequest) -> Result<Option<EncodedBody>, Error> {
+    let boundary = match request.body_encoding() {
+        BodyEncoding::Multipart => format!("alter-mcp-{}", new_nonce(&agent.inner.rng)?),
+        _ => String::new(),
+    };
+    request
+        .encode_body(&boundary)
+        .map_err(|e| Error::invalid_request(format!("the body cannot be encoded: {e}")))
+}
+
 async fn fetch_token(
     agent: &Agent,
     provider: &str,
@@ -129,6 +143,7 @@ async fn fetch_token(
 fn provider_request(
     agent: &Agent,
     request: &ProviderRequest,
+    body: Option<&EncodedBody>,
     token: &Token,
     url: reqwest::Url,
 ) -> Result<reqwest::RequestBuilder, Error> {
@@ -151,10 +166,10 @@ fn provider_request(
     value.set_sensitive(true);
     headers.insert(name, value);
     let mut builder = agent.inner.http.request(method, url).headers(headers);
-    if let Some(body) = request.json_body() {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::invalid_request(format!("the body is not JSON: {e}")))?;
-        builder = builder.header(CONTENT_TYPE, "application/json").body(bytes);
+    if let Some(body) = body {
+        builder = builder
+            .header(CONTENT_TYPE, &body.content_type)
+            .body(body.bytes.clone());
     }
     Ok(builder)
 }
@@ -174,6 +189,7 @@ async fn send(request: reqwest::RequestBuilder) -> Result<ProviderResponse, reqw
 
 fn audit_row(
     request: &ProviderRequest,
+    body: Option<&EncodedBody>,
     token: &Token,
     context: &AuditContext,
     result: &Result<ProviderResponse, reqwest::Error>,
@@ -189,8 +205,8 @@ fn audit_row(
         .filter(|(name, _)| keep(name))
         .cloned()
         .collect();
-    if request.json_body().is_some() {
-        request_headers.insert("content-type".into(), "application/json".into());
+    if let Some(body) = body {
+        request_headers.insert("content-type".into(), body.content_type.clone());
     }
     let (response_status, response_headers, response_body) = match result {
         Ok(response) => (
@@ -217,7 +233,7 @@ fn audit_row(
         method: request.method().as_str().to_owned(),
         url: request.url().to_owned(),
         request_headers,
-        request_body: request.json_body().cloned(),
+        request_body: audit_request_body(request, body),
         response_status,
         response_headers,
         response_body,
@@ -225,6 +241,19 @@ fn audit_row(
         reason: None,
         context: (!context.is_empty()).then(|| context.to_json()),
     }
+}
+
+/// §3: the JSON value, or a form or multipart body as its text (a placeholder naming the
+/// size above the limit).
+fn audit_request_body(request: &ProviderRequest, body: Option<&EncodedBody>) -> Option<Value> {
+    if request.body_encoding() == BodyEncoding::Json {
+        return request.json_body().cloned();
+    }
+    let bytes = &body?.bytes;
+    Some(Value::String(match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.len() <= MAX_AUDIT_BODY => text.to_owned(),
+        _ => format!("<binary body: {} bytes>", bytes.len()),
+    }))
 }
 
 /// The whole body as text, or a placeholder that names its size (never a silent cut).
@@ -336,8 +365,10 @@ mod tests {
             b"{}".to_vec(),
             false,
         );
+        let body = request.encode_body("").unwrap();
         let row = audit_row(
             &request,
+            body.as_ref(),
             &token,
             &AuditContext::for_tool("t"),
             &Ok(response),

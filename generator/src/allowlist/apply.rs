@@ -7,11 +7,11 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::values::{fits, retype};
-use super::{Allowlist, ParamSettings, ToolEntry};
+use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
-    Annotations, Api, Body, Input, InputValue, Lowered, Method, OmitReason, Operation, ParamIn,
-    ResponseRule, Target, Tool, TypeSpace,
+    Annotations, Api, Body, BodyEncoding, Input, InputValue, Lowered, Method, OmitReason,
+    Operation, ParamIn, ResponseRule, Style, Target, Tool, TypeSpace,
 };
 use crate::naming;
 
@@ -30,7 +30,8 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             spec: &allowlist.spec_path,
             out: &mut diagnostics,
         };
-        let inputs = tool.inputs();
+        let body_encoding = body_encoding(allowlist, entry, operation);
+        let inputs = tool.inputs(body_encoding);
         let annotations = tool.annotations();
         tools.push(Tool {
             name: operation.tool_name.clone(),
@@ -41,6 +42,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             url: operation.url.clone(),
             input_type: operation.input_type.clone(),
             inputs,
+            body_encoding,
             annotations,
             omitted: operation.omitted.clone(),
             response: operation.response.clone(),
@@ -84,8 +86,8 @@ impl ToolApplier<'_> {
         self.allowlist.key(format!("tool[{}]{rest}", self.index))
     }
 
-    fn inputs(&mut self) -> Vec<Input> {
-        let mut candidates = candidates(self.operation);
+    fn inputs(&mut self, encoding: BodyEncoding) -> Vec<Input> {
+        let mut candidates = candidates(self.operation, encoding);
         for (name, settings) in &self.entry.params {
             // Parameters come before body fields, so a name both share means the parameter.
             match candidates.iter().position(|c| &c.input.wire_name == name) {
@@ -211,7 +213,7 @@ impl ToolApplier<'_> {
         else {
             return;
         };
-        if input.target != Target::Path {
+        if !matches!(input.target, Target::Path { .. }) {
             return;
         }
         self.out.push(
@@ -296,17 +298,29 @@ impl ToolApplier<'_> {
 /// `the query parameter `channel``, for messages.
 pub(super) fn describe(input: &Input) -> String {
     let what = match input.target {
-        Target::Path => "path parameter",
-        Target::Query => "query parameter",
+        Target::Path { .. } => "path parameter",
+        Target::Query(_) => "query parameter",
         Target::Header => "header parameter",
-        Target::BodyField => "body field",
+        Target::BodyField(_) => "body field",
         Target::Body => "request body",
     };
     format!("the {what} `{}`", input.wire_name)
 }
 
-/// Every value the operation can carry, parameters first, in document order.
-fn candidates(operation: &Operation) -> Vec<Candidate> {
+/// The document's body encoding, unless the allowlist says `body_encoding = "json"` (the
+/// tool's setting first, then the top-level one).
+fn body_encoding(allowlist: &Allowlist, entry: &ToolEntry, operation: &Operation) -> BodyEncoding {
+    let setting = entry.body_encoding.or(allowlist.file.body_encoding);
+    match &operation.body {
+        _ if setting == Some(BodyEncodingSetting::Json) => BodyEncoding::Json,
+        Some(Body::Fields { encoding, .. }) => *encoding,
+        _ => BodyEncoding::Json,
+    }
+}
+
+/// Every value the operation can carry, parameters first, in document order. Body fields
+/// keep their form style only when the body is sent as a form.
+fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
     let model = |name: &str, required: bool| InputValue::Model {
         name: naming::input_name(name),
         required,
@@ -319,8 +333,10 @@ fn candidates(operation: &Operation) -> Vec<Candidate> {
             input: Input {
                 wire_name: param.name.clone(),
                 target: match param.location {
-                    ParamIn::Path => Target::Path,
-                    ParamIn::Query => Target::Query,
+                    ParamIn::Path => Target::Path {
+                        reserved: param.reserved,
+                    },
+                    ParamIn::Query => Target::Query(param.style),
                     ParamIn::Header => Target::Header,
                 },
                 schema: param.schema.clone(),
@@ -334,15 +350,26 @@ fn candidates(operation: &Operation) -> Vec<Candidate> {
         Some(Body::Fields {
             properties,
             pointer,
-        }) => out.extend(properties.iter().map(|property| Candidate {
-            input: Input {
-                wire_name: property.name.clone(),
-                target: Target::BodyField,
-                schema: property.schema.clone(),
-                value: model(&property.name, property.required),
-            },
-            pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
-            named: false,
+            styles,
+            ..
+        }) => out.extend(properties.iter().map(|property| {
+            Candidate {
+                input: Input {
+                    wire_name: property.name.clone(),
+                    target: Target::BodyField(
+                        styles
+                            .iter()
+                            .find(|(name, _)| {
+                                name == &property.name && encoding == BodyEncoding::Form
+                            })
+                            .map_or(Style::Form, |(_, style)| *style),
+                    ),
+                    schema: property.schema.clone(),
+                    value: model(&property.name, property.required),
+                },
+                pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
+                named: false,
+            }
         })),
         Some(Body::Whole {
             schema,

@@ -42,6 +42,9 @@ pub struct AllowlistFile {
     pub base_url: Option<String>,
     #[serde(default)]
     pub response: Option<ResponseTable>,
+    /// How form bodies are sent, for every tool (see [`BodyEncodingSetting`]).
+    #[serde(default)]
+    pub body_encoding: Option<BodyEncodingSetting>,
     #[serde(default, rename = "tool")]
     pub tools: Vec<ToolEntry>,
 }
@@ -67,6 +70,9 @@ pub struct ToolEntry {
     pub description: Option<String>,
     #[serde(default)]
     pub destructive: Option<bool>,
+    /// Overrides the top-level `body_encoding` for this tool.
+    #[serde(default)]
+    pub body_encoding: Option<BodyEncodingSetting>,
     #[serde(default)]
     pub params: BTreeMap<String, ParamSettings>,
 }
@@ -81,8 +87,19 @@ impl ToolEntry {
             description: None,
             destructive: None,
             params: BTreeMap::new(),
+            body_encoding: None,
         }
     }
+}
+
+/// `body_encoding = "json"`: send a form or multipart body's fields as a JSON object instead
+/// (Alter's proxy forwards JSON bodies only; Slack's Web API accepts either). `"document"`
+/// (the default) sends what the document says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyEncodingSetting {
+    Json,
+    Document,
 }
 
 /// `params.<X> = { ... }`: X is a parameter name or a top-level body property name.
@@ -207,9 +224,9 @@ fn toml_error(source: &Source, error: toml::de::Error, key: Option<String>) -> D
         format!("invalid allowlist: {}", error.message().trim()),
     )
     .help(
-        "allowed keys: provider, spec, base_url, [response] ok_field/error_field, [[tool]] \
-             operation/name/title/description/destructive/params.<X> = { fixed, default, name, \
-             type, description, required }",
+        "allowed keys: provider, spec, base_url, body_encoding, [response] ok_field/error_field, \
+             [[tool]] operation/name/title/description/destructive/body_encoding/params.<X> = \
+             { fixed, default, name, type, description, required }",
     )
     .into()
 }

@@ -38,10 +38,10 @@ pub(super) fn resolve(candidates: &mut [Candidate]) -> Vec<(usize, usize)> {
 
 fn prefix(target: Target) -> &'static str {
     match target {
-        Target::Path => "path",
-        Target::Query => "query",
+        Target::Path { .. } => "path",
+        Target::Query(_) => "query",
         Target::Header => "header",
-        Target::BodyField => "body",
+        Target::BodyField(_) => "body",
         Target::Body => "request",
     }
 }

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use super::doc::{self, doc, ident, string};
 use super::types::{complexity_allow, description, rust_type};
-use crate::ir::{Input, InputValue, Kind, Method, Target, Tool, TypeKind, TypeSpace};
+use crate::ir::{
+    BodyEncoding, Input, InputValue, Kind, Method, Style, Target, Tool, TypeKind, TypeSpace,
+};
 use crate::naming;
 
 /// The input struct and its `ToolInput` impl.
@@ -110,10 +112,19 @@ fn request(tool: &Tool, fields: &[(&Input, String)], types: &TypeSpace) -> Token
             };
             let wire = string(&input.wire_name);
             match input.target {
-                Target::Path => quote!(request.path(#wire, #value);),
-                Target::Query => quote!(request.query(#wire, #value);),
+                Target::Path { reserved: false } => quote!(request.path(#wire, #value);),
+                Target::Path { reserved: true } => quote!(request.path_reserved(#wire, #value);),
+                Target::Query(Style::Form) => quote!(request.query(#wire, #value);),
+                Target::Query(other) => {
+                    let style = style(other);
+                    quote!(request.query_style(#wire, #value, #style);)
+                }
                 Target::Header => quote!(request.header(#wire, #value);),
-                Target::BodyField => quote!(request.body_field(#wire, #value);),
+                Target::BodyField(Style::Form) => quote!(request.body_field(#wire, #value);),
+                Target::BodyField(other) => {
+                    let style = style(other);
+                    quote!(request.body_field_style(#wire, #value, #style);)
+                }
                 Target::Body => quote!(request.body(#value);),
             }
         })
@@ -121,6 +132,20 @@ fn request(tool: &Tool, fields: &[(&Input, String)], types: &TypeSpace) -> Token
     if calls.is_empty() {
         return new;
     }
+    let has_body = tool
+        .inputs
+        .iter()
+        .any(|i| matches!(i.target, Target::BodyField(_) | Target::Body));
+    let encoding = match tool.body_encoding {
+        BodyEncoding::Form if has_body => {
+            Some(quote!(request.encoding(::alter_mcp_runtime::BodyEncoding::Form);))
+        }
+        BodyEncoding::Multipart if has_body => {
+            Some(quote!(request.encoding(::alter_mcp_runtime::BodyEncoding::Multipart);))
+        }
+        _ => None,
+    };
+    let calls = encoding.into_iter().chain(calls);
     quote! {
         let mut request = #new;
         #(#calls)*
@@ -168,6 +193,18 @@ fn model_value(
             quote!(self.#rust.unwrap_or(#literal))
         }
     }
+}
+
+/// `::alter_mcp_runtime::Style::X`.
+fn style(style: Style) -> TokenStream {
+    let variant = match style {
+        Style::Form => quote!(Form),
+        Style::FormJoined => quote!(FormJoined),
+        Style::SpaceDelimited => quote!(SpaceDelimited),
+        Style::PipeDelimited => quote!(PipeDelimited),
+        Style::DeepObject => quote!(DeepObject),
+    };
+    quote!(::alter_mcp_runtime::Style::#variant)
 }
 
 fn method(method: Method) -> TokenStream {

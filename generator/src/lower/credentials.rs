@@ -19,7 +19,7 @@
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme};
 
 use super::Lowerer;
-use crate::ir::{OmitReason, ParamIn};
+use crate::ir::{Body, BodyEncoding, OmitReason, Omitted, ParamIn};
 
 /// Bearer-token names (rule 3).
 const BEARER_NAMES: &[&str] = &["access_token", "oauth_token", "token"];
@@ -79,6 +79,35 @@ impl<'d> Lowerer<'d> {
             return Some(OmitReason::Transport);
         }
         None
+    }
+
+    /// Takes credential fields out of a form or multipart body (Slack's `token` form field).
+    pub(super) fn omit_form_fields(
+        &self,
+        op: &'d openapiv3::Operation,
+        body: Option<&mut Body>,
+        omitted: &mut Vec<Omitted>,
+    ) {
+        let Some(Body::Fields {
+            properties,
+            encoding: BodyEncoding::Form | BodyEncoding::Multipart,
+            ..
+        }) = body
+        else {
+            return;
+        };
+        properties.retain(|property| {
+            match self.omit_reason(op, Carrier::FormField, &property.name) {
+                Some(reason) => {
+                    omitted.push(Omitted {
+                        name: property.name.clone(),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
+            }
+        });
     }
 
     /// `(location, name)` of every apiKey security scheme sent in a query or header.

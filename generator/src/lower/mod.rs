@@ -11,6 +11,7 @@ mod portable;
 mod refs;
 mod response;
 mod schema;
+mod style;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -307,12 +308,13 @@ impl<'d> Lowerer<'d> {
             return None;
         }
         self.check_injectable(op, &pointer);
-        let (params, omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
+        let (params, mut omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
         self.check_path_template(&reference.path, &params, &pointer);
-        let body = op
+        let mut body = op
             .request_body
             .as_ref()
             .and_then(|body| self.body(body, &format!("{pointer}/requestBody"), &prefix));
+        self.omit_form_fields(op, body.as_mut(), &mut omitted);
         let response = self.response(&op.responses, &pointer);
         Some(ir::Operation {
             tool_name: selected.tool_name.clone(),

@@ -7,7 +7,7 @@ use super::body::is_json;
 use super::credentials::Carrier;
 use super::{Lowerer, text};
 use crate::diagnostic::child;
-use crate::ir::{Omitted, Param, ParamIn};
+use crate::ir::{Omitted, Param, ParamIn, Style};
 use crate::naming;
 
 impl<'d> Lowerer<'d> {
@@ -46,7 +46,10 @@ impl<'d> Lowerer<'d> {
                 });
                 continue;
             }
-            match self.param(data, location, at, prefix) {
+            let lowered = self
+                .param(data, location, at, prefix)
+                .and_then(|lowered| self.serialization(param, lowered));
+            match lowered {
                 Some(param) => params.push(param),
                 // Already reported; its placeholder is not missing on top of that.
                 None if location == ParamIn::Path => self.unusable.push(data.name.clone()),
@@ -125,6 +128,8 @@ impl<'d> Lowerer<'d> {
             required: location == ParamIn::Path || data.required,
             schema,
             pointer: at,
+            style: Style::Form,
+            reserved: false,
         })
     }
 

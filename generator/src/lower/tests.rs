@@ -98,6 +98,8 @@ paths:
                 required: true,
                 schema: described(Kind::String, "The id."),
                 pointer: "/components/parameters/RealId".to_owned(),
+                style: ir::Style::Form,
+                reserved: false,
             },
             Param {
                 name: "limit".to_owned(),
@@ -108,6 +110,8 @@ paths:
                     ..described(Kind::Integer(ir::IntWidth::I32), "Operation level.")
                 },
                 pointer: "/paths/~1items~1{id}/get/parameters/0".to_owned(),
+                style: ir::Style::Form,
+                reserved: false,
             },
             Param {
                 name: "X-Req".to_owned(),
@@ -115,6 +119,8 @@ paths:
                 required: false,
                 schema: Schema::of(Kind::String),
                 pointer: "/paths/~1items~1{id}/get/parameters/2".to_owned(),
+                style: ir::Style::Form,
+                reserved: false,
             },
         ]
     );
@@ -200,6 +206,8 @@ paths:
         Some(Body::Fields {
             properties,
             pointer: "/paths/~1nodes/post/requestBody/content/application~1json/schema".to_owned(),
+            encoding: ir::BodyEncoding::Json,
+            styles: Vec::new(),
         })
     );
     assert_eq!(
@@ -292,7 +300,10 @@ paths:
             At::Pointer("/paths/~1a~1{id}/post/parameters/0".to_owned()),
             At::Pointer("/paths/~1a~1{id}/post/parameters/1/schema".to_owned()),
             At::Pointer("/paths/~1a~1{id}/post".to_owned()),
-            At::Pointer("/paths/~1a~1{id}/post/requestBody/content".to_owned()),
+            At::Pointer(
+                "/paths/~1a~1{id}/post/requestBody/content/application~1x-www-form-urlencoded/schema"
+                    .to_owned()
+            ),
         ]
     );
     let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();

@@ -120,14 +120,14 @@ paths:
     post:
       operationId: a.post
       requestBody:
-        content: {text/xml: {}, text/plain: {}, image/png: {}, image/jpeg: {}, message/http: {}, message/global: {}}
+        content: {text/xml: {}, text/plain: {}, application/rtf: {}, text/csv: {}, message/http: {}, message/global: {}}
       responses: {'200': {description: ok}}
 "#;
     let error = lowered(doc, &[("post_a", "a.post")]).unwrap_err();
     let d = error.iter().next().expect("one problem");
     assert_eq!(
         d.message,
-        "request body type `text/xml`, `text/plain`, `image/png`, `image/jpeg`, 2 more is not supported yet"
+        "request body type `text/xml`, `text/plain`, `application/rtf`, `text/csv`, 2 more is not supported"
     );
     assert_eq!(
         d.location.at,

@@ -1,0 +1,265 @@
+//! Request bodies and parameter serialization beyond JSON: form and multipart bodies, the
+//! allowlist's `body_encoding`, query styles, reserved path values, header arrays and
+//! per-operation required body properties. The fixture's snapshot is compiled against the real
+//! runtime (and linted by clippy) and driven through `ToolDef::build`; the error cases run
+//! the generator on scratch documents. `UPDATE_SNAPSHOTS=1` rewrites the snapshot.
+
+mod bodies {
+    include!("snapshots/bodies.rs");
+}
+
+use std::path::{Path, PathBuf};
+
+use alter_mcp_gen::{At, Diagnostics, generate};
+use alter_mcp_runtime::serde_json::{self, Value, json};
+use alter_mcp_runtime::{ArgumentError, BodyEncoding, ProviderRequest};
+
+const FIXTURE: &str = "tests/fixtures/bodies/allowlist.toml";
+const SNAPSHOT: &str = "tests/snapshots/bodies.rs";
+
+fn call(name: &str, arguments: Value) -> Result<ProviderRequest, ArgumentError> {
+    let tool = bodies::TOOLS
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no tool {name}"));
+    let Value::Object(map) = arguments else {
+        panic!("arguments are an object")
+    };
+    (tool.build)(map)
+}
+
+fn schema(name: &str) -> Value {
+    let tool = bodies::TOOLS.iter().find(|t| t.name == name).expect("tool");
+    serde_json::from_str(tool.input_schema).expect("JSON schema")
+}
+
+fn body_text(request: &ProviderRequest) -> String {
+    let body = request
+        .encode_body("BOUNDARY")
+        .expect("encodes")
+        .expect("a body");
+    String::from_utf8(body.bytes).expect("text")
+}
+
+#[test]
+fn snapshot_is_what_the_generator_writes() {
+    let generated = generate(FIXTURE).unwrap_or_else(|d| panic!("{d}"));
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(SNAPSHOT, &generated.code).expect("snapshot written");
+    }
+    let snapshot = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
+    assert!(
+        snapshot == generated.code,
+        "{SNAPSHOT} is out of date; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
+    );
+    // Unselected operations uploading files do not break the build.
+    assert_eq!(
+        generated.tool_names,
+        [
+            "post_form",
+            "post_json",
+            "create_note",
+            "replace_note",
+            "search",
+            "insert_event"
+        ]
+    );
+}
+
+#[test]
+fn form_bodies_are_encoded_per_field_style() {
+    let arguments = json!({
+        "channel": "C1", "text": "hi & bye", "limit": 5, "body_limit": 7,
+        "ids": [1, 2], "tags": ["a", "b"], "blocks": [{"type": "divider"}],
+        "filter": {"kind": "x"},
+    });
+    let request = call("post_form", arguments.clone()).expect("valid");
+    assert_eq!(request.body_encoding(), BodyEncoding::Form);
+    // The query parameter and the body field called `limit` both reach the request.
+    assert_eq!(request.query_params(), &[("limit".to_owned(), json!(5))]);
+    assert_eq!(request.json_body().expect("fields")["limit"], json!(7));
+    assert_eq!(
+        body_text(&request),
+        "blocks=%5B%7B%22type%22%3A%22divider%22%7D%5D&channel=C1&filter%5Bkind%5D=x\
+         &ids=1&ids=2&limit=7&tags=a%2Cb&text=hi+%26+bye"
+    );
+    let required = &schema("post_form")["required"];
+    assert_eq!(required, &json!(["channel"]));
+    let error = call("post_form", json!({"text": "no channel"})).unwrap_err();
+    assert!(error.message.contains("channel"), "{error}");
+}
+
+#[test]
+fn body_encoding_json_sends_the_same_fields_as_json() {
+    let arguments = json!({"channel": "C1", "tags": ["a", "b"], "filter": {"kind": "x"}});
+    let request = call("post_json", arguments).expect("valid");
+    assert_eq!(request.body_encoding(), BodyEncoding::Json);
+    assert_eq!(
+        body_text(&request),
+        r#"{"channel":"C1","filter":{"kind":"x"},"tags":["a","b"]}"#
+    );
+}
+
+#[test]
+fn multipart_bodies_carry_text_parts() {
+    let arguments = json!({"title": "T", "tags": ["a"], "meta": {"pinned": true}});
+    let request = call("create_note", arguments).expect("valid");
+    assert_eq!(request.body_encoding(), BodyEncoding::Multipart);
+    assert_eq!(
+        body_text(&request),
+        "--BOUNDARY\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"pinned\":true}\r\n\
+         --BOUNDARY\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n\
+         --BOUNDARY\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n\
+         --BOUNDARY--\r\n"
+    );
+}
+
+#[test]
+fn json_is_preferred_and_same_named_fields_are_renamed() {
+    let request = call("replace_note", json!({"id": "n/1", "body_id": "inner"})).expect("valid");
+    assert_eq!(request.body_encoding(), BodyEncoding::Json);
+    assert_eq!(request.url(), "https://api.bodies.test/v1/notes/n%2F1");
+    assert_eq!(request.json_body(), Some(&json!({"id": "inner"})));
+}
+
+#[test]
+fn query_styles_reserved_paths_and_header_arrays() {
+    let arguments = json!({
+        "name": "projects/p1/things", "ids": [1, 2], "words": ["a", "b"],
+        "colors": ["red", "blue"], "filter": {"kind": "k", "owner": "o"},
+        "plain": ["x", "y"], "X-Tags": ["t1", "t2"],
+    });
+    let request = call("search", arguments).expect("valid");
+    assert_eq!(
+        request.url(),
+        "https://api.bodies.test/v1/projects/p1/things:search"
+    );
+    assert_eq!(
+        request.query_params(),
+        &[
+            ("ids".to_owned(), json!("1,2")),
+            ("words".to_owned(), json!("a b")),
+            ("colors".to_owned(), json!("red|blue")),
+            ("filter[kind]".to_owned(), json!("k")),
+            ("filter[owner]".to_owned(), json!("o")),
+            ("plain".to_owned(), json!(["x", "y"])),
+        ]
+    );
+    assert_eq!(
+        request.headers(),
+        &[("X-Tags".to_owned(), "t1,t2".to_owned())]
+    );
+    let error = call("search", json!({"name": "a/../b"})).unwrap_err();
+    assert!(error.message.contains("`..`"), "{error}");
+}
+
+#[test]
+fn per_operation_required_properties_are_required() {
+    assert_eq!(
+        schema("insert_event")["required"],
+        json!(["calendarId", "start", "end"])
+    );
+    let error = call("insert_event", json!({"calendarId": "c", "start": "s"})).unwrap_err();
+    assert!(error.message.contains("`end`"), "{error}");
+}
+
+// ---- what is refused, and where ----
+
+const OP: &str = "/paths/~1x/post";
+
+fn spec(body: &str, params: &str) -> String {
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.test'}}]\n\
+         paths:\n  /x:\n    post:\n      operationId: x\n      parameters: [{params}]\n      \
+         responses: {{'200': {{description: ok}}}}\n      requestBody:\n{body}\n"
+    )
+}
+
+fn problems(name: &str, spec: &str) -> Diagnostics {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-bodies")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(dir.join("openapi.yaml"), spec).expect("write spec");
+    let allowlist: PathBuf = dir.join("allowlist.toml");
+    std::fs::write(
+        &allowlist,
+        "provider = \"p\"\nspec = \"openapi.yaml\"\n[[tool]]\noperation = \"x\"\n",
+    )
+    .expect("write allowlist");
+    generate(&allowlist).expect_err("the case is refused")
+}
+
+/// The pointer and message of the only problem, which must have help.
+fn single(error: &Diagnostics) -> (String, String, String) {
+    assert_eq!(error.len(), 1, "{error}");
+    let d = error.iter().next().expect("one");
+    let At::Pointer(pointer) = &d.location.at else {
+        panic!("not a pointer: {d}")
+    };
+    (
+        pointer.clone(),
+        d.message.clone(),
+        d.help.clone().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn file_uploads_are_refused_with_what_to_do() {
+    let multipart = "        content:\n          multipart/form-data:\n            schema:\n              \
+         type: object\n              properties:\n                note: {type: string}\n                \
+         file: {type: string, format: binary}";
+    let (pointer, message, help) = single(&problems("multipart-file", &spec(multipart, "")));
+    assert_eq!(
+        pointer,
+        format!("{OP}/requestBody/content/multipart~1form-data/schema/properties/file")
+    );
+    assert!(message.contains("`file` is a file"), "{message}");
+    assert!(help.contains("MCP tool arguments are JSON text"), "{help}");
+
+    let raw = "        content:\n          application/octet-stream: {schema: {type: string, format: binary}}";
+    let (pointer, message, help) = single(&problems("octet-stream", &spec(raw, "")));
+    assert_eq!(
+        pointer,
+        format!("{OP}/requestBody/content/application~1octet-stream")
+    );
+    assert!(message.contains("file uploads"), "{message}");
+    assert!(help.contains("upload files another way"), "{help}");
+}
+
+#[test]
+fn unsendable_styles_and_shapes_are_refused() {
+    let json = "        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}";
+    let deep =
+        "{name: ids, in: query, style: deepObject, schema: {type: array, items: {type: string}}}";
+    let (pointer, message, _) = single(&problems("deep-array", &spec(json, deep)));
+    assert_eq!(pointer, format!("{OP}/parameters/0/style"));
+    assert!(message.contains("deepObject"), "{message}");
+
+    let form_text = "        content:\n          application/x-www-form-urlencoded:\n            schema: {type: string}";
+    let (pointer, message, _) = single(&problems("form-string", &spec(form_text, "")));
+    assert_eq!(
+        pointer,
+        format!("{OP}/requestBody/content/application~1x-www-form-urlencoded/schema")
+    );
+    assert!(message.contains("must be an object"), "{message}");
+
+    let unknown = json.replace(
+        "        content:",
+        "        x-alter-required-properties: [a, b]\n        content:",
+    );
+    let (pointer, message, _) = single(&problems("required-unknown", &spec(&unknown, "")));
+    assert_eq!(
+        pointer,
+        format!("{OP}/requestBody/x-alter-required-properties/1")
+    );
+    assert!(message.contains("\"b\""), "{message}");
+
+    let xml = "        content:\n          text/plain: {schema: {type: string}}";
+    let (_, message, help) = single(&problems("text-plain", &spec(xml, "")));
+    assert!(
+        message.contains("`text/plain` is not supported"),
+        "{message}"
+    );
+    assert!(help.contains("multipart/form-data"), "{help}");
+}

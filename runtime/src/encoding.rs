@@ -1,0 +1,235 @@
+//! How values become URL and body text: OpenAPI query styles (`form`, `spaceDelimited`,
+//! `pipeDelimited`, `deepObject`), `application/x-www-form-urlencoded` bodies and text-only
+//! `multipart/form-data` bodies. Pure functions; [`crate::ProviderRequest`] calls them.
+//!
+//! The multipart encoder is written by hand (reqwest's streaming `Form` hides the bytes) so the
+//! exact body can be hashed, audited and tested.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::{Map, Value};
+
+use crate::request::scalar_to_string;
+
+/// How a query parameter or form field holding an array or object is written (OpenAPI
+/// `style` with `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Style {
+    /// `style: form, explode: true` (the default): an array repeats the key (`a=1&a=2`); an
+    /// object spreads its members as parameters (`x=1&y=2`).
+    #[default]
+    Form,
+    /// `style: form, explode: false`: `a=1,2`; an object `a=x,1,y,2`.
+    FormJoined,
+    /// `style: spaceDelimited`: `a=1%202`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: `a=1|2`.
+    PipeDelimited,
+    /// `style: deepObject`: `a[x]=1&a[y]=2` (nested objects nest the brackets: `a[x][z]=1`).
+    DeepObject,
+}
+
+impl Style {
+    fn delimiter(self) -> Option<&'static str> {
+        match self {
+            Style::FormJoined => Some(","),
+            Style::SpaceDelimited => Some(" "),
+            Style::PipeDelimited => Some("|"),
+            Style::Form | Style::DeepObject => None,
+        }
+    }
+}
+
+/// How the request body goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BodyEncoding {
+    /// `application/json` (the default).
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`: the body object's fields as `name=value` pairs.
+    Form,
+    /// `multipart/form-data` with text parts only (file uploads are not generated).
+    Multipart,
+}
+
+impl BodyEncoding {
+    /// The media type, without parameters.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            BodyEncoding::Json => "application/json",
+            BodyEncoding::Form => "application/x-www-form-urlencoded",
+            BodyEncoding::Multipart => "multipart/form-data",
+        }
+    }
+}
+
+/// A body ready to send: its `Content-Type` and exact bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedBody {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A query value as `(name, value)` pairs: a scalar, or an array meaning "repeat the key".
+/// `null` gives nothing.
+pub(crate) fn query_pairs(name: &str, value: Value, style: Style) -> Vec<(String, Value)> {
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => match style.delimiter() {
+            Some(delimiter) => vec![(name.to_owned(), Value::String(joined(&items, delimiter)))],
+            None => vec![(name.to_owned(), Value::Array(items))],
+        },
+        Value::Object(map) => match (style, style.delimiter()) {
+            (Style::DeepObject, _) => {
+                let mut out = Vec::new();
+                deep_pairs(name, map, &mut out);
+                out
+            }
+            (_, Some(delimiter)) => {
+                let flat: Vec<Value> = map
+                    .into_iter()
+                    .flat_map(|(k, v)| [Value::String(k), v])
+                    .collect();
+                vec![(name.to_owned(), Value::String(joined(&flat, delimiter)))]
+            }
+            (_, None) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+        },
+        scalar => vec![(name.to_owned(), scalar)],
+    }
+}
+
+/// `name[key]` pairs of a `deepObject`, nested objects nesting the brackets.
+fn deep_pairs(name: &str, map: Map<String, Value>, out: &mut Vec<(String, Value)>) {
+    for (key, value) in map {
+        let name = format!("{name}[{key}]");
+        match value {
+            Value::Null => {}
+            Value::Object(inner) => deep_pairs(&name, inner, out),
+            other => out.push((name, other)),
+        }
+    }
+}
+
+/// Items joined by `delimiter`; an object or array item as its JSON text.
+fn joined(items: &[Value], delimiter: &str) -> String {
+    items
+        .iter()
+        .map(text_of)
+        .collect::<Vec<_>>()
+        .join(delimiter)
+}
+
+/// A scalar as URL text, anything else as compact JSON.
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::Array(_) | Value::Object(_) => value.to_string(),
+        scalar => scalar_to_string(scalar),
+    }
+}
+
+/// Whether a value is (or holds) a JSON object, which form fields send as JSON text.
+fn has_object(value: &Value) -> bool {
+    match value {
+        Value::Object(_) => true,
+        Value::Array(items) => items.iter().any(has_object),
+        _ => false,
+    }
+}
+
+/// The `name=value` pairs of a form body. Scalars as text; arrays of scalars per `style`
+/// (repeated keys by default); `deepObject` objects as `name[key]`; any other object, or an
+/// array holding objects, as its JSON text.
+pub(crate) fn form_pairs(
+    fields: &Map<String, Value>,
+    styles: &[(String, Style)],
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, value) in fields {
+        let style = styles
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(Style::Form, |(_, s)| *s);
+        let pairs = match value {
+            Value::Object(_) if style == Style::DeepObject => {
+                query_pairs(name, value.clone(), style)
+            }
+            v if has_object(v) => vec![(name.clone(), Value::String(v.to_string()))],
+            v => query_pairs(name, v.clone(), style),
+        };
+        for (key, value) in pairs {
+            match value {
+                Value::Array(items) => {
+                    out.extend(items.iter().map(|item| (key.clone(), text_of(item))));
+                }
+                other => out.push((key, text_of(&other))),
+            }
+        }
+    }
+    out
+}
+
+/// `application/x-www-form-urlencoded` bytes (the WHATWG serializer: space as `+`).
+pub(crate) fn urlencode(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", form_escape(k), form_escape(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Everything but `*-._`, letters and digits is percent-encoded; spaces become `+`.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b' ');
+
+fn form_escape(text: &str) -> String {
+    utf8_percent_encode(text, FORM)
+        .to_string()
+        .replace(' ', "+")
+}
+
+/// A `multipart/form-data` body of text parts: one per scalar, one per item of an array of
+/// scalars, and one `application/json` part per object (or array holding objects).
+pub(crate) fn multipart(fields: &Map<String, Value>, boundary: &str) -> Result<Vec<u8>, String> {
+    let mut out = String::new();
+    for (name, value) in fields {
+        let parts: Vec<(String, bool)> = match value {
+            Value::Null => Vec::new(),
+            v if has_object(v) => vec![(v.to_string(), true)],
+            Value::Array(items) => items.iter().map(|i| (text_of(i), false)).collect(),
+            scalar => vec![(scalar_to_string(scalar), false)],
+        };
+        for (text, json) in parts {
+            if text.contains(boundary) {
+                return Err(format!(
+                    "`{name}`: the value contains the multipart boundary"
+                ));
+            }
+            out.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n",
+                part_name(name)
+            ));
+            if json {
+                out.push_str("Content-Type: application/json\r\n");
+            }
+            out.push_str("\r\n");
+            out.push_str(&text);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    Ok(out.into_bytes())
+}
+
+/// A field name inside a quoted `name="..."` (the HTML spec's escapes).
+fn part_name(name: &str) -> String {
+    name.replace('\r', "%0D")
+        .replace('\n', "%0A")
+        .replace('"', "%22")
+}
+
+#[cfg(test)]
+#[path = "encoding_tests.rs"]
+mod tests;
