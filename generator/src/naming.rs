@@ -121,6 +121,16 @@ pub fn variant_name(value: &str) -> String {
     upper_camel(value, "Value", "V")
 }
 
+/// The variant of an integer enum value: `V1`, `Neg1` for -1 (distinct values, distinct
+/// names, so no numbering is ever needed).
+pub fn int_variant_name(value: i64) -> String {
+    if value < 0 {
+        format!("Neg{}", value.unsigned_abs())
+    } else {
+        format!("V{value}")
+    }
+}
+
 /// A snake_case Rust field name for a wire name (`maxResults` → `max_results`, `type` → `type_`,
 /// `2fa` → `_2fa`, `x.y-z` → `x_y_z`).
 pub fn field_name(wire: &str) -> String {

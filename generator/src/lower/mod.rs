@@ -5,11 +5,13 @@
 //! schemas into IR types, `refs.rs` follows `$ref`s and `response.rs` checks success responses.
 
 mod body;
+mod compose;
 mod params;
 mod portable;
 mod refs;
 mod response;
 mod schema;
+mod view;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -198,6 +200,7 @@ pub fn lower(
                 .help("this is a bug in alter-mcp-gen; please report it with the inputs"),
         );
     }
+    lowerer.finish_types();
     let types = ir::TypeSpace {
         types: lowerer.types,
     };
@@ -219,6 +222,8 @@ struct Lowerer<'d> {
     /// Path parameters of the current operation that were reported as unusable.
     unusable: Vec<String>,
     names: Scope,
+    /// Named types completed after lowering (`schema.rs`).
+    pending: schema::Pending,
 }
 
 impl<'d> Lowerer<'d> {
@@ -238,6 +243,7 @@ impl<'d> Lowerer<'d> {
             aliases: Vec::new(),
             unusable: Vec::new(),
             names,
+            pending: schema::Pending::default(),
         }
     }
 
