@@ -226,7 +226,9 @@ impl Scope {
 
     /// `base` if free, else `base2`, `base3`... (`base_2` for snake_case names).
     pub fn unique(&mut self, base: &str) -> String {
-        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_lowercase()) {
+        // snake_case names take `_2`; UpperCamelCase ones `2` (`Self_` → `Self2`, which is
+        // no keyword, while `Self_2` would not be UpperCamelCase).
+        let separator = if base.starts_with(|c: char| c.is_lowercase() || c == '_') {
             "_"
         } else {
             ""
@@ -383,10 +385,10 @@ mod tests {
 
     #[test]
     fn names_stay_unique_after_case_conversion() {
-        let values = ["asc", "ASC", "a-sc", "+", "-"].map(str::to_owned);
+        let values = ["asc", "ASC", "a-sc", "+", "-", "self", "Self"].map(str::to_owned);
         assert_eq!(
             variant_names(&values),
-            ["Asc", "Asc2", "ASc", "Value", "Value2"]
+            ["Asc", "Asc2", "ASc", "Value", "Value2", "Self_", "Self2"]
         );
         assert_eq!(
             field_names(["maxResults", "max_results", "type", "Type"]),
