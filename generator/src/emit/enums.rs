@@ -59,7 +59,9 @@ pub fn int_enum(def: &TypeDef, values: &[i64]) -> TokenStream {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let message = string(&format!("invalid value {{value}}, expected one of {listed}"));
+    let message = string(&format!(
+        "invalid value {{value}}, expected one of {listed}"
+    ));
     quote! {
         #docs
         #derive
@@ -101,14 +103,17 @@ pub fn union(
     let name = ident(&def.name);
     let derive = derives(false);
     let labels: Vec<String> = variants.iter().map(|v| v.label.clone()).collect();
-    let mut named: Vec<(&Variant, String)> =
-        variants.iter().zip(naming::variant_names(&labels)).collect();
+    let mut named: Vec<(&Variant, String)> = variants
+        .iter()
+        .zip(naming::variant_names(&labels))
+        .collect();
     if tag.is_none() {
         named.sort_by_key(|(variant, _)| is_object(&variant.schema.kind, types));
     }
     let members = named.iter().map(|(variant, rust)| {
         let rust = ident(rust);
-        let boxed = matches!(variant.schema.kind, Kind::Named(target) if types.reaches(target, id, true));
+        let boxed =
+            matches!(variant.schema.kind, Kind::Named(target) if types.reaches(target, id, true));
         let ty = rust_type(&variant.schema, types, boxed);
         let docs = doc(super::types::description(&variant.schema, types));
         match &variant.tag_value {
@@ -150,7 +155,9 @@ fn is_object(kind: &Kind, types: &TypeSpace) -> bool {
 pub fn variant_path(def: &TypeDef, value: &Value) -> Option<TokenStream> {
     let variant = match &def.kind {
         TypeKind::Enum { values } => {
-            let index = values.iter().position(|v| Some(v.as_str()) == value.as_str())?;
+            let index = values
+                .iter()
+                .position(|v| Some(v.as_str()) == value.as_str())?;
             naming::variant_names(values).into_iter().nth(index)?
         }
         TypeKind::IntEnum { values } => {

@@ -59,7 +59,8 @@ impl<'d> Object<'d> {
                 pointer: child(&format!("{pointer}/properties"), name),
             });
         }
-        self.required.extend(view.required.iter().map(String::as_str));
+        self.required
+            .extend(view.required.iter().map(String::as_str));
         match (view.additional, &self.additional) {
             (None | Some(AdditionalProperties::Any(false)), _) => {}
             (Some(extra), None) => {
@@ -69,7 +70,11 @@ impl<'d> Object<'d> {
             (Some(_), Some(_)) => return false,
         }
         if self.description.is_none() {
-            self.description = view.data.description.as_deref().filter(|d| !d.trim().is_empty());
+            self.description = view
+                .data
+                .description
+                .as_deref()
+                .filter(|d| !d.trim().is_empty());
         }
         true
     }
@@ -325,7 +330,8 @@ impl<'d> Lowerer<'d> {
         let (schema, target_at) = self.peek(item, at)?;
         let view = View::of(schema);
         let object = if view.all_of.is_empty() {
-            (view.has_properties() && view.enumeration.is_empty()).then(|| Object::of(&view, &target_at))?
+            (view.has_properties() && view.enumeration.is_empty())
+                .then(|| Object::of(&view, &target_at))?
         } else {
             match self.merge_all_of(schema, &target_at) {
                 Merged::Object(object) => object,

@@ -218,9 +218,7 @@ impl<'d> Lowerer<'d> {
             }
             Some("object") | None if view.typ.is_some() || view.additional.is_some() => {
                 let object = Object::of(view, pointer);
-                Kind::Map(Box::new(
-                    self.additional(&object, hint).unwrap_or_else(any),
-                ))
+                Kind::Map(Box::new(self.additional(&object, hint).unwrap_or_else(any)))
             }
             _ => Kind::Json(self.untyped(schema, pointer)),
         };

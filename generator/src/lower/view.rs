@@ -283,4 +283,3 @@ fn format_text<T: Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Option<Stri
         VariantOrUnknownOrEmpty::Empty => None,
     }
 }
-
