@@ -255,6 +255,8 @@ pub struct Schema {
     /// Further JSON Schema keywords kept as they are (`minimum`, `maxLength`, a non-string
     /// `enum`), in a fixed order.
     pub keywords: Vec<(String, Value)>,
+    /// The document allows `null` here (`nullable: true`, or a `oneOf` with a null branch).
+    pub nullable: bool,
 }
 
 impl Schema {
@@ -265,6 +267,7 @@ impl Schema {
             format: None,
             default: None,
             keywords: Vec::new(),
+            nullable: false,
         }
     }
 }
@@ -279,8 +282,8 @@ pub enum Kind {
     Array(Box<Schema>),
     /// `additionalProperties`: a JSON object with values of one type.
     Map(Box<Schema>),
-    /// A schema Rust cannot type precisely (`oneOf`, no `type`): any JSON value, with the
-    /// original schema (references inlined) kept for the tool's JSON Schema.
+    /// A schema Rust cannot type soundly (an ambiguous `oneOf`, no `type`): any JSON value,
+    /// with the original schema (references inlined) kept for the tool's JSON Schema.
     Json(Value),
     /// A struct or enum in the [`TypeSpace`].
     Named(TypeId),
@@ -297,7 +300,11 @@ pub enum IntWidth {
 pub struct Property {
     /// The wire name.
     pub name: String,
+    /// Required and never `null`: a plain (non-`Option`) Rust field.
     pub required: bool,
+    /// Required by the document but nullable: an `Option` that is always sent, `None` as
+    /// `null` (leaving it out would make the request invalid).
+    pub required_nullable: bool,
     pub schema: Schema,
 }
 
@@ -320,21 +327,25 @@ impl TypeSpace {
     /// (not behind a `Vec` or map), which are the ones that make a recursive type infinite.
     pub fn edges(&self, id: TypeId, direct_only: bool) -> Vec<TypeId> {
         let mut out = Vec::new();
-        if let Some(TypeDef {
-            kind:
-                TypeKind::Struct {
-                    properties,
-                    additional,
-                },
-            ..
-        }) = self.get(id)
-        {
-            for property in properties {
-                mentions(&property.schema, direct_only, &mut out);
+        match self.get(id).map(|def| &def.kind) {
+            Some(TypeKind::Struct {
+                properties,
+                additional,
+            }) => {
+                for property in properties {
+                    mentions(&property.schema, direct_only, &mut out);
+                }
+                if let (Some(additional), false) = (additional, direct_only) {
+                    mentions(additional, false, &mut out);
+                }
             }
-            if let (Some(additional), false) = (additional, direct_only) {
-                mentions(additional, false, &mut out);
+            // A variant's payload is stored inline, like a struct field.
+            Some(TypeKind::Union { variants, .. }) => {
+                for variant in variants {
+                    mentions(&variant.schema, direct_only, &mut out);
+                }
             }
+            Some(TypeKind::Enum { .. } | TypeKind::IntEnum { .. }) | None => {}
         }
         out
     }
@@ -405,6 +416,28 @@ pub enum TypeKind {
     },
     /// A string enum: the wire values, in document order.
     Enum { values: Vec<String> },
+    /// An integer enum: the wire values, in document order, (de)serialized as integers.
+    IntEnum { values: Vec<i64> },
+    /// A `oneOf`/`anyOf` that serde can decode without ever picking the wrong branch.
+    Union {
+        /// `Some(property)`: a `discriminator`, so an internally tagged enum whose payloads
+        /// are structs without that property; `None`: untagged, the branches having distinct
+        /// JSON types.
+        tag: Option<String>,
+        /// The document's keyword (`anyOf` rather than `oneOf`), kept in the JSON Schema.
+        any_of: bool,
+        variants: Vec<Variant>,
+    },
+}
+
+/// One branch of a [`TypeKind::Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// What names the Rust variant: the tag value, or the branch's JSON type / type name.
+    pub label: String,
+    /// The discriminator value of a tagged union.
+    pub tag_value: Option<String>,
+    pub schema: Schema,
 }
 
 /// One generated tool: an operation with the allowlist applied.

@@ -149,6 +149,16 @@ pub fn variant_name(value: &str) -> String {
     upper_camel(value, "Value", "V")
 }
 
+/// The variant of an integer enum value: `V1`, `Neg1` for -1 (distinct values, distinct
+/// names, so no numbering is ever needed).
+pub fn int_variant_name(value: i64) -> String {
+    if value < 0 {
+        format!("Neg{}", value.unsigned_abs())
+    } else {
+        format!("V{value}")
+    }
+}
+
 /// A snake_case Rust field name for a wire name (`maxResults` → `max_results`, `type` → `type_`,
 /// `2fa` → `_2fa`, `x.y-z` → `x_y_z`).
 pub fn field_name(wire: &str) -> String {
@@ -244,7 +254,9 @@ impl Scope {
 
     /// `base` if free, else `base2`, `base3`... (`base_2` for snake_case names).
     pub fn unique(&mut self, base: &str) -> String {
-        let separator = if base.contains('_') || base.starts_with(|c: char| c.is_lowercase()) {
+        // snake_case names take `_2`; UpperCamelCase ones `2` (`Self_` → `Self2`, which is
+        // no keyword, while `Self_2` would not be UpperCamelCase).
+        let separator = if base.starts_with(|c: char| c.is_lowercase() || c == '_') {
             "_"
         } else {
             ""
@@ -414,10 +426,10 @@ mod tests {
 
     #[test]
     fn names_stay_unique_after_case_conversion() {
-        let values = ["asc", "ASC", "a-sc", "+", "-"].map(str::to_owned);
+        let values = ["asc", "ASC", "a-sc", "+", "-", "self", "Self"].map(str::to_owned);
         assert_eq!(
             variant_names(&values),
-            ["Asc", "Asc2", "ASc", "Value", "Value2"]
+            ["Asc", "Asc2", "ASc", "Value", "Value2", "Self_", "Self2"]
         );
         assert_eq!(
             field_names(["maxResults", "max_results", "type", "Type"]),

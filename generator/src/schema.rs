@@ -169,6 +169,15 @@ impl Writer<'_> {
     }
 
     fn node(&mut self, schema: &Schema) -> Json {
+        let node = self.value_node(schema);
+        if schema.nullable {
+            allow_null(node)
+        } else {
+            node
+        }
+    }
+
+    fn value_node(&mut self, schema: &Schema) -> Json {
         let mut node = match &schema.kind {
             Kind::Named(id) => return self.named(*id, schema),
             Kind::Json(raw) => {
@@ -256,6 +265,29 @@ impl Writer<'_> {
                 node.set("enum", Json::Array(values));
                 node
             }
+            TypeKind::IntEnum { values } => {
+                let mut node = typed("integer");
+                let values = values.iter().map(|v| Json::Leaf(Value::from(*v))).collect();
+                node.set("enum", Json::Array(values));
+                node
+            }
+            TypeKind::Union {
+                tag,
+                any_of,
+                variants,
+            } => {
+                let branches = variants
+                    .iter()
+                    .map(|variant| match (tag, &variant.tag_value) {
+                        (Some(tag), Some(value)) => self.tagged(tag, value, &variant.schema),
+                        _ => self.node(&variant.schema),
+                    })
+                    .collect();
+                let mut node = Json::object();
+                let keyword = if *any_of { "anyOf" } else { "oneOf" };
+                node.set(keyword, Json::Array(branches));
+                node
+            }
             TypeKind::Struct {
                 properties,
                 additional,
@@ -265,7 +297,7 @@ impl Writer<'_> {
                 let mut required = Vec::new();
                 for property in properties {
                     props.set(&property.name, self.node(&property.schema));
-                    if property.required {
+                    if property.required || property.required_nullable {
                         required.push(Json::str(&property.name));
                     }
                 }
@@ -282,6 +314,79 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+impl Writer<'_> {
+    /// A tagged union's branch: its payload struct written in place, with the tag property
+    /// (required, exactly `value`) first, as the wire object has it.
+    fn tagged(&mut self, tag: &str, value: &str, payload: &Schema) -> Json {
+        let def = match &payload.kind {
+            Kind::Named(id) => self.types.get(*id),
+            _ => None,
+        };
+        let Some(def) = def else {
+            return self.node(payload);
+        };
+        let Json::Object(entries) = self.body(def) else {
+            return Json::object();
+        };
+        let mut tag_node = typed("string");
+        tag_node.set("enum", Json::Array(vec![Json::str(value)]));
+        let mut properties = vec![(tag.to_owned(), tag_node)];
+        let mut required = vec![Json::str(tag)];
+        let mut rest = Vec::new();
+        for (key, value) in entries {
+            match (key.as_str(), value) {
+                ("type", _) => {}
+                ("properties", Json::Object(more)) => properties.extend(more),
+                ("required", Json::Array(more)) => required.extend(more),
+                (_, value) => rest.push((key, value)),
+            }
+        }
+        let mut node = typed("object");
+        if let Some(description) = &def.description {
+            node.set("description", Json::str(description));
+        }
+        node.set("properties", Json::Object(properties));
+        node.set("required", Json::Array(required));
+        for (key, value) in rest {
+            node.set(&key, value);
+        }
+        node
+    }
+}
+
+/// A schema that also accepts `null`: `"type": [T, "null"]` (and `null` among its `enum`
+/// values), else `anyOf` with `{"type": "null"}`. `{}` already accepts `null`.
+fn allow_null(node: Json) -> Json {
+    let Json::Object(mut entries) = node else {
+        return node;
+    };
+    if entries.is_empty() {
+        return Json::Object(entries);
+    }
+    let typed = entries
+        .iter()
+        .position(|(k, v)| k == "type" && matches!(v, Json::Leaf(Value::String(_))));
+    if let Some(at) = typed {
+        let null = Json::str("null");
+        let previous = std::mem::replace(&mut entries[at].1, Json::Leaf(Value::Null));
+        entries[at].1 = Json::Array(vec![previous, null]);
+        if let Some((_, Json::Array(values))) = entries.iter_mut().find(|(k, _)| k == "enum") {
+            values.push(Json::Leaf(Value::Null));
+        }
+        return Json::Object(entries);
+    }
+    let mut wrapper = Json::object();
+    wrapper.set(
+        "anyOf",
+        Json::Array(vec![Json::Object(entries), typed_null()]),
+    );
+    wrapper
+}
+
+fn typed_null() -> Json {
+    typed("null")
 }
 
 fn typed(name: &str) -> Json {
@@ -394,6 +499,7 @@ mod tests {
                 properties: vec![Property {
                     name: "children".to_owned(),
                     required: false,
+                    required_nullable: false,
                     schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
                 }],
                 additional: None,

@@ -10,7 +10,10 @@ use crate::ir::{IntWidth, Kind, Schema, TypeKind, TypeSpace};
 pub(super) fn retype(schema: &mut Schema, ty: ScalarType, types: &TypeSpace) -> bool {
     let scalar = match &schema.kind {
         Kind::String | Kind::Integer(_) | Kind::Number | Kind::Boolean => true,
-        Kind::Named(id) => matches!(types.get(*id).map(|t| &t.kind), Some(TypeKind::Enum { .. })),
+        Kind::Named(id) => matches!(
+            types.get(*id).map(|t| &t.kind),
+            Some(TypeKind::Enum { .. } | TypeKind::IntEnum { .. })
+        ),
         Kind::Array(_) | Kind::Map(_) | Kind::Json(_) => false,
     };
     if !scalar {
@@ -52,6 +55,15 @@ pub(super) fn fits(
                 let list: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
                 return Err(format!("one of {}", list.join(", ")));
             }
+            Some(TypeKind::IntEnum { values }) => {
+                if value.as_i64().is_some_and(|v| values.contains(&v)) {
+                    return Ok(());
+                }
+                let list: Vec<String> = values.iter().map(i64::to_string).collect();
+                return Err(format!("one of {}", list.join(", ")));
+            }
+            // A fixed value is sent as written; a union may be any of its branches' types.
+            Some(TypeKind::Union { .. }) if !scalar_only => !value.is_null(),
             _ if scalar_only => return Err(scalar_only_message()),
             _ => value.is_object(),
         },

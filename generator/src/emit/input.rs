@@ -7,9 +7,7 @@ use serde_json::Value;
 
 use super::doc::{self, doc, ident, string};
 use super::types::{complexity_allow, description, rust_type};
-use crate::ir::{
-    BodyEncoding, Input, InputValue, Kind, Method, Style, Target, Tool, TypeKind, TypeSpace,
-};
+use crate::ir::{BodyEncoding, Input, InputValue, Kind, Method, Style, Target, Tool, TypeSpace};
 use crate::naming;
 
 /// The input struct and its `ToolInput` impl.
@@ -173,18 +171,11 @@ fn model_value(
             quote!(self.#rust.unwrap_or(#literal))
         }
         Kind::Named(id) => {
-            let variant = types.get(*id).and_then(|def| match &def.kind {
-                TypeKind::Enum { values } => {
-                    let index = values
-                        .iter()
-                        .position(|v| Some(v.as_str()) == default.as_str())?;
-                    let variant = naming::variant_names(values).into_iter().nth(index)?;
-                    Some((ident(&def.name), ident(&variant)))
-                }
-                TypeKind::Struct { .. } => None,
-            });
-            match variant {
-                Some((ty, variant)) => quote!(self.#rust.unwrap_or(#ty::#variant)),
+            match types
+                .get(*id)
+                .and_then(|def| super::enums::variant_path(def, default))
+            {
+                Some(variant) => quote!(self.#rust.unwrap_or(#variant)),
                 None => quote!(self.#rust),
             }
         }

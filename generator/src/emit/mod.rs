@@ -7,6 +7,7 @@
 //! any module.
 
 mod doc;
+mod enums;
 mod input;
 mod tools;
 mod types;

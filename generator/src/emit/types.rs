@@ -1,4 +1,4 @@
-//! Named types → Rust structs and enums. Only types the tools' inputs reach are emitted, in
+//! Named types → Rust structs (enums and unions: `enums.rs`). Only types the tools' inputs reach are emitted, in
 //! name order; a member that would make a type contain itself is boxed.
 
 use std::collections::BTreeMap;
@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{doc, ident, string};
+use super::enums;
 use crate::ir::{
     Api, InputValue, IntWidth, Kind, Property, Schema, TypeDef, TypeId, TypeKind, TypeSpace,
 };
@@ -98,26 +99,11 @@ pub fn types(api: &Api) -> Vec<TokenStream> {
 }
 
 fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
-    let docs = doc(def.description.as_deref());
-    let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Enum { values } => {
-            let variants =
-                naming::variant_names(values)
-                    .into_iter()
-                    .zip(values)
-                    .map(|(variant, wire)| {
-                        let variant = ident(&variant);
-                        let wire = string(wire);
-                        quote!(#[serde(rename = #wire)] #variant,)
-                    });
-            quote! {
-                #docs
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, ::alter_mcp_runtime::serde::Deserialize, ::alter_mcp_runtime::serde::Serialize)]
-                #[serde(crate = "::alter_mcp_runtime::serde")]
-                #[allow(clippy::enum_variant_names)]
-                pub enum #name { #(#variants)* }
-            }
+        TypeKind::Enum { values } => enums::string_enum(def, values),
+        TypeKind::IntEnum { values } => enums::int_enum(def, values),
+        TypeKind::Union { tag, variants, .. } => {
+            enums::union(id, def, tag.as_deref(), variants, types)
         }
         TypeKind::Struct {
             properties,
@@ -149,6 +135,8 @@ fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
                 }
                 _ => (quote!(, deny_unknown_fields), quote!()),
             };
+            let docs = doc(def.description.as_deref());
+            let name = ident(&def.name);
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize, ::alter_mcp_runtime::serde::Serialize)]
@@ -168,6 +156,15 @@ fn struct_field(owner: TypeId, property: &Property, rust: &str, types: &TypeSpac
     let ty = rust_type(&property.schema, types, boxed);
     let allow = complexity_allow(&property.schema, !property.required, boxed);
     let rust = ident(rust);
+    if property.required_nullable {
+        // The document requires the key; `null` is a value, so `None` is sent as `null`.
+        return quote! {
+            #docs
+            #allow
+            #[serde(rename = #wire, default)]
+            pub #rust: Option<#ty>,
+        };
+    }
     if property.required {
         quote! {
             #docs

@@ -5,6 +5,7 @@
 //! schemas into IR types, `refs.rs` follows `$ref`s and `response.rs` checks success responses.
 
 mod body;
+mod compose;
 mod credentials;
 mod params;
 mod portable;
@@ -12,6 +13,7 @@ mod refs;
 mod response;
 mod schema;
 mod style;
+mod view;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -200,6 +202,7 @@ pub fn lower(
                 .help("this is a bug in alter-mcp-gen; please report it with the inputs"),
         );
     }
+    lowerer.finish_types();
     let types = ir::TypeSpace {
         types: lowerer.types,
     };
@@ -223,6 +226,8 @@ struct Lowerer<'d> {
     names: Scope,
     /// A Google API: its key and system parameters are not inputs (`credentials.rs`).
     google: bool,
+    /// Named types completed after lowering (`schema.rs`).
+    pending: schema::Pending,
 }
 
 impl<'d> Lowerer<'d> {
@@ -248,6 +253,7 @@ impl<'d> Lowerer<'d> {
                     .servers
                     .iter()
                     .any(|server| credentials::is_google_server(&server.url)),
+            pending: schema::Pending::default(),
         }
     }
 

@@ -173,16 +173,19 @@ paths:
                 Property {
                     name: "name".to_owned(),
                     required: true,
+                    required_nullable: false,
                     schema: Schema::of(Kind::String),
                 },
                 Property {
                     name: "kind".to_owned(),
                     required: false,
+                    required_nullable: false,
                     schema: Schema::of(Kind::Named(TypeId(1))),
                 },
                 Property {
                     name: "children".to_owned(),
                     required: false,
+                    required_nullable: false,
                     schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
                 },
             ],
@@ -238,7 +241,7 @@ paths:
                 ratio: {type: number, minimum: 0, exclusiveMinimum: true}
                 labels: {type: object, additionalProperties: {type: string}}
                 anything: {}
-                either: {oneOf: [{type: string}, {type: integer}], nullable: true}
+                either: {oneOf: [{type: string}, {type: string, format: date}]}
                 inline: {type: object, properties: {a: {type: boolean}}}
       responses: {'200': {description: ok}}
 "#;
@@ -270,7 +273,7 @@ paths:
     assert_eq!(
         schemas[5],
         &Schema::of(Kind::Json(
-            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+            json!({"oneOf": [{"type": "string"}, {"type": "string", "format": "date"}]})
         ))
     );
     assert_eq!(schemas[6], &Schema::of(Kind::Named(TypeId(0))));

@@ -96,7 +96,7 @@ fn inlining_a_dense_schema_graph_is_bounded() {
     }
     doc.push_str("    L40: {type: string}\n");
     doc.push_str(
-        "paths:\n  /a:\n    post:\n      operationId: a.post\n      requestBody:\n        content:\n          application/json:\n            schema: {oneOf: [{$ref: '#/components/schemas/L0'}, {type: string}]}\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/L0'}}}}}\n",
+        "paths:\n  /a:\n    post:\n      operationId: a.post\n      requestBody:\n        content:\n          application/json:\n            schema: {oneOf: [{$ref: '#/components/schemas/L0'}, {type: object}]}\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/L0'}}}}}\n",
     );
     let lowered = lowered(&doc, &[("post_a", "a.post")]).expect("lowers");
     let op = &lowered.operations[0];

@@ -38,7 +38,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_note",
         title: "Create a note",
         description: "Create a note",
-        input_schema: r##"{"type":"object","properties":{"notebookId":{"type":"string","description":"The notebook.","default":"default"},"X-Trace":{"type":"string"},"title":{"type":"string","description":"The title.\n\n- keep it short\nand plain"},"type":{"type":"string","description":"What kind of note.","enum":["plain","check-list","2col","Plain",""]},"self":{"type":"string","description":"Link to the note itself."},"size-bytes":{"type":"string","format":"int64"},"2fa":{"type":"boolean"},"tags":{"type":"array","maxItems":10,"items":{"type":"string"}},"meta":{"type":"object","additionalProperties":{"type":"integer"}},"extra":{"type":"object","additionalProperties":true},"attachment":{"description":"A URL or a link object.","oneOf":[{"type":"string"},{"properties":{"href":{"format":"uri","type":"string"}},"type":"object"}]},"outline":{"$ref":"#/$defs/Section","description":"A section of an outline."},"location":{"type":"object","properties":{"lat":{"type":"number","format":"double"},"lng":{"type":"number","format":"double"}},"required":["lat","lng"],"additionalProperties":false},"reminder":{"type":"object","properties":{"at":{"type":"string","format":"date-time"},"minutesBefore":{"type":"integer","format":"int64"}},"additionalProperties":false}},"required":["type"],"additionalProperties":false,"$defs":{"Section":{"type":"object","properties":{"heading":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Section","description":"A section of an outline."}},"parent":{"$ref":"#/$defs/Section","description":"A section of an outline."}},"additionalProperties":false}}}"##,
+        input_schema: r##"{"type":"object","properties":{"notebookId":{"type":"string","description":"The notebook.","default":"default"},"X-Trace":{"type":"string"},"title":{"type":"string","description":"The title.\n\n- keep it short\nand plain"},"type":{"type":"string","description":"What kind of note.","enum":["plain","check-list","2col","Plain",""]},"self":{"type":"string","description":"Link to the note itself."},"size-bytes":{"type":"string","format":"int64"},"2fa":{"type":"boolean"},"tags":{"type":"array","maxItems":10,"items":{"type":"string"}},"meta":{"type":"object","additionalProperties":{"type":"integer"}},"extra":{"type":"object","additionalProperties":true},"attachment":{"oneOf":[{"type":"string"},{"type":"object","properties":{"href":{"type":"string","format":"uri"}},"additionalProperties":false}],"description":"A URL or a link object."},"outline":{"$ref":"#/$defs/Section","description":"A section of an outline."},"location":{"type":"object","properties":{"lat":{"type":"number","format":"double"},"lng":{"type":"number","format":"double"}},"required":["lat","lng"],"additionalProperties":false},"reminder":{"type":"object","properties":{"at":{"type":"string","format":"date-time"},"minutesBefore":{"type":"integer","format":"int64"}},"additionalProperties":false}},"required":["type"],"additionalProperties":false,"$defs":{"Section":{"type":"object","properties":{"heading":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Section","description":"A section of an outline."}},"parent":{"$ref":"#/$defs/Section","description":"A section of an outline."}},"additionalProperties":false}}}"##,
         provider: PROVIDER,
         operation_id: "notes.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -164,7 +164,7 @@ pub struct CreateNoteInput {
     >,
     /// A URL or a link object.
     #[serde(rename = "attachment", default)]
-    pub attachment: Option<::alter_mcp_runtime::serde_json::Value>,
+    pub attachment: Option<NoteAttachment>,
     /// A section of an outline.
     #[serde(rename = "outline", default)]
     pub outline: Option<Section>,
@@ -247,6 +247,19 @@ impl ::alter_mcp_runtime::ToolInput for ReorderNotesInput {
 #[derive(
     Debug,
     Clone,
+    PartialEq,
+    ::alter_mcp_runtime::serde::Deserialize,
+    ::alter_mcp_runtime::serde::Serialize
+)]
+#[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
+pub struct Link {
+    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
     Copy,
     PartialEq,
     Eq,
@@ -260,6 +273,21 @@ pub enum ListNotesSort {
     Created,
     #[serde(rename = "updated")]
     Updated,
+}
+
+/// A URL or a link object.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::alter_mcp_runtime::serde::Deserialize,
+    ::alter_mcp_runtime::serde::Serialize
+)]
+#[serde(crate = "::alter_mcp_runtime::serde", untagged)]
+#[allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+pub enum NoteAttachment {
+    String(String),
+    Link(Link),
 }
 
 #[derive(
