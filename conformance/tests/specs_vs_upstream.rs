@@ -13,33 +13,18 @@ use serde_json::Value;
 /// upstream one that is on purpose, for every tool where it occurs. Besides these, fields the
 /// upstream document describes as "Read-only" in prose are `readOnly` in ours, so they are not
 /// inputs there (checked from the upstream description, not listed).
+#[rustfmt::skip]
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     // Google's Discovery document (revision 20261030) is newer than APIs.guru's OpenAPI
     // conversion, which our document follows (see its header).
-    (
-        "google-calendar",
-        "discovery.json",
-        "/birthdayProperties",
-        "newer than our source",
-    ),
-    (
-        "google-calendar",
-        "discovery.json",
-        "/eventLabelId",
-        "newer than our source",
-    ),
-    (
-        "google-calendar",
-        "discovery.json",
-        "/eventLabelVersion",
-        "newer than our source",
-    ),
-    (
-        "google-calendar",
-        "discovery.json",
-        "/showOwnOrganizationOnly",
-        "newer than our source",
-    ),
+    ("google-calendar", "discovery.json", "/birthdayProperties", "newer than our source"),
+    ("google-calendar", "discovery.json", "/eventLabelId", "newer than our source"),
+    ("google-calendar", "discovery.json", "/eventLabelVersion", "newer than our source"),
+    ("google-calendar", "discovery.json", "/showOwnOrganizationOnly", "newer than our source"),
+    // Untyped upstream; an object in ours, since strict clients flag an input that constrains
+    // nothing, and Google sends `{}` there.
+    ("google-calendar", "openapi.json", "/workingLocationProperties/homeOffice", "typed"),
+    ("google-calendar", "discovery.json", "/workingLocationProperties/homeOffice", "typed"),
 ];
 
 #[test]
