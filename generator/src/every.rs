@@ -2,8 +2,10 @@
 //! trying a new API and for testing the generator on whole documents.
 //!
 //! Tool names are derived from operation ids (else `METHOD /path`); when two operations derive
-//! the same name, both take their `METHOD /path` name instead, so names never depend on the
-//! order of the document. A collision that remains is an error.
+//! the same name, both take their `METHOD /path` name instead, and if those still collide
+//! (`/jobs` and `/jobs/`, or two long names shortened alike), each gets a short hash of its
+//! route. Names never depend on the order of the document, and no operation is dropped. (With
+//! an allowlist a collision is an error instead: there the user can name the tool.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,6 +64,21 @@ fn names(spec: &Path, operations: &[OperationRef]) -> Result<Vec<String>, Diagno
                 naming::default_tool_name(&route(op))
             } else {
                 name
+            }
+        })
+        .collect();
+    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in &names {
+        *count.entry(name).or_default() += 1;
+    }
+    let names: Vec<String> = names
+        .iter()
+        .zip(operations)
+        .map(|(name, op)| {
+            if count[name.as_str()] > 1 {
+                naming::with_hash(name, &route(op))
+            } else {
+                name.clone()
             }
         })
         .collect();

@@ -40,6 +40,17 @@ pub fn default_tool_name(operation_id: &str) -> String {
     shorten_words(&snake)
 }
 
+/// `name` made distinct by a short hash of `key`, still within [`MAX_TOOL_NAME`].
+pub fn with_hash(name: &str, key: &str) -> String {
+    let hash = format!("{:06x}", fnv1a(key.as_bytes()) & 0x00ff_ffff);
+    let keep = MAX_TOOL_NAME - hash.len() - 1;
+    let stem = name
+        .get(..keep.min(name.len()))
+        .unwrap_or(name)
+        .trim_end_matches('_');
+    format!("{stem}_{hash}")
+}
+
 /// Fits a snake_case name into [`MAX_TOOL_NAME`] and stays readable: the longest word loses
 /// its last letter until everything fits (no word below 3 letters); if that is not enough,
 /// words are dropped from the middle, keeping the first and the last ones. Deterministic.

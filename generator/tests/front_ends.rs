@@ -274,3 +274,47 @@ fn every_operation_through_the_library_summarizes_each_tool() {
     assert_eq!(generated.files_read, [spec]);
     assert!(generated.skipped.is_empty());
 }
+
+#[test]
+fn every_operation_names_stay_distinct_without_depending_on_order() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://api.test'}]
+paths:
+  /jobs:
+    get: {responses: {'200': {description: ok}}}
+  /jobs/:
+    get: {responses: {'200': {description: ok}}}
+  /other:
+    get: {responses: {'200': {description: ok}}}
+"#;
+    let root = scratch("lib-all-collide");
+    let options = alter_mcp_gen::EveryOperation {
+        provider: "p".to_owned(),
+        ..Default::default()
+    };
+    let names = |text: &str| {
+        std::fs::write(root.join("api.yaml"), text).expect("write");
+        let generated = alter_mcp_gen::generate_every_operation(root.join("api.yaml"), &options)
+            .expect("generates");
+        let mut pairs: Vec<(String, String)> = generated
+            .tools
+            .iter()
+            .map(|t| (t.operation.clone(), t.name.clone()))
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let forward = names(spec);
+    assert_eq!(forward.len(), 3);
+    assert!(forward[0].1.starts_with("get_jobs_") && forward[1].1.starts_with("get_jobs_"));
+    assert_ne!(forward[0].1, forward[1].1);
+    assert_eq!(forward[2].1, "get_other");
+    // The same operations in another order get the same names.
+    let reordered = spec.replace(
+        "  /jobs:\n    get: {responses: {'200': {description: ok}}}\n",
+        "",
+    ) + "  /jobs:\n    get: {responses: {'200': {description: ok}}}\n";
+    assert_eq!(names(&reordered), forward);
+}
