@@ -304,7 +304,8 @@ fn problems(name: &str, document: &Value) -> (PathBuf, alter_mcp_gen::Diagnostic
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let spec = dir.join("discovery.json");
     std::fs::write(&spec, document.to_string()).expect("write");
-    let allowlist = "provider = \"google\"\nspec = \"discovery.json\"\n\n[[tool]]\noperation = \"x.r.m\"\n";
+    let allowlist =
+        "provider = \"google\"\nspec = \"discovery.json\"\n\n[[tool]]\noperation = \"x.r.m\"\n";
     std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write");
     let error = generate(dir.join("allowlist.toml")).expect_err("the case is invalid");
     (spec, error)
@@ -338,7 +339,10 @@ fn problems_point_into_the_discovery_document() {
     let (_, error) = problems("bad-parts", &document);
     assert_eq!(
         pointers(&error),
-        ["/resources/r/methods/m/parameters/p", "/schemas/A/properties/b"],
+        [
+            "/resources/r/methods/m/parameters/p",
+            "/schemas/A/properties/b"
+        ],
         "{error}"
     );
 }
@@ -349,4 +353,73 @@ fn a_document_of_the_wrong_shape_is_an_error_with_its_pointer() {
     let (spec, error) = problems("wrong-shape", &document);
     assert_eq!(pointers(&error), ["/resources"], "{error}");
     assert_eq!(error.iter().next().map(|d| &d.location.file), Some(&spec));
+}
+
+/// Each fixture with every member replaced by each wrong JSON type in turn, generated with its
+/// allowlist: never a panic, and every problem names a file and says what to do.
+#[test]
+fn wrong_json_types_anywhere_are_reported_never_a_panic() {
+    let wrong = [
+        json!(null),
+        json!(7),
+        json!("x"),
+        json!([]),
+        json!({}),
+        json!(true),
+    ];
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-discovery")
+        .join("mutations");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let mut runs = 0;
+    for construct in ["params", "bodies", "schemas"] {
+        let fixture = Path::new("tests/fixtures/formats/discovery").join(construct);
+        let text = std::fs::read_to_string(fixture.join("discovery.json")).expect("fixture");
+        let original: Value = serde_json::from_str(&text).expect("JSON");
+        let allowlist = fixture.join("allowlist.toml");
+        std::fs::copy(&allowlist, dir.join("allowlist.toml")).expect("copy");
+        let mut pointers = Vec::new();
+        collect_pointers(&original, String::new(), &mut pointers);
+        for pointer in &pointers {
+            for value in &wrong {
+                let mut doc = original.clone();
+                if let Some(slot) = doc.pointer_mut(pointer) {
+                    *slot = value.clone();
+                }
+                std::fs::write(dir.join("discovery.json"), doc.to_string()).expect("write");
+                runs += 1;
+                let Err(error) = generate(dir.join("allowlist.toml")) else {
+                    continue;
+                };
+                for d in &error {
+                    assert!(
+                        d.help.as_deref().is_some_and(|h| !h.is_empty()),
+                        "{pointer}: {d}"
+                    );
+                    assert!(d.location.file.starts_with(&dir), "{pointer}: {d}");
+                }
+            }
+        }
+    }
+    assert!(runs > 300, "{runs}");
+}
+
+fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (format!("{at}/{}", escape(k)), v))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{at}/{i}"), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (pointer, child) in children {
+        collect_pointers(child, pointer.clone(), out);
+        out.push(pointer);
+    }
 }
