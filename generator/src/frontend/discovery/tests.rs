@@ -410,6 +410,15 @@ fn whole_document_problems_are_errors_with_pointers() {
         "{error}"
     );
     let error = convert(
+        json!({"kind": "discovery#directoryList", "discoveryVersion": "v1", "items": []}),
+        Path::new("api.json"),
+    )
+    .expect_err("a directory list");
+    assert!(
+        error.to_string().contains("not an API description"),
+        "{error}"
+    );
+    let error = convert(
         json!({"kind": "discovery#restDescription", "resources": [], "rootUrl": 3}),
         Path::new("api.json"),
     )
