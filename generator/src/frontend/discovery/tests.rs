@@ -228,7 +228,8 @@ fn schema_keywords() {
                     "where": {"type": "string", "location": "query", "repeated": true},
                 }},
             }},
-            "PersonKey": {"id": "Person", "type": "object"},
+            "PersonKey": {"id": "Person", "type": "object", "required": ["a", "zz"],
+                          "properties": {"a": {"type": "string", "required": true}}},
         },
     }))
     .document;
@@ -256,6 +257,11 @@ fn schema_keywords() {
         p["owner"],
         json!({"$ref": "#/components/schemas/PersonKey", "description": "Who owns it."}),
         "a `$ref` to an `id` that is not a key points at the key"
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["PersonKey"]["required"],
+        json!(["a"]),
+        "listed once; names that are not properties are left out"
     );
     assert_eq!(
         p["nested"],
