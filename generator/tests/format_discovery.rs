@@ -295,3 +295,131 @@ fn google_calendar_discovery_generates_the_calendar_tools() {
         .collect();
     eprintln!("system parameters among calendar_events_list inputs: {shown:?}");
 }
+
+/// Runs the generator on a scratch Discovery document selecting `x.r.m`; returns its problems.
+fn problems(name: &str, document: &Value) -> (PathBuf, alter_mcp_gen::Diagnostics) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-discovery")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let spec = dir.join("discovery.json");
+    std::fs::write(&spec, document.to_string()).expect("write");
+    let allowlist =
+        "provider = \"google\"\nspec = \"discovery.json\"\n\n[[tool]]\noperation = \"x.r.m\"\n";
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write");
+    let error = generate(dir.join("allowlist.toml")).expect_err("the case is invalid");
+    (spec, error)
+}
+
+fn pointers(error: &alter_mcp_gen::Diagnostics) -> Vec<String> {
+    error
+        .iter()
+        .map(|d| match &d.location.at {
+            alter_mcp_gen::At::Pointer(p) => p.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn problems_point_into_the_discovery_document() {
+    let mut document = json!({
+        "kind": "discovery#restDescription",
+        "schemas": {"A": {"type": "object", "properties": {"b": {"$ref": "Missing"}}}},
+        "resources": {"r": {"methods": {"m": {
+            "id": "x.r.m", "path": "m", "httpMethod": "POST", "request": {"$ref": "A"},
+            "parameters": {"p": {"type": "string", "location": "path"}},
+        }}}},
+    });
+    let (spec, error) = problems("no-root", &document);
+    assert_eq!(pointers(&error), ["/rootUrl"], "{error}");
+    assert!(error.iter().all(|d| d.location.file == spec));
+
+    document["rootUrl"] = json!("https://x.googleapis.com/");
+    let (_, error) = problems("bad-parts", &document);
+    assert_eq!(
+        pointers(&error),
+        [
+            "/resources/r/methods/m/parameters/p",
+            "/schemas/A/properties/b"
+        ],
+        "{error}"
+    );
+}
+
+#[test]
+fn a_document_of_the_wrong_shape_is_an_error_with_its_pointer() {
+    let document = json!({"kind": "discovery#restDescription", "resources": ["r"]});
+    let (spec, error) = problems("wrong-shape", &document);
+    assert_eq!(pointers(&error), ["/resources"], "{error}");
+    assert_eq!(error.iter().next().map(|d| &d.location.file), Some(&spec));
+}
+
+/// Each fixture with every member replaced by each wrong JSON type in turn, generated with its
+/// allowlist: never a panic, and every problem names a file and says what to do.
+#[test]
+fn wrong_json_types_anywhere_are_reported_never_a_panic() {
+    let wrong = [
+        json!(null),
+        json!(7),
+        json!("x"),
+        json!([]),
+        json!({}),
+        json!(true),
+    ];
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-discovery")
+        .join("mutations");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let mut runs = 0;
+    for construct in ["params", "bodies", "schemas"] {
+        let fixture = Path::new("tests/fixtures/formats/discovery").join(construct);
+        let text = std::fs::read_to_string(fixture.join("discovery.json")).expect("fixture");
+        let original: Value = serde_json::from_str(&text).expect("JSON");
+        let allowlist = fixture.join("allowlist.toml");
+        std::fs::copy(&allowlist, dir.join("allowlist.toml")).expect("copy");
+        let mut pointers = Vec::new();
+        collect_pointers(&original, String::new(), &mut pointers);
+        for pointer in &pointers {
+            for value in &wrong {
+                let mut doc = original.clone();
+                if let Some(slot) = doc.pointer_mut(pointer) {
+                    *slot = value.clone();
+                }
+                std::fs::write(dir.join("discovery.json"), doc.to_string()).expect("write");
+                runs += 1;
+                let Err(error) = generate(dir.join("allowlist.toml")) else {
+                    continue;
+                };
+                for d in &error {
+                    assert!(
+                        d.help.as_deref().is_some_and(|h| !h.is_empty()),
+                        "{pointer}: {d}"
+                    );
+                    assert!(d.location.file.starts_with(&dir), "{pointer}: {d}");
+                }
+            }
+        }
+    }
+    assert!(runs > 300, "{runs}");
+}
+
+fn collect_pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+    let children: Vec<(String, &Value)> = match value {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (format!("{at}/{}", escape(k)), v))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{at}/{i}"), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (pointer, child) in children {
+        collect_pointers(child, pointer.clone(), out);
+        out.push(pointer);
+    }
+}

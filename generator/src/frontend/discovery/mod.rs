@@ -31,6 +31,16 @@ pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
         .help("give the `discovery#restDescription` object itself, as served by the Discovery API")
         .into());
     };
+    if let Some(kind) = doc.get("kind").and_then(Value::as_str)
+        && kind != "discovery#restDescription"
+    {
+        return Err(Diagnostic::new(
+            Location::pointer(file, "/kind"),
+            format!("a `{kind}` is not an API description"),
+        )
+        .help("give one API's `discovery#restDescription` document (a directory list names them in `items[].discoveryRestUrl`)")
+        .into());
+    }
     check_shapes(&doc, file)?;
     let mut converter = Converter::new(&doc);
     let document = converter.document();

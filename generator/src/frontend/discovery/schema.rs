@@ -118,9 +118,19 @@ fn keywords(s: &Map<String, Value>, typ: Option<&str>, out: &mut Map<String, Val
 fn object(refs: &Refs<'_>, s: &Map<String, Value>, out: &mut Map<String, Value>) {
     if let Some(properties) = s.get("properties").and_then(Value::as_object) {
         let mut converted = Map::new();
-        let mut required = Vec::new();
+        // JSON Schema's list, which some non-Google Discovery documents use, is kept too.
+        let mut required: Vec<Value> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|name| name.as_str().is_some_and(|n| properties.contains_key(n)))
+            .cloned()
+            .collect();
         for (name, property) in properties {
-            if property.get("required") == Some(&Value::Bool(true)) {
+            if property.get("required") == Some(&Value::Bool(true))
+                && !required.iter().any(|r| r == name.as_str())
+            {
                 required.push(Value::from(name.as_str()));
             }
             converted.insert(name.clone(), convert(refs, property));

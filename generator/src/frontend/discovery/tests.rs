@@ -228,7 +228,8 @@ fn schema_keywords() {
                     "where": {"type": "string", "location": "query", "repeated": true},
                 }},
             }},
-            "PersonKey": {"id": "Person", "type": "object"},
+            "PersonKey": {"id": "Person", "type": "object", "required": ["a", "zz"],
+                          "properties": {"a": {"type": "string", "required": true}}},
         },
     }))
     .document;
@@ -256,6 +257,11 @@ fn schema_keywords() {
         p["owner"],
         json!({"$ref": "#/components/schemas/PersonKey", "description": "Who owns it."}),
         "a `$ref` to an `id` that is not a key points at the key"
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["PersonKey"]["required"],
+        json!(["a"]),
+        "listed once; names that are not properties are left out"
     );
     assert_eq!(
         p["nested"],
@@ -407,6 +413,15 @@ fn whole_document_problems_are_errors_with_pointers() {
     let error = convert(json!([1, 2]), Path::new("api.json")).expect_err("not an object");
     assert!(
         error.to_string().contains("must be a JSON object"),
+        "{error}"
+    );
+    let error = convert(
+        json!({"kind": "discovery#directoryList", "discoveryVersion": "v1", "items": []}),
+        Path::new("api.json"),
+    )
+    .expect_err("a directory list");
+    assert!(
+        error.to_string().contains("not an API description"),
         "{error}"
     );
     let error = convert(
