@@ -314,8 +314,17 @@ impl<'d> Lowerer<'d> {
             return None;
         }
         self.check_injectable(op, &pointer);
+        // A front end files an operation that shares its path and method with another (Google
+        // Discovery has many `GET v1/{+name}`) under a key of its own, with the real template
+        // in `x-alter-path`.
+        let template = op
+            .extensions
+            .get("x-alter-path")
+            .and_then(|path| path.as_str())
+            .unwrap_or(&reference.path)
+            .to_owned();
         let (params, mut omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
-        self.check_path_template(&reference.path, &params, &pointer);
+        self.check_path_template(&template, &params, &pointer);
         let mut body = op
             .request_body
             .as_ref()
@@ -326,7 +335,7 @@ impl<'d> Lowerer<'d> {
             tool_name: selected.tool_name.clone(),
             input_type,
             operation: reference.clone(),
-            url: format!("{server}{}", reference.path),
+            url: format!("{server}{template}"),
             summary: text(op.summary.as_deref()),
             description: text(op.description.as_deref()),
             params,

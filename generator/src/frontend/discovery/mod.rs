@@ -261,7 +261,7 @@ impl<'d> Converter<'d> {
             path,
             method,
             mut operation,
-            mut problems,
+            problems,
             origins,
         } = op;
         let id = operation
@@ -272,9 +272,8 @@ impl<'d> Converter<'d> {
         let key = match (path, method) {
             (Some(path), Some(_)) => match self.holder(&path, slot) {
                 None => path,
-                Some(holder) => {
-                    problems.push(duplicate(&path, slot, &holder));
-                    // The real template, for a lowerer that can place it apart from its key.
+                Some(_) => {
+                    // The real template; the lowerer builds the URL from it.
                     operation.insert("x-alter-path".into(), path.clone().into());
                     self.free_key(&format!("{path}#{id}"), slot)
                 }
@@ -319,15 +318,6 @@ impl<'d> Converter<'d> {
         }
         key
     }
-}
-
-fn duplicate(path: &str, method: &str, holder: &str) -> String {
-    format!(
-        "`{} {path}` is also the path and method of `{holder}` (Discovery tells such methods apart \
-         only by the pattern of their parameters); OpenAPI has one operation per path and method, \
-         so this method cannot be generated: select `{holder}` instead if its parameters and body fit",
-        method.to_ascii_uppercase()
-    )
 }
 
 /// `rootUrl` + `servicePath` with exactly one `/` between them and none at the end.
