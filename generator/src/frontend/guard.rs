@@ -71,6 +71,9 @@ pub fn info(info: Option<&Value>) -> Value {
     Value::Object(out)
 }
 
+/// A check of one node as an OpenAPI type.
+type Checker = fn(&Value, &str, &Origins) -> Result<(), String>;
+
 /// Takes out what openapiv3 cannot read, marking the operations concerned.
 pub fn guard(document: &mut Value, origins: &Origins) {
     let Some(root) = document.as_object_mut() else {
@@ -95,7 +98,6 @@ fn components(root: &mut Map<String, Value>, origins: &Origins) -> Vec<(String, 
     let Some(Value::Object(components)) = root.get_mut("components") else {
         return broken;
     };
-    type Checker = fn(&Value, &str, &Origins) -> Result<(), String>;
     let sections: [(&str, Checker); 7] = [
         (
             "schemas",
@@ -170,7 +172,7 @@ fn path_item(
                 .is_ok()
         });
     }
-    let checks: [(&str, fn(&Value, &str, &Origins) -> Result<(), String>); 4] = [
+    let checks: [(&str, Checker); 4] = [
         (
             "parameters",
             check::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>,

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::diagnostic::child;
 
 mod keywords;
+mod sanitize;
 #[cfg(test)]
 mod tests;
 

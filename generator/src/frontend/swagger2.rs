@@ -101,6 +101,8 @@ impl Swagger<'_> {
         let mut out = Map::new();
         out.insert("openapi".into(), json!("3.0.3"));
         out.insert("info".into(), guard::info(self.doc.get("info")));
+        // The lowerer's server problems point at `/servers`; the user wrote `host`.
+        self.origins.record("/servers", "/host");
         if let Some(servers) = self.servers() {
             out.insert("servers".into(), servers);
         }
