@@ -59,6 +59,9 @@ pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
         bad_parameters: Vec::new(),
     };
     let mut out = swagger.document();
+    if let Some(Value::Object(definitions)) = doc.get("definitions") {
+        bare_refs(&mut out, definitions, 0);
+    }
     let renames = [
         ("/definitions", "/components/schemas"),
         ("/parameters", "/components/parameters"),
@@ -215,6 +218,32 @@ impl Swagger<'_> {
             out.insert(path.clone(), self.path_item(item, &child("/paths", path)));
         }
         Value::Object(out)
+    }
+}
+
+/// `$ref: Pet` (Swagger 1.2 style, still read by Swagger tools) → `#/definitions/Pet`.
+fn bare_refs(node: &mut Value, definitions: &Map<String, Value>, depth: usize) {
+    if depth > 400 {
+        return;
+    }
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref")
+                && !reference.contains(['#', '/'])
+                && definitions.contains_key(reference.as_str())
+            {
+                *reference = format!("#{}", child("/definitions", reference));
+            }
+            for (key, value) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples") && !key.starts_with("x-") {
+                    bare_refs(value, definitions, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| bare_refs(item, definitions, depth + 1)),
+        _ => {}
     }
 }
 

@@ -13,7 +13,7 @@ fn pet_store() -> Value {
         "swagger": "2.0", "info": {"title": "t", "version": 1.5},
         "host": "api.test", "basePath": "/v1/", "schemes": ["http", "https"],
         "consumes": ["application/json"], "produces": ["application/json"],
-        "definitions": {"Pet": {"type": "object", "properties": {"tag": {"$ref": "#/definitions/Tag"}}},
+        "definitions": {"Pet": {"type": "object", "properties": {"tag": {"$ref": "#/definitions/Tag"}, "tag2": {"$ref": "Tag"}}},
                         "Tag": {"type": ["string", "null"]}},
         "parameters": {
             "limit": {"name": "limit", "in": "query", "type": "integer"},
