@@ -25,6 +25,8 @@ struct Swagger<'a> {
     origins: Origins,
     /// Global `parameters` that could not be converted: reference → why.
     bad_parameters: Vec<(String, String)>,
+    /// Original pointers of moved schemas → their new place, for `$ref`s that point into them.
+    renames: Vec<(String, String)>,
 }
 
 /// Rewrites a Swagger 2.0 document as OpenAPI 3.0.
@@ -57,17 +59,21 @@ pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
         produces: strings(doc.get("produces")),
         origins: Origins::default(),
         bad_parameters: Vec::new(),
+        renames: Vec::new(),
     };
     let mut out = swagger.document();
     if let Some(Value::Object(definitions)) = doc.get("definitions") {
         bare_refs(&mut out, definitions, 0);
     }
-    let renames = [
-        ("/definitions", "/components/schemas"),
-        ("/parameters", "/components/parameters"),
-        ("/responses", "/components/responses"),
-    ]
-    .map(|(old, new)| (old.to_owned(), new.to_owned()));
+    let mut renames = std::mem::take(&mut swagger.renames);
+    renames.extend(
+        [
+            ("/definitions", "/components/schemas"),
+            ("/parameters", "/components/parameters"),
+            ("/responses", "/components/responses"),
+        ]
+        .map(|(old, new)| (old.to_owned(), new.to_owned())),
+    );
     super::json_schema::rewrite_refs(&mut out, &renames);
     let mut origins = swagger.origins;
     schemas::normalize_all(&mut out, &mut origins);
@@ -158,6 +164,10 @@ impl Swagger<'_> {
                 "parameters".into(),
                 Value::Object(self.global_parameters(parameters)),
             );
+            let bodies = self.global_bodies(parameters);
+            if !bodies.is_empty() {
+                components.insert("requestBodies".into(), Value::Object(bodies));
+            }
         }
         if let Some(Value::Object(responses)) = self.doc.get("responses") {
             let mut out = Map::new();
@@ -198,6 +208,30 @@ impl Swagger<'_> {
                 }
                 Err(why) => self.bad_parameters.push((format!("#{from}"), why)),
             }
+        }
+        out
+    }
+
+    /// Global body parameters are inlined where used; their schemas also get a place of their
+    /// own, so `$ref`s into them (`#/parameters/X/schema`) still resolve.
+    fn global_bodies(&mut self, parameters: &Map<String, Value>) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (name, parameter) in parameters {
+            if parameter.get("in") != Some(&json!("body")) {
+                continue;
+            }
+            let Some(schema) = parameter.get("schema") else {
+                continue;
+            };
+            let from = format!("{}/schema", child("/parameters", name));
+            let body = child("/components/requestBodies", name);
+            let at = format!("{body}/content/application~1json/schema");
+            self.origins.record(at.clone(), from.clone());
+            self.renames.push((from, at));
+            out.insert(
+                name.clone(),
+                json!({"content": {"application/json": {"schema": schema}}}),
+            );
         }
         out
     }
