@@ -172,9 +172,12 @@ impl<'a> Swagger<'a> {
             operation.get("parameters"),
             &format!("{pointer}/parameters"),
         );
+        // There is one body at most: the operation's own replaces the path's, whatever its name.
+        let own_body = own.iter().any(|o| o.location == Some("body"));
         let mut all: Vec<Param<'a>> = inherited
             .iter()
             .filter(|p| !own.iter().any(|o| o.same(p)))
+            .filter(|p| !(own_body && p.location == Some("body")))
             .cloned()
             .collect();
         all.extend(own);
@@ -213,7 +216,10 @@ impl<'a> Swagger<'a> {
                         self.origins.record(at, param.original.clone());
                         request.parameters.push(converted);
                     }
-                    Err(why) => mark(out, &format!("{why}; fix the parameter")),
+                    Err(why) => {
+                        let at = &param.original;
+                        mark(out, &format!("{why} (at `{at}`); fix the parameter"));
+                    }
                 },
             }
         }

@@ -227,3 +227,31 @@ fn refs_into_moved_nodes_follow_them() {
     assert_eq!(target("202"), Some(json!({"type": "boolean"})));
     assert_eq!(target("203"), Some(json!({"type": "integer"})));
 }
+
+#[test]
+fn an_operation_body_replaces_the_path_body() {
+    let out = converted(json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {
+            "parameters": [{"name": "shared", "in": "body", "schema": {"type": "string"}}],
+            "get": {"parameters": [{"name": "own", "in": "body", "schema": {"type": "integer"}}], "responses": {}},
+            "put": {"parameters": [{"$ref": "#/definitions/A"}], "responses": {}}
+        }},
+        "definitions": {"A": {"type": "object"}}
+    }))
+    .document;
+    let get = &out["paths"]["/a"]["get"];
+    assert!(get.get(guard::UNSUPPORTED).is_none(), "{get}");
+    assert_eq!(
+        get["requestBody"]["content"]["application/json"]["schema"],
+        json!({"type": "integer"})
+    );
+    let put = &out["paths"]["/a"]["put"];
+    assert_eq!(
+        put["requestBody"]["content"]["application/json"]["schema"],
+        json!({"type": "string"})
+    );
+    // A parameter `$ref` to something that is not a parameter names where it points.
+    let why = put[guard::UNSUPPORTED].as_str().expect("marked");
+    assert!(why.contains("(at `/definitions/A`)"), "{why}");
+}
