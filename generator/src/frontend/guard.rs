@@ -209,6 +209,7 @@ fn operation_checked(
     broken: &[(String, String)],
     reasons: &[String],
 ) {
+    drop_unused(operation);
     if let Err(why) = check::<openapiv3::Operation>(operation, pointer, origins) {
         *operation = stub(
             operation,
@@ -234,6 +235,22 @@ fn operation_checked(
                     "it refers to `{original}`, which is not valid ({why}); fix that definition"
                 ),
             );
+        }
+    }
+}
+
+/// Callbacks and response links never become part of a tool; odd ones must not make the
+/// operation unreadable.
+fn drop_unused(operation: &mut Value) {
+    let Value::Object(operation) = operation else {
+        return;
+    };
+    operation.remove("callbacks");
+    if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+        for response in responses.values_mut() {
+            if let Value::Object(response) = response {
+                response.remove("links");
+            }
         }
     }
 }
@@ -264,6 +281,7 @@ mod tests {
                     "get": {"operationId": "a", "responses": {}},
                 },
                 "/b": {"post": {"operationId": "b", "parameters": [{"name": 3}], "responses": {}}},
+                "/e": {"put": {"callbacks": {"c": 1}, "responses": {"200": {"description": "", "links": {"l": 2}}}}},
                 "/c": {"get": {"responses": {"200": {"$ref": "#/components/responses/Bad"}}}},
                 "/d": "nonsense"
             },
@@ -274,6 +292,10 @@ mod tests {
         guard(&mut document, &origins);
         let paths = &document["paths"];
         assert!(paths.get("/d").is_none());
+        assert!(
+            paths["/e"]["put"].get(UNSUPPORTED).is_none(),
+            "callbacks and links are not read"
+        );
         let a = paths["/a"]["get"][UNSUPPORTED].as_str().expect("marked");
         assert!(
             a.contains("path parameter is not valid") && a.contains("/paths/~1a/parameters/0"),
