@@ -79,6 +79,7 @@ pub fn guard(document: &mut Value, origins: &Origins) {
     let Some(root) = document.as_object_mut() else {
         return;
     };
+    top_level(root);
     let broken = components(root, origins);
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         paths.retain(|key, item| !key.starts_with('/') || item.is_object());
@@ -89,6 +90,33 @@ pub fn guard(document: &mut Value, origins: &Origins) {
                 path_item(item, &child("/paths", path), origins, &broken);
             }
         }
+    }
+}
+
+/// Tags and external docs never reach a tool; invalid servers are left out (the lowerer then
+/// reports a missing server only if the allowlist sets no `base_url`).
+fn top_level(root: &mut Map<String, Value>) {
+    fn valid<T: DeserializeOwned>(value: &Value) -> bool {
+        std::panic::catch_unwind(|| serde_json::from_value::<T>(value.clone()).is_ok())
+            .unwrap_or(false)
+    }
+    for (key, check) in [
+        ("tags", valid::<openapiv3::Tag> as fn(&Value) -> bool),
+        ("servers", valid::<openapiv3::Server>),
+    ] {
+        match root.get_mut(key) {
+            Some(Value::Array(list)) => list.retain(check),
+            Some(_) => {
+                root.remove(key);
+            }
+            None => {}
+        }
+    }
+    if root
+        .get("externalDocs")
+        .is_some_and(|docs| !valid::<openapiv3::ExternalDocumentation>(docs))
+    {
+        root.remove("externalDocs");
     }
 }
 
@@ -287,9 +315,15 @@ mod tests {
             },
             "components": {"responses": {"Bad": {"content": 1}}, "links": 3}
         });
+        document["tags"] = json!([{"name": "ok"}, true, {"name": {}}]);
+        document["servers"] = json!([{"url": 1}, {"url": "https://a.test"}]);
+        document["externalDocs"] = json!({"url": []});
         let mut origins = Origins::default();
         origins.record("/components/responses", "/responses");
         guard(&mut document, &origins);
+        assert_eq!(document["tags"], json!([{"name": "ok"}]));
+        assert_eq!(document["servers"], json!([{"url": "https://a.test"}]));
+        assert!(document.get("externalDocs").is_none());
         let paths = &document["paths"];
         assert!(paths.get("/d").is_none());
         assert!(
