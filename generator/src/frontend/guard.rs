@@ -71,11 +71,15 @@ pub fn info(info: Option<&Value>) -> Value {
     Value::Object(out)
 }
 
+/// A check of one node as an OpenAPI type.
+type Checker = fn(&Value, &str, &Origins) -> Result<(), String>;
+
 /// Takes out what openapiv3 cannot read, marking the operations concerned.
 pub fn guard(document: &mut Value, origins: &Origins) {
     let Some(root) = document.as_object_mut() else {
         return;
     };
+    top_level(root);
     let broken = components(root, origins);
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         paths.retain(|key, item| !key.starts_with('/') || item.is_object());
@@ -89,13 +93,39 @@ pub fn guard(document: &mut Value, origins: &Origins) {
     }
 }
 
+/// Tags and external docs never reach a tool; invalid servers are left out (the lowerer then
+/// reports a missing server only if the allowlist sets no `base_url`).
+fn top_level(root: &mut Map<String, Value>) {
+    fn valid<T: DeserializeOwned>(value: &Value) -> bool {
+        std::panic::catch_unwind(|| serde_json::from_value::<T>(value.clone()).is_ok())
+            .unwrap_or(false)
+    }
+    for (key, check) in [
+        ("tags", valid::<openapiv3::Tag> as fn(&Value) -> bool),
+        ("servers", valid::<openapiv3::Server>),
+    ] {
+        match root.get_mut(key) {
+            Some(Value::Array(list)) => list.retain(check),
+            Some(_) => {
+                root.remove(key);
+            }
+            None => {}
+        }
+    }
+    if root
+        .get("externalDocs")
+        .is_some_and(|docs| !valid::<openapiv3::ExternalDocumentation>(docs))
+    {
+        root.remove("externalDocs");
+    }
+}
+
 /// Removes invalid component entries; returns their references and why each was removed.
 fn components(root: &mut Map<String, Value>, origins: &Origins) -> Vec<(String, String)> {
     let mut broken = Vec::new();
     let Some(Value::Object(components)) = root.get_mut("components") else {
         return broken;
     };
-    type Checker = fn(&Value, &str, &Origins) -> Result<(), String>;
     let sections: [(&str, Checker); 7] = [
         (
             "schemas",
@@ -170,7 +200,7 @@ fn path_item(
                 .is_ok()
         });
     }
-    let checks: [(&str, fn(&Value, &str, &Origins) -> Result<(), String>); 4] = [
+    let checks: [(&str, Checker); 4] = [
         (
             "parameters",
             check::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>,
@@ -207,6 +237,7 @@ fn operation_checked(
     broken: &[(String, String)],
     reasons: &[String],
 ) {
+    drop_unused(operation);
     if let Err(why) = check::<openapiv3::Operation>(operation, pointer, origins) {
         *operation = stub(
             operation,
@@ -232,6 +263,22 @@ fn operation_checked(
                     "it refers to `{original}`, which is not valid ({why}); fix that definition"
                 ),
             );
+        }
+    }
+}
+
+/// Callbacks and response links never become part of a tool; odd ones must not make the
+/// operation unreadable.
+fn drop_unused(operation: &mut Value) {
+    let Value::Object(operation) = operation else {
+        return;
+    };
+    operation.remove("callbacks");
+    if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+        for response in responses.values_mut() {
+            if let Value::Object(response) = response {
+                response.remove("links");
+            }
         }
     }
 }
@@ -262,16 +309,27 @@ mod tests {
                     "get": {"operationId": "a", "responses": {}},
                 },
                 "/b": {"post": {"operationId": "b", "parameters": [{"name": 3}], "responses": {}}},
+                "/e": {"put": {"callbacks": {"c": 1}, "responses": {"200": {"description": "", "links": {"l": 2}}}}},
                 "/c": {"get": {"responses": {"200": {"$ref": "#/components/responses/Bad"}}}},
                 "/d": "nonsense"
             },
             "components": {"responses": {"Bad": {"content": 1}}, "links": 3}
         });
+        document["tags"] = json!([{"name": "ok"}, true, {"name": {}}]);
+        document["servers"] = json!([{"url": 1}, {"url": "https://a.test"}]);
+        document["externalDocs"] = json!({"url": []});
         let mut origins = Origins::default();
         origins.record("/components/responses", "/responses");
         guard(&mut document, &origins);
+        assert_eq!(document["tags"], json!([{"name": "ok"}]));
+        assert_eq!(document["servers"], json!([{"url": "https://a.test"}]));
+        assert!(document.get("externalDocs").is_none());
         let paths = &document["paths"];
         assert!(paths.get("/d").is_none());
+        assert!(
+            paths["/e"]["put"].get(UNSUPPORTED).is_none(),
+            "callbacks and links are not read"
+        );
         let a = paths["/a"]["get"][UNSUPPORTED].as_str().expect("marked");
         assert!(
             a.contains("path parameter is not valid") && a.contains("/paths/~1a/parameters/0"),

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::diagnostic::child;
 
 mod keywords;
+mod sanitize;
 #[cfg(test)]
 mod tests;
 
@@ -184,10 +185,15 @@ fn rewrite_in(node: &mut Value, renames: &[(String, String)], depth: usize) {
     }
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref")
-                && let Some(new) = renamed(reference, renames)
-            {
-                *reference = new;
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                // A `$defs` entry inside a hoisted one was renamed relative to its parent's new
+                // place, so renames may apply in turn.
+                for _ in 0..8 {
+                    match renamed(reference, renames) {
+                        Some(new) if new != *reference => *reference = new,
+                        _ => break,
+                    }
+                }
             }
             for (key, value) in map.iter_mut() {
                 // `default` is also a response code, so only examples are skipped as data.

@@ -25,6 +25,8 @@ struct Swagger<'a> {
     origins: Origins,
     /// Global `parameters` that could not be converted: reference → why.
     bad_parameters: Vec<(String, String)>,
+    /// Original pointers of moved schemas → their new place, for `$ref`s that point into them.
+    renames: Vec<(String, String)>,
 }
 
 /// Rewrites a Swagger 2.0 document as OpenAPI 3.0.
@@ -57,14 +59,21 @@ pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
         produces: strings(doc.get("produces")),
         origins: Origins::default(),
         bad_parameters: Vec::new(),
+        renames: Vec::new(),
     };
     let mut out = swagger.document();
-    let renames = [
-        ("/definitions", "/components/schemas"),
-        ("/parameters", "/components/parameters"),
-        ("/responses", "/components/responses"),
-    ]
-    .map(|(old, new)| (old.to_owned(), new.to_owned()));
+    if let Some(Value::Object(definitions)) = doc.get("definitions") {
+        bare_refs(&mut out, definitions, 0);
+    }
+    let mut renames = std::mem::take(&mut swagger.renames);
+    renames.extend(
+        [
+            ("/definitions", "/components/schemas"),
+            ("/parameters", "/components/parameters"),
+            ("/responses", "/components/responses"),
+        ]
+        .map(|(old, new)| (old.to_owned(), new.to_owned())),
+    );
     super::json_schema::rewrite_refs(&mut out, &renames);
     let mut origins = swagger.origins;
     schemas::normalize_all(&mut out, &mut origins);
@@ -101,6 +110,8 @@ impl Swagger<'_> {
         let mut out = Map::new();
         out.insert("openapi".into(), json!("3.0.3"));
         out.insert("info".into(), guard::info(self.doc.get("info")));
+        // The lowerer's server problems point at `/servers`; the user wrote `host`.
+        self.origins.record("/servers", "/host");
         if let Some(servers) = self.servers() {
             out.insert("servers".into(), servers);
         }
@@ -153,6 +164,10 @@ impl Swagger<'_> {
                 "parameters".into(),
                 Value::Object(self.global_parameters(parameters)),
             );
+            let bodies = self.global_bodies(parameters);
+            if !bodies.is_empty() {
+                components.insert("requestBodies".into(), Value::Object(bodies));
+            }
         }
         if let Some(Value::Object(responses)) = self.doc.get("responses") {
             let mut out = Map::new();
@@ -197,6 +212,30 @@ impl Swagger<'_> {
         out
     }
 
+    /// Global body parameters are inlined where used; their schemas also get a place of their
+    /// own, so `$ref`s into them (`#/parameters/X/schema`) still resolve.
+    fn global_bodies(&mut self, parameters: &Map<String, Value>) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (name, parameter) in parameters {
+            if parameter.get("in") != Some(&json!("body")) {
+                continue;
+            }
+            let Some(schema) = parameter.get("schema") else {
+                continue;
+            };
+            let from = format!("{}/schema", child("/parameters", name));
+            let body = child("/components/requestBodies", name);
+            let at = format!("{body}/content/application~1json/schema");
+            self.origins.record(at.clone(), from.clone());
+            self.renames.push((from, at));
+            out.insert(
+                name.clone(),
+                json!({"content": {"application/json": {"schema": schema}}}),
+            );
+        }
+        out
+    }
+
     fn paths(&mut self) -> Value {
         let mut out = Map::new();
         let Some(Value::Object(paths)) = self.doc.get("paths") else {
@@ -213,6 +252,32 @@ impl Swagger<'_> {
             out.insert(path.clone(), self.path_item(item, &child("/paths", path)));
         }
         Value::Object(out)
+    }
+}
+
+/// `$ref: Pet` (Swagger 1.2 style, still read by Swagger tools) → `#/definitions/Pet`.
+fn bare_refs(node: &mut Value, definitions: &Map<String, Value>, depth: usize) {
+    if depth > 400 {
+        return;
+    }
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref")
+                && !reference.contains(['#', '/'])
+                && definitions.contains_key(reference.as_str())
+            {
+                *reference = format!("#{}", child("/definitions", reference));
+            }
+            for (key, value) in map.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples") && !key.starts_with("x-") {
+                    bare_refs(value, definitions, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| bare_refs(item, definitions, depth + 1)),
+        _ => {}
     }
 }
 

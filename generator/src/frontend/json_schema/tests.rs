@@ -109,7 +109,8 @@ fn defs_are_hoisted_and_refs_rewritten() {
     let mut normalizer = Normalizer::new(["Pet_Tag".to_owned()]);
     let mut schema = json!({
         "type": "object",
-        "properties": {"tag": {"$ref": "#/components/schemas/Pet/$defs/Tag"}, "t2": {"$ref": "#/$defs/Tag"}},
+        "properties": {"tag": {"$ref": "#/components/schemas/Pet/$defs/Tag"}, "t2": {"$ref": "#/$defs/Tag"},
+                       "inner": {"$ref": "#/components/schemas/Pet/$defs/Tag/$defs/Inner"}},
         "$defs": {"Tag": {"type": ["string", "null"], "$defs": {"Inner": {"const": 1}}}}
     });
     normalizer.schema(&mut schema, "/components/schemas/Pet", "Pet");
@@ -127,6 +128,10 @@ fn defs_are_hoisted_and_refs_rewritten() {
     let properties = &document["components"]["schemas"]["Pet"]["properties"];
     assert_eq!(properties["tag"]["$ref"], "#/components/schemas/Pet_Tag_2");
     assert_eq!(properties["t2"]["$ref"], "#/components/schemas/Pet_Tag_2");
+    assert_eq!(
+        properties["inner"]["$ref"],
+        "#/components/schemas/Pet_Tag_2_Inner"
+    );
 }
 
 #[test]

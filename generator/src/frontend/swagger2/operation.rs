@@ -101,17 +101,19 @@ impl<'a> Swagger<'a> {
             .collect()
     }
 
+    /// Follows local `$ref`s (`#/parameters/X`, or anywhere in a bundled document).
     fn resolve(&self, value: &'a Value, original: String) -> Param<'a> {
-        let target = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/parameters/"))
-            .map(|name| name.replace("~1", "/").replace("~0", "~"))
-            .and_then(|name| {
-                let found = self.doc.get("parameters")?.get(&name)?;
-                Some((found, child("/parameters", &name)))
-            });
-        let (object, original) = target.unwrap_or((value, original));
+        let (mut object, mut original) = (value, original);
+        for _ in 0..8 {
+            let pointer = object.get("$ref").and_then(Value::as_str);
+            let Some(pointer) = pointer.and_then(|r| r.strip_prefix('#')) else {
+                break;
+            };
+            match lookup(self.doc, pointer) {
+                Some(found) => (object, original) = (found, pointer.to_owned()),
+                None => break,
+            }
+        }
         Param {
             value: if object.is_object() { object } else { value },
             original,
@@ -122,7 +124,8 @@ impl<'a> Swagger<'a> {
 
     /// A non-body parameter: a `$ref` to a global one stays a reference.
     fn simple(&self, param: &Param<'_>) -> Result<Value, String> {
-        let Some(global) = param.original.strip_prefix("/parameters/") else {
+        let global = param.original.strip_prefix("/parameters/");
+        let Some(global) = global.filter(|g| !g.contains('/')) else {
             return params::simple(param.value);
         };
         let reference = format!("#/parameters/{global}");
@@ -169,9 +172,12 @@ impl<'a> Swagger<'a> {
             operation.get("parameters"),
             &format!("{pointer}/parameters"),
         );
+        // There is one body at most: the operation's own replaces the path's, whatever its name.
+        let own_body = own.iter().any(|o| o.location == Some("body"));
         let mut all: Vec<Param<'a>> = inherited
             .iter()
             .filter(|p| !own.iter().any(|o| o.same(p)))
+            .filter(|p| !(own_body && p.location == Some("body")))
             .cloned()
             .collect();
         all.extend(own);
@@ -210,7 +216,10 @@ impl<'a> Swagger<'a> {
                         self.origins.record(at, param.original.clone());
                         request.parameters.push(converted);
                     }
-                    Err(why) => mark(out, &format!("{why}; fix the parameter")),
+                    Err(why) => {
+                        let at = &param.original;
+                        mark(out, &format!("{why} (at `{at}`); fix the parameter"));
+                    }
                 },
             }
         }
@@ -248,10 +257,14 @@ impl<'a> Swagger<'a> {
         let mut content = Map::new();
         for media in types {
             let media_at = child(&format!("{at}/content"), media);
-            self.origins.record(
-                format!("{media_at}/schema"),
-                format!("{}/schema", param.original),
-            );
+            let from = format!("{}/schema", param.original);
+            if param.original.starts_with("/paths/")
+                && !self.renames.iter().any(|(o, _)| *o == from)
+            {
+                self.renames
+                    .push((from.clone(), format!("{media_at}/schema")));
+            }
+            self.origins.record(format!("{media_at}/schema"), from);
             self.origins.record(media_at, param.original.clone());
             content.insert(media.into(), json!({ "schema": schema }));
         }
@@ -268,6 +281,21 @@ impl<'a> Swagger<'a> {
         }
         Value::Object(body)
     }
+}
+
+/// The node at a JSON pointer (without `#`) of the original document.
+fn lookup<'a>(doc: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
+    let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+    let mut segments = pointer.strip_prefix('/')?.split('/');
+    let mut node = doc.get(&unescape(segments.next()?))?;
+    for segment in segments {
+        node = match node {
+            Value::Object(map) => map.get(&unescape(segment))?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 /// The media type of a form body: multipart if a field is a file or `consumes` lists only

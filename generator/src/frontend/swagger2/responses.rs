@@ -83,7 +83,9 @@ impl Swagger<'_> {
                 media_type["example"] = example.clone();
             }
             let schema_at = format!("{}/schema", child(&format!("{at}/content"), &media));
-            self.origins.record(schema_at, format!("{from}/schema"));
+            self.origins
+                .record(schema_at.clone(), format!("{from}/schema"));
+            self.renames.push((format!("{from}/schema"), schema_at));
             out.insert("content".into(), json!({ media: media_type }));
         }
         if let Some(Value::Object(headers)) = response.get("headers") {

@@ -13,7 +13,7 @@ fn pet_store() -> Value {
         "swagger": "2.0", "info": {"title": "t", "version": 1.5},
         "host": "api.test", "basePath": "/v1/", "schemes": ["http", "https"],
         "consumes": ["application/json"], "produces": ["application/json"],
-        "definitions": {"Pet": {"type": "object", "properties": {"tag": {"$ref": "#/definitions/Tag"}}},
+        "definitions": {"Pet": {"type": "object", "properties": {"tag": {"$ref": "#/definitions/Tag"}, "tag2": {"$ref": "Tag"}}},
                         "Tag": {"type": ["string", "null"]}},
         "parameters": {
             "limit": {"name": "limit", "in": "query", "type": "integer"},
@@ -188,4 +188,70 @@ fn odd_shapes_never_panic() {
     for document in [json!([]), json!({"swagger": "2.0", "paths": []})] {
         assert!(convert(document, Path::new("a.json")).is_err());
     }
+}
+
+#[test]
+fn refs_into_moved_nodes_follow_them() {
+    let out = converted(json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "parameters": {"B": {"name": "b", "in": "body", "schema": {"type": "object"}}},
+        "responses": {"R": {"description": "r", "schema": {"type": "string"}}},
+        "paths": {
+            "/a": {"post": {"parameters": [{"name": "x", "in": "body", "schema": {"type": "integer"}}],
+                            "responses": {"200": {"description": "ok", "schema": {"type": "boolean"}}}}},
+            "/b": {"post": {"parameters": [{"$ref": "#/paths/~1a/post/parameters/0"}],
+                            "responses": {
+                                "200": {"description": "", "schema": {"$ref": "#/responses/R/schema"}},
+                                "201": {"description": "", "schema": {"$ref": "#/parameters/B/schema"}},
+                                "202": {"description": "", "schema": {"$ref": "#/paths/~1a/post/responses/200/schema"}},
+                                "203": {"description": "", "schema": {"$ref": "#/paths/~1a/post/parameters/0/schema"}}}}}
+        }
+    }))
+    .document;
+    let b = &out["paths"]["/b"]["post"];
+    // A bundled reference to another operation's body parameter is that body.
+    assert_eq!(
+        b["requestBody"]["content"]["application/json"]["schema"],
+        json!({"type": "integer"})
+    );
+    let target = |code: &str| {
+        let reference = b["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .expect("a reference")
+            .trim_start_matches('#')
+            .to_owned();
+        out.pointer(&reference).cloned()
+    };
+    assert_eq!(target("200"), Some(json!({"type": "string"})));
+    assert_eq!(target("201"), Some(json!({"type": "object"})));
+    assert_eq!(target("202"), Some(json!({"type": "boolean"})));
+    assert_eq!(target("203"), Some(json!({"type": "integer"})));
+}
+
+#[test]
+fn an_operation_body_replaces_the_path_body() {
+    let out = converted(json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {
+            "parameters": [{"name": "shared", "in": "body", "schema": {"type": "string"}}],
+            "get": {"parameters": [{"name": "own", "in": "body", "schema": {"type": "integer"}}], "responses": {}},
+            "put": {"parameters": [{"$ref": "#/definitions/A"}], "responses": {}}
+        }},
+        "definitions": {"A": {"type": "object"}}
+    }))
+    .document;
+    let get = &out["paths"]["/a"]["get"];
+    assert!(get.get(guard::UNSUPPORTED).is_none(), "{get}");
+    assert_eq!(
+        get["requestBody"]["content"]["application/json"]["schema"],
+        json!({"type": "integer"})
+    );
+    let put = &out["paths"]["/a"]["put"];
+    assert_eq!(
+        put["requestBody"]["content"]["application/json"]["schema"],
+        json!({"type": "string"})
+    );
+    // A parameter `$ref` to something that is not a parameter names where it points.
+    let why = put[guard::UNSUPPORTED].as_str().expect("marked");
+    assert!(why.contains("(at `/definitions/A`)"), "{why}");
 }

@@ -1,0 +1,283 @@
+//! Swagger 2.0 documents generate through the public API: fixtures under
+//! `tests/fixtures/formats/swagger2` (YAML and JSON), and Slack's own Swagger 2.0 document
+//! from the shared upstream specs with the eight operations its README lists.
+
+use std::path::PathBuf;
+
+use alter_mcp_gen::{At, Diagnostics};
+use serde_json::{Value, json};
+
+const DIR: &str = "tests/fixtures/formats/swagger2";
+
+fn generate(name: &str) -> Result<alter_mcp_gen::Generated, Diagnostics> {
+    alter_mcp_gen::generate(format!("{DIR}/{name}.toml"))
+}
+
+/// The `input_schema` of the tool `tool` in generated `code`.
+fn input_schema(code: &str, tool: &str) -> Value {
+    let start = code
+        .find(&format!("name: \"{tool}\","))
+        .unwrap_or_else(|| panic!("no tool {tool}"));
+    let rest = &code[start..];
+    let open = rest.find("input_schema: r").expect("an input schema") + "input_schema: r".len();
+    let hashes = rest[open..].chars().take_while(|c| *c == '#').count();
+    let body = &rest[open + hashes + 1..];
+    let end = body
+        .find(&format!("\"{}", "#".repeat(hashes)))
+        .expect("closed");
+    serde_json::from_str(&body[..end]).expect("the input schema is JSON")
+}
+
+/// `{type: T}`, or `{type: [T, "null"]}` where the emitter spells out nullability.
+fn nullable(schema: &Value, t: &str) -> bool {
+    schema == &json!({"type": t}) || schema == &json!({"type": [t, "null"]})
+}
+
+/// A schema that admits only `null` (however the emitter spells it).
+fn only_null(schema: &Value) -> bool {
+    let text = schema.to_string();
+    text.contains("null")
+        && !["string", "integer", "number", "object", "array", "boolean"]
+            .iter()
+            .any(|t| text.contains(&format!("\"{t}\"")))
+}
+
+fn pointers(error: &Diagnostics) -> Vec<String> {
+    error
+        .iter()
+        .map(|d| match &d.location.at {
+            At::Pointer(p) => p.clone(),
+            other => panic!("not a pointer: {other:?} in {error}"),
+        })
+        .collect()
+}
+
+#[test]
+fn petstore_servers_components_parameters_and_body() {
+    let generated = generate("petstore").unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(generated.tool_names, ["update_pet", "get_pets"]);
+    // https preferred over http; the basePath's trailing slash dropped.
+    assert!(
+        generated
+            .code
+            .contains("\"https://petstore.test/v2/pets/{petId}\"")
+    );
+    assert!(generated.code.contains("\"https://petstore.test/v2/pets\""));
+    let schema = input_schema(&generated.code, "update_pet");
+    let properties = &schema["properties"];
+    // Path-level `$ref` to a global parameter, query arrays, and the `$ref`'d body parameter's
+    // definition flattened next to them.
+    assert_eq!(
+        properties["petId"],
+        json!({"type": "integer", "format": "int64"})
+    );
+    assert_eq!(
+        properties["ids"],
+        json!({"type": "array", "items": {"type": "integer"}})
+    );
+    assert_eq!(
+        properties["fields"],
+        json!({"type": "array", "items": {"type": "string"}})
+    );
+    assert_eq!(
+        properties["name"],
+        json!({"type": "string", "description": "The name."})
+    );
+    assert_eq!(
+        properties["tags"]["items"]["properties"]["label"],
+        json!({"type": "string"})
+    );
+    assert_eq!(schema["required"], json!(["petId", "name"]));
+    // x-nullable → an optional value.
+    assert!(generated.code.contains("pub nickname: Option<String>"));
+    let list = input_schema(&generated.code, "get_pets");
+    assert_eq!(
+        list["properties"]["status"],
+        json!({"type": "string", "enum": ["available", "sold"], "default": "available"})
+    );
+}
+
+#[test]
+fn json_schema_isms_inside_swagger() {
+    let generated = generate("nullable").unwrap_or_else(|d| panic!("{d}"));
+    let schema = input_schema(&generated.code, "messages_send");
+    let properties = &schema["properties"];
+    let channel = json!({"type": "string", "pattern": "^[CGD][A-Z0-9]{8,}$"});
+    assert_eq!(properties["channel"], channel);
+    assert!(nullable(&properties["bot_id"], "string"), "{schema}");
+    assert!(only_null(&properties["thread"]), "{schema}");
+    // Tuple `items: [X, {type: null}]` → items: X (nullable).
+    let files = &properties["files"];
+    assert_eq!(files["type"], "array");
+    assert_eq!(files["items"]["pattern"], channel["pattern"]);
+    assert!(
+        nullable(&json!({"type": files["items"]["type"]}), "string"),
+        "{files}"
+    );
+    assert_eq!(
+        properties["count"],
+        json!({"anyOf": [{"type": "integer"}, {"type": "string"}]})
+    );
+    assert!(
+        generated
+            .code
+            .contains("\"https://chat.test/api/messages.send\"")
+    );
+}
+
+/// Generates `name`; an error must be the lowerer's "not supported yet" for `media` at `pointer`
+/// (form bodies are being added to the lowerer; either outcome is checked).
+fn generated_or_unsupported(name: &str, media: &str, pointer: &str) -> Option<String> {
+    match generate(name) {
+        Ok(generated) => Some(generated.code),
+        Err(error) => {
+            assert_eq!(pointers(&error), [pointer], "{error}");
+            let message = &error.iter().next().expect("one").message;
+            assert!(
+                message.contains(&format!("`{media}` is not supported")),
+                "{error}"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn form_parameters_become_a_urlencoded_body() {
+    let media = "application/x-www-form-urlencoded";
+    let pointer = "/paths/~1chat.post/post/parameters/1";
+    if let Some(code) = generated_or_unsupported("forms", media, pointer) {
+        let schema = input_schema(&code, "chat_post");
+        assert_eq!(schema["properties"]["text"]["description"], "The text.");
+        assert!(schema["properties"].get("tags").is_some(), "{schema}");
+        let required = schema["required"].as_array().cloned().unwrap_or_default();
+        assert!(required.contains(&json!("channel")), "{schema}");
+    }
+}
+
+#[test]
+fn file_parameters_make_a_multipart_body_with_a_binary_field() {
+    // Tools carry JSON, so the lowerer refuses the file field (or, before it reads multipart
+    // bodies, the body): either way at the Swagger `file` parameter, as multipart.
+    let error = generate("upload").expect_err("files cannot be tool arguments");
+    assert_eq!(
+        pointers(&error),
+        ["/paths/~1files.upload/post/parameters/0"],
+        "{error}"
+    );
+    let message = &error.iter().next().expect("one").message;
+    assert!(
+        message.contains("`multipart/form-data` is not supported")
+            || message.contains("multipart field `file` is a file"),
+        "{error}"
+    );
+}
+
+#[test]
+fn inexpressible_operations_do_not_stop_the_selected_one() {
+    let generated = generate("broken").unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(generated.tool_names, ["ok"]);
+    assert_eq!(
+        input_schema(&generated.code, "ok")["properties"],
+        json!({"q": {"type": "string"}})
+    );
+}
+
+#[test]
+fn no_host_means_no_server_pointing_at_host() {
+    let error = generate("no_host").expect_err("no server");
+    assert_eq!(pointers(&error), ["/host"]);
+    assert!(error.to_string().contains("base_url"), "{error}");
+}
+
+/// `<workspace>/../shared`, else `$ALTER_SHARED_DIR`.
+fn shared_dir() -> Option<PathBuf> {
+    let beside = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
+    let candidates = [
+        Some(beside),
+        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.join("specs/upstream/slack/swagger2.json").is_file())
+}
+
+const SLACK_OPERATIONS: [&str; 8] = [
+    "chat_postMessage",
+    "chat_update",
+    "chat_delete",
+    "conversations_list",
+    "conversations_history",
+    "users_info",
+    "users_list",
+    "reactions_add",
+];
+
+#[test]
+fn slack_swagger_document_with_the_readme_operations() {
+    let Some(shared) = shared_dir() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the shared upstream specs are required in CI"
+        );
+        eprintln!("skipped: no shared/specs/upstream (set ALTER_SHARED_DIR)");
+        return;
+    };
+    let spec = shared.join("specs/upstream/slack/swagger2.json");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("format-swagger2-slack");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let mut allowlist = format!(
+        "provider = \"slack\"\nspec = \"{}\"\n[response]\nok_field = \"ok\"\nerror_field = \"error\"\n",
+        spec.display().to_string().replace('\\', "/")
+    );
+    for operation in SLACK_OPERATIONS {
+        allowlist.push_str(&format!("[[tool]]\noperation = \"{operation}\"\n"));
+    }
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write");
+    match alter_mcp_gen::generate(dir.join("allowlist.toml")) {
+        Ok(generated) => {
+            assert_eq!(generated.tool_names.len(), 8);
+            assert!(
+                generated
+                    .code
+                    .contains("\"https://slack.com/api/chat.postMessage\"")
+            );
+            let history = input_schema(&generated.code, &generated.tool_names[4]);
+            assert!(history["properties"].get("channel").is_some(), "{history}");
+            let post = input_schema(&generated.code, &generated.tool_names[0]);
+            assert!(post["properties"].get("text").is_some(), "{post}");
+        }
+        // Until the lowerer reads form bodies: exactly the four form operations fail, each at
+        // its first form parameter in the Swagger file.
+        Err(error) => {
+            let pointers = pointers(&error);
+            let methods: Vec<&str> = pointers
+                .iter()
+                .map(|p| {
+                    let rest = p.strip_prefix("/paths/~1").expect("a path pointer");
+                    let (method, tail) = rest.split_once("/post/parameters/").expect("{p}");
+                    assert!(tail.parse::<usize>().is_ok(), "{p}");
+                    method
+                })
+                .collect();
+            assert_eq!(
+                methods,
+                [
+                    "chat.postMessage",
+                    "chat.update",
+                    "chat.delete",
+                    "reactions.add"
+                ],
+                "{error}"
+            );
+            assert!(
+                error.iter().all(|d| d.message.contains(
+                    "request body type `application/x-www-form-urlencoded` is not supported"
+                )),
+                "{error}"
+            );
+            assert!(error.iter().all(|d| d.location.file == spec), "{error}");
+        }
+    }
+}
