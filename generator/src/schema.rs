@@ -1,9 +1,10 @@
 //! IR → the tool's input JSON Schema (draft 2020-12), as compact JSON text for `tools/list`.
 //!
 //! Portable forms only: an object at the root with `additionalProperties: false`, optional
-//! fields simply not required (no `["string","null"]`), nested objects inlined, `$defs` only
-//! for recursive types. Key order is fixed here, so the text never depends on serde_json's
-//! map features.
+//! fields simply not required (no `["string","null"]`; only a value the document declares
+//! nullable gets `null` among its types), nested objects inlined, `$defs` only for recursive
+//! types, unions as `oneOf`/`anyOf` (a tagged one's branches requiring their tag value). Key
+//! order is fixed here, so the text never depends on serde_json's map features.
 
 use std::collections::BTreeMap;
 
