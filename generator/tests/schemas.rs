@@ -214,6 +214,7 @@ fn discriminators_become_tagged_enums() {
         json!({"kind": "hound", "bark": false, "friend": {"kind": "cat", "lives": 9}}),
         json!({"kind": "cat"}),
         json!({"kind": "lizard", "scales": 100}),
+        json!({"kind": "Parrot", "words": ["hi"]}),
     ];
     round_trips(tools, "pet", &pets);
     let dog = tagged::Pet::Dog(Box::new(tagged::PetDog {
@@ -244,7 +245,8 @@ fn discriminators_become_tagged_enums() {
             &json!("dog"),
             &json!("hound"),
             &json!("cat"),
-            &json!("lizard")
+            &json!("lizard"),
+            &json!("Parrot")
         ]
     );
     assert!(branches.iter().all(|b| b["required"][0] == "kind"));
