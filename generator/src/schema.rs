@@ -12,87 +12,10 @@ use serde_json::Value;
 
 use crate::ir::{Input, InputValue, Kind, Schema, Tool, TypeDef, TypeId, TypeKind, TypeSpace};
 
-/// A JSON value whose object keys keep the order they were written in.
-#[derive(Debug, Clone, PartialEq)]
-enum Json {
-    Leaf(Value),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
-}
+#[path = "schema_json.rs"]
+mod json;
 
-impl Json {
-    fn object() -> Self {
-        Json::Object(Vec::new())
-    }
-
-    fn str(text: &str) -> Self {
-        Json::Leaf(Value::String(text.to_owned()))
-    }
-
-    /// Adds or replaces `key`.
-    fn set(&mut self, key: &str, value: Json) {
-        if let Json::Object(entries) = self {
-            match entries.iter_mut().find(|(k, _)| k == key) {
-                Some(entry) => entry.1 = value,
-                None => entries.push((key.to_owned(), value)),
-            }
-        }
-    }
-
-    /// Inserts `key` right after the first entry (`type` or `$ref`), where a reader looks.
-    fn set_second(&mut self, key: &str, value: Json) {
-        if let Json::Object(entries) = self {
-            entries.retain(|(k, _)| k != key);
-            let at = entries.len().min(1);
-            entries.insert(at, (key.to_owned(), value));
-        }
-    }
-
-    /// Any serde_json value, object keys sorted.
-    fn from_value(value: &Value) -> Json {
-        match value {
-            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
-            Value::Object(map) => {
-                let sorted: BTreeMap<&String, &Value> = map.iter().collect();
-                Json::Object(
-                    sorted
-                        .into_iter()
-                        .map(|(k, v)| (k.clone(), Json::from_value(v)))
-                        .collect(),
-                )
-            }
-            leaf => Json::Leaf(leaf.clone()),
-        }
-    }
-
-    fn write(&self, out: &mut String) {
-        match self {
-            Json::Leaf(value) => out.push_str(&value.to_string()),
-            Json::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write(out);
-                }
-                out.push(']');
-            }
-            Json::Object(entries) => {
-                out.push('{');
-                for (i, (key, value)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String(key.clone()).to_string());
-                    out.push(':');
-                    value.write(out);
-                }
-                out.push('}');
-            }
-        }
-    }
-}
+use json::Json;
 
 /// The input schema of `tool`: the fields the model fills, under the names it sees.
 pub fn input_schema(tool: &Tool, types: &TypeSpace) -> String {
@@ -397,5 +320,168 @@ fn typed(name: &str) -> Json {
 }
 
 #[cfg(test)]
-#[path = "schema_tests.rs"]
-mod tests;
+mod tests {
+    #[test]
+    fn invisible_characters_become_json_escapes() {
+        let json = "{\"d\":\"a\u{200b}b\u{ad}c\u{1F600}é\"}";
+        let escaped = super::escape_invisible(json);
+        assert_eq!(escaped, "{\"d\":\"a\\u200bb\\u00adc\u{1F600}é\"}");
+        let back: serde_json::Value = serde_json::from_str(&escaped).expect("still JSON");
+        assert_eq!(back["d"], "a\u{200b}b\u{ad}c\u{1F600}é");
+    }
+
+    use super::*;
+    use crate::ir::{Annotations, IntWidth, Method, Property, Target};
+
+    fn tool(inputs: Vec<Input>) -> Tool {
+        Tool {
+            name: "t".to_owned(),
+            title: "T".to_owned(),
+            description: "d".to_owned(),
+            operation_id: "t".to_owned(),
+            method: Method::Get,
+            url: "https://x".to_owned(),
+            input_type: "TInput".to_owned(),
+            inputs,
+            annotations: Annotations::default(),
+            response: None,
+        }
+    }
+
+    fn model(
+        wire: &str,
+        name: &str,
+        schema: Schema,
+        required: bool,
+        default: Option<Value>,
+    ) -> Input {
+        Input {
+            wire_name: wire.to_owned(),
+            target: Target::Query,
+            schema,
+            value: InputValue::Model {
+                name: name.to_owned(),
+                required,
+                default,
+            },
+        }
+    }
+
+    #[test]
+    fn matches_the_contract_example() {
+        let types = TypeSpace {
+            types: vec![TypeDef {
+                name: "ListEventsOrderBy".to_owned(),
+                pointer: String::new(),
+                description: None,
+                kind: TypeKind::Enum {
+                    values: vec!["startTime".to_owned(), "updated".to_owned()],
+                },
+            }],
+        };
+        let mut int32 = Schema::of(Kind::Integer(IntWidth::I32));
+        int32.format = Some("int32".to_owned());
+        let fixed = Input {
+            wire_name: "calendarId".to_owned(),
+            target: Target::Path,
+            schema: Schema::of(Kind::String),
+            value: InputValue::Fixed(Value::from("primary")),
+        };
+        let t = tool(vec![
+            fixed,
+            model("q", "query", Schema::of(Kind::String), false, None),
+            model(
+                "maxResults",
+                "max_results",
+                int32,
+                false,
+                Some(Value::from(10)),
+            ),
+            model(
+                "orderBy",
+                "orderBy",
+                Schema::of(Kind::Named(TypeId(0))),
+                false,
+                None,
+            ),
+        ]);
+        assert_eq!(
+            input_schema(&t, &types),
+            r#"{"type":"object","properties":{"query":{"type":"string"},"max_results":{"type":"integer","format":"int32","default":10},"orderBy":{"type":"string","enum":["startTime","updated"]}},"additionalProperties":false}"#
+        );
+    }
+
+    #[test]
+    fn recursive_types_use_defs_and_required_keeps_field_order() {
+        let node = TypeDef {
+            name: "Node".to_owned(),
+            pointer: String::new(),
+            description: Some("A tree".to_owned()),
+            kind: TypeKind::Struct {
+                properties: vec![Property {
+                    name: "children".to_owned(),
+                    required: false,
+                    required_nullable: false,
+                    schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
+                }],
+                additional: None,
+            },
+        };
+        let types = TypeSpace { types: vec![node] };
+        let t = tool(vec![
+            model("z", "z", Schema::of(Kind::Named(TypeId(0))), true, None),
+            model("a", "a", Schema::of(Kind::Boolean), true, None),
+        ]);
+        assert_eq!(
+            input_schema(&t, &types),
+            r##"{"type":"object","properties":{"z":{"$ref":"#/$defs/Node","description":"A tree"},"a":{"type":"boolean"}},"required":["z","a"],"additionalProperties":false,"$defs":{"Node":{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#/$defs/Node","description":"A tree"}}},"additionalProperties":false}}}"##
+        );
+    }
+
+    #[test]
+    fn untyped_values_keep_their_schema_sorted() {
+        let raw = serde_json::json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "old"});
+        let mut schema = Schema::of(Kind::Json(raw));
+        schema.description = Some("new".to_owned());
+        let t = tool(vec![model("v", "v", schema, false, None)]);
+        assert_eq!(
+            input_schema(&t, &TypeSpace::default()),
+            r#"{"type":"object","properties":{"v":{"description":"new","oneOf":[{"type":"string"},{"type":"integer"}]}},"additionalProperties":false}"#
+        );
+    }
+
+    #[test]
+    fn nullable_values_accept_null_in_every_form() {
+        let nullable = |kind: Kind| Schema {
+            nullable: true,
+            ..Schema::of(kind)
+        };
+        let types = TypeSpace {
+            types: vec![TypeDef {
+                name: "Mode".to_owned(),
+                pointer: String::new(),
+                description: None,
+                kind: TypeKind::Enum {
+                    values: vec!["a".to_owned()],
+                },
+            }],
+        };
+        let raw = serde_json::json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+        let t = tool(vec![
+            model("s", "s", nullable(Kind::String), false, None),
+            model("e", "e", nullable(Kind::Named(TypeId(0))), false, None),
+            model("j", "j", nullable(Kind::Json(raw)), false, None),
+            model(
+                "any",
+                "any",
+                nullable(Kind::Json(serde_json::json!({}))),
+                false,
+                None,
+            ),
+        ]);
+        assert_eq!(
+            input_schema(&t, &types),
+            r#"{"type":"object","properties":{"s":{"type":["string","null"]},"e":{"type":["string","null"],"enum":["a",null]},"j":{"anyOf":[{"oneOf":[{"type":"string"},{"type":"integer"}]},{"type":"null"}]},"any":{}},"additionalProperties":false}"#
+        );
+    }
+}
