@@ -310,6 +310,11 @@ mod tests {
             ("", "field"),
             ("---", "field"),
             ("café", "caf"),
+            ("crate", "crate_"),
+            ("super", "super_"),
+            ("a b", "a_b"),
+            ("名前", "field"),
+            ("fooBar", "foo_bar"),
         ];
         for (wire, expected) in table {
             assert_eq!(field_name(wire), expected, "field_name({wire:?})");

@@ -1,9 +1,10 @@
 //! IR → the tool's input JSON Schema (draft 2020-12), as compact JSON text for `tools/list`.
 //!
 //! Portable forms only: an object at the root with `additionalProperties: false`, optional
-//! fields simply not required (no `["string","null"]`), nested objects inlined, `$defs` only
-//! for recursive types. Key order is fixed here, so the text never depends on serde_json's
-//! map features.
+//! fields simply not required (no `["string","null"]`; only a value the document declares
+//! nullable gets `null` among its types), nested objects inlined, `$defs` only for recursive
+//! types, unions as `oneOf`/`anyOf` (a tagged one's branches requiring their tag value). Key
+//! order is fixed here, so the text never depends on serde_json's map features.
 
 use std::collections::BTreeMap;
 
@@ -11,87 +12,10 @@ use serde_json::Value;
 
 use crate::ir::{Input, InputValue, Kind, Schema, Tool, TypeDef, TypeId, TypeKind, TypeSpace};
 
-/// A JSON value whose object keys keep the order they were written in.
-#[derive(Debug, Clone, PartialEq)]
-enum Json {
-    Leaf(Value),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
-}
+#[path = "schema_json.rs"]
+mod json;
 
-impl Json {
-    fn object() -> Self {
-        Json::Object(Vec::new())
-    }
-
-    fn str(text: &str) -> Self {
-        Json::Leaf(Value::String(text.to_owned()))
-    }
-
-    /// Adds or replaces `key`.
-    fn set(&mut self, key: &str, value: Json) {
-        if let Json::Object(entries) = self {
-            match entries.iter_mut().find(|(k, _)| k == key) {
-                Some(entry) => entry.1 = value,
-                None => entries.push((key.to_owned(), value)),
-            }
-        }
-    }
-
-    /// Inserts `key` right after the first entry (`type` or `$ref`), where a reader looks.
-    fn set_second(&mut self, key: &str, value: Json) {
-        if let Json::Object(entries) = self {
-            entries.retain(|(k, _)| k != key);
-            let at = entries.len().min(1);
-            entries.insert(at, (key.to_owned(), value));
-        }
-    }
-
-    /// Any serde_json value, object keys sorted.
-    fn from_value(value: &Value) -> Json {
-        match value {
-            Value::Array(items) => Json::Array(items.iter().map(Json::from_value).collect()),
-            Value::Object(map) => {
-                let sorted: BTreeMap<&String, &Value> = map.iter().collect();
-                Json::Object(
-                    sorted
-                        .into_iter()
-                        .map(|(k, v)| (k.clone(), Json::from_value(v)))
-                        .collect(),
-                )
-            }
-            leaf => Json::Leaf(leaf.clone()),
-        }
-    }
-
-    fn write(&self, out: &mut String) {
-        match self {
-            Json::Leaf(value) => out.push_str(&value.to_string()),
-            Json::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write(out);
-                }
-                out.push(']');
-            }
-            Json::Object(entries) => {
-                out.push('{');
-                for (i, (key, value)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str(&Value::String(key.clone()).to_string());
-                    out.push(':');
-                    value.write(out);
-                }
-                out.push('}');
-            }
-        }
-    }
-}
+use json::Json;
 
 /// The input schema of `tool`: the fields the model fills, under the names it sees.
 pub fn input_schema(tool: &Tool, types: &TypeSpace) -> String {
@@ -525,6 +449,41 @@ mod tests {
         assert_eq!(
             input_schema(&t, &TypeSpace::default()),
             r#"{"type":"object","properties":{"v":{"description":"new","oneOf":[{"type":"string"},{"type":"integer"}]}},"additionalProperties":false}"#
+        );
+    }
+
+    #[test]
+    fn nullable_values_accept_null_in_every_form() {
+        let nullable = |kind: Kind| Schema {
+            nullable: true,
+            ..Schema::of(kind)
+        };
+        let types = TypeSpace {
+            types: vec![TypeDef {
+                name: "Mode".to_owned(),
+                pointer: String::new(),
+                description: None,
+                kind: TypeKind::Enum {
+                    values: vec!["a".to_owned()],
+                },
+            }],
+        };
+        let raw = serde_json::json!({"oneOf": [{"type": "string"}, {"type": "integer"}]});
+        let t = tool(vec![
+            model("s", "s", nullable(Kind::String), false, None),
+            model("e", "e", nullable(Kind::Named(TypeId(0))), false, None),
+            model("j", "j", nullable(Kind::Json(raw)), false, None),
+            model(
+                "any",
+                "any",
+                nullable(Kind::Json(serde_json::json!({}))),
+                false,
+                None,
+            ),
+        ]);
+        assert_eq!(
+            input_schema(&t, &types),
+            r#"{"type":"object","properties":{"s":{"type":["string","null"]},"e":{"type":["string","null"],"enum":["a",null]},"j":{"anyOf":[{"oneOf":[{"type":"string"},{"type":"integer"}]},{"type":"null"}]},"any":{}},"additionalProperties":false}"#
         );
     }
 }

@@ -214,6 +214,7 @@ fn discriminators_become_tagged_enums() {
         json!({"kind": "hound", "bark": false, "friend": {"kind": "cat", "lives": 9}}),
         json!({"kind": "cat"}),
         json!({"kind": "lizard", "scales": 100}),
+        json!({"kind": "Parrot", "words": ["hi"]}),
     ];
     round_trips(tools, "pet", &pets);
     let dog = tagged::Pet::Dog(Box::new(tagged::PetDog {
@@ -244,7 +245,8 @@ fn discriminators_become_tagged_enums() {
             &json!("dog"),
             &json!("hound"),
             &json!("cat"),
-            &json!("lizard")
+            &json!("lizard"),
+            &json!("Parrot")
         ]
     );
     assert!(branches.iter().all(|b| b["required"][0] == "kind"));
@@ -343,6 +345,12 @@ fn nullable_required_fields_are_sent_as_null() {
         json!({"type": "t", "2fa": false, "a.b": "x", "nullableRequired": null})
     );
     assert_eq!(sent.get("top"), None);
+    // An optional nullable field: `null` (clear it) and absent (leave it) both reach the wire
+    // as they were sent.
+    let odd = json!({"type": "t", "2fa": false, "a.b": "x", "nullableRequired": "r", "nullableOptional": null});
+    assert_eq!(body(tools, json!({"odd": odd}))["odd"], odd);
+    let value: fields::Odd = serde_json::from_value(odd).expect("deserializes");
+    assert_eq!(value.nullable_optional, Some(None));
     let schema = property(tools, "odd");
     assert_eq!(
         schema["properties"]["nullableRequired"]["type"],

@@ -146,6 +146,29 @@ mod tests {
     }
 
     #[test]
+    fn integer_enum_defaults_must_be_one_of_the_values() {
+        let types = TypeSpace {
+            types: vec![TypeDef {
+                name: "Level".to_owned(),
+                pointer: String::new(),
+                description: None,
+                kind: TypeKind::IntEnum {
+                    values: vec![0, 10],
+                },
+            }],
+        };
+        let level = Schema::of(Kind::Named(TypeId(0)));
+        assert_eq!(fits(&Value::from(10), &level, &types, true), Ok(()));
+        assert_eq!(
+            fits(&Value::from(5), &level, &types, true),
+            Err("one of 0, 10".to_owned())
+        );
+        assert!(fits(&Value::from("10"), &level, &types, true).is_err());
+        let mut retyped = level.clone();
+        assert!(retype(&mut retyped, ScalarType::String, &types));
+    }
+
+    #[test]
     fn retype_changes_scalars_only() {
         let types = enum_space();
         let mut ts = Schema::of(Kind::Number);

@@ -92,10 +92,42 @@ pub fn types(api: &Api) -> Vec<TokenStream> {
         .into_iter()
         .filter_map(|id| api.types.get(id).map(|t| (t.name.as_str(), id)))
         .collect();
-    by_name
-        .into_values()
-        .filter_map(|id| api.types.get(id).map(|def| type_def(id, def, &api.types)))
-        .collect()
+    let mut out: Vec<TokenStream> = by_name
+        .values()
+        .filter_map(|id| api.types.get(*id).map(|def| type_def(*id, def, &api.types)))
+        .collect();
+    let needs_helper = by_name.values().any(|id| {
+        matches!(
+            api.types.get(*id).map(|t| &t.kind),
+            Some(TypeKind::Struct { properties, .. }) if properties.iter().any(keeps_null)
+        )
+    });
+    if needs_helper {
+        out.push(explicit_null_helper());
+    }
+    out
+}
+
+/// An optional nullable member: `null` and absent mean different things to the provider
+/// (`PATCH` clears a field with `null`), so it is an `Option<Option<T>>`: absent → `None`
+/// (not sent), `null` → `Some(None)` (sent as `null`).
+fn keeps_null(property: &Property) -> bool {
+    !property.required && !property.required_nullable && property.schema.nullable
+}
+
+/// serde reads an explicit `null` as `None` for any `Option`; this keeps it as `Some(None)`
+/// (an absent field is `None` through `#[serde(default)]`).
+fn explicit_null_helper() -> TokenStream {
+    quote! {
+        /// Reads a present field, `null` included, as `Some(...)` (absent fields default to `None`).
+        fn explicit_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+        where
+            D: ::alter_mcp_runtime::serde::Deserializer<'de>,
+            T: ::alter_mcp_runtime::serde::Deserialize<'de>,
+        {
+            <Option<T> as ::alter_mcp_runtime::serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+    }
 }
 
 fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
@@ -163,6 +195,16 @@ fn struct_field(owner: TypeId, property: &Property, rust: &str, types: &TypeSpac
             #allow
             #[serde(rename = #wire, default)]
             pub #rust: Option<#ty>,
+        };
+    }
+    if keeps_null(property) {
+        let nested = Schema::of(Kind::Array(Box::new(property.schema.clone())));
+        let allow = complexity_allow(&nested, true, boxed);
+        return quote! {
+            #docs
+            #allow
+            #[serde(rename = #wire, default, deserialize_with = "explicit_null", skip_serializing_if = "Option::is_none")]
+            pub #rust: Option<Option<#ty>>,
         };
     }
     if property.required {

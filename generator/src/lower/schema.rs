@@ -6,7 +6,7 @@
 use openapiv3::{AdditionalProperties, Schema};
 use serde_json::json;
 
-use super::compose::{Merged, Object, Union};
+use super::compose::{Merged, Object, TaggedBranch, Union};
 use super::refs::SchemaRef;
 pub(super) use super::view::View;
 use super::{Lowerer, text};
@@ -318,9 +318,10 @@ impl<'d> Lowerer<'d> {
                     // `null` is the use site's business (an `Option`), not a branch's.
                     schema.nullable = false;
                     let label = match &schema.kind {
-                        Kind::Named(id) => self.types[id.0].name.clone(),
-                        _ => naming::type_name(json_type, "Value"),
+                        Kind::Named(id) => self.types.get(id.0).map(|t| t.name.clone()),
+                        _ => None,
                     };
+                    let label = label.unwrap_or_else(|| naming::type_name(json_type, "Value"));
                     variants.push(Variant {
                         label,
                         tag_value: None,
@@ -334,38 +335,54 @@ impl<'d> Lowerer<'d> {
                 branches,
                 nullable,
             } => {
-                let mut variants = Vec::new();
-                for branch in branches {
-                    let first = branch.values.first().map_or("Variant", String::as_str);
-                    let payload_name = naming::nested_type_name(name, first);
-                    let hint = format!("{payload_name}Branch");
-                    let lowered = self.schema(branch.item, &branch.pointer, &hint);
-                    let Kind::Named(source) = lowered.kind else {
-                        continue;
-                    };
-                    let payload_name = self.names.unique(&payload_name);
+                let variants = self.tagged_variants(property, branches, name);
+                (Some(property.to_owned()), variants, nullable)
+            }
+            Union::Single(..) | Union::Unsound => (None, Vec::new(), false),
+        }
+    }
+
+    /// One variant per discriminator value; a branch's values share one payload struct: the
+    /// branch without its tag property (completed by [`Lowerer::finish_types`]).
+    fn tagged_variants(
+        &mut self,
+        property: &str,
+        branches: Vec<TaggedBranch<'d>>,
+        name: &str,
+    ) -> Vec<Variant> {
+        let mut variants = Vec::new();
+        for branch in branches {
+            let first = branch.values.first().map_or("Variant", String::as_str);
+            let payload_name = naming::nested_type_name(name, first);
+            let hint = format!("{payload_name}Branch");
+            let lowered = self.schema(branch.item, &branch.pointer, &hint);
+            let schema = match lowered.kind {
+                Kind::Named(source) => {
                     let payload = TypeId(self.types.len());
-                    let description = self.types[source.0].description.clone();
+                    let description = self.types.get(source.0).and_then(|t| t.description.clone());
                     self.types.push(TypeDef {
-                        name: payload_name,
+                        name: self.names.unique(&payload_name),
                         pointer: branch.pointer.clone(),
                         description,
                         kind: empty_struct(),
                     });
                     let tag = property.to_owned();
                     self.pending.payloads.push((payload, source, tag));
-                    for value in branch.values {
-                        variants.push(Variant {
-                            label: value.clone(),
-                            tag_value: Some(value),
-                            schema: ir::Schema::of(Kind::Named(payload)),
-                        });
-                    }
+                    ir::Schema::of(Kind::Named(payload))
                 }
-                (Some(property.to_owned()), variants, nullable)
+                // Only when the branch could not be read (already reported): keep it typed as
+                // what it lowered to rather than drop it.
+                _ => lowered,
+            };
+            for value in branch.values {
+                variants.push(Variant {
+                    label: value.clone(),
+                    tag_value: Some(value),
+                    schema: schema.clone(),
+                });
             }
-            Union::Single(..) | Union::Unsound => (None, Vec::new(), false),
         }
+        variants
     }
 
     /// Completes the payloads of tagged unions: each is its branch struct without the tag

@@ -95,9 +95,10 @@ pub struct Odd {
     #[serde(
         rename = "nullableOptional",
         default,
+        deserialize_with = "explicit_null",
         skip_serializing_if = "Option::is_none"
     )]
-    pub nullable_optional: Option<i64>,
+    pub nullable_optional: Option<Option<i64>>,
     #[serde(
         rename = "additional_properties",
         default,
@@ -107,4 +108,14 @@ pub struct Odd {
     /// Further properties, by name.
     #[serde(flatten)]
     pub additional_properties_2: ::std::collections::BTreeMap<String, i64>,
+}
+
+/// Reads a present field, `null` included, as `Some(...)` (absent fields default to `None`).
+fn explicit_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: ::alter_mcp_runtime::serde::Deserializer<'de>,
+    T: ::alter_mcp_runtime::serde::Deserialize<'de>,
+{
+    <Option<T> as ::alter_mcp_runtime::serde::Deserialize>::deserialize(deserializer)
+        .map(Some)
 }
