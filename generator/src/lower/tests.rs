@@ -643,3 +643,24 @@ paths:
     assert!(error.to_string().contains("cookie"), "{error}");
     assert!(error.to_string().contains("tsv"), "{error}");
 }
+
+#[test]
+fn an_operation_filed_apart_is_sent_to_its_real_template() {
+    let doc = r#"
+paths:
+  /v1/{name}:
+    get:
+      operationId: a.get
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+  /v1/{name}#b.get:
+    get:
+      operationId: b.get
+      x-alter-path: /v1/{name}
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(doc, &[("a", "a.get"), ("b", "b.get")]).expect("lowers");
+    assert_eq!(lowered.operations[0].url, "https://api.test/v1/v1/{name}");
+    assert_eq!(lowered.operations[1].url, "https://api.test/v1/v1/{name}");
+}
