@@ -263,3 +263,10 @@ fn unsendable_styles_and_shapes_are_refused() {
     );
     assert!(help.contains("multipart/form-data"), "{help}");
 }
+
+#[test]
+fn registration_lists_every_tool_in_allowlist_order() {
+    let names: Vec<&str> = bodies::TOOLS.iter().map(|tool| tool.name).collect();
+    assert_eq!(names, bodies::TOOL_NAMES);
+    assert!(!names.is_empty());
+}
