@@ -3,8 +3,9 @@
 //!
 //! OpenAPI 3.0 is read as it is (typed, straight from the text). OpenAPI 3.1, Swagger 2.0 and
 //! Google Discovery documents are rewritten as JSON into their OpenAPI 3.0 equivalent
-//! (`openapi31.rs`, `swagger2.rs`, `discovery.rs`); whatever they cannot express is a
-//! diagnostic pointing at the original node, never a silently dropped part.
+//! (`openapi31.rs`, `swagger2/`, `discovery/`), then checked part by part (`guard.rs`);
+//! whatever they cannot express is a diagnostic pointing at the original node, never a
+//! silently dropped part.
 
 mod discovery;
 mod guard;

@@ -1,5 +1,6 @@
 //! Lowering: the OpenAPI document plus the selected operations → [`ir::Lowered`], with every
-//! local `$ref` resolved. Invariant: this is the only module that sees `openapiv3` types.
+//! local `$ref` resolved. Invariant: this is the only module that reads `openapiv3` types into
+//! our model (`frontend/guard.rs` only tests that converted parts parse).
 //!
 //! This file handles operations (servers, parameters, request bodies); `schema.rs` turns
 //! schemas into IR types, `refs.rs` follows `$ref`s and `response.rs` checks success responses.
