@@ -173,3 +173,68 @@ fn an_all_of_form_is_merged_into_fields_with_their_styles() {
     let body = request.encode_body("B").expect("encodes").expect("a body");
     assert_eq!(body.bytes, b"tags=a%7Cb&text=x&title=T");
 }
+
+// ---- what a form cannot be, and where it is reported ----
+
+/// The one problem of a document whose form body has `schema`, as (pointer, message, help).
+fn refused(name: &str, schema: &str) -> (String, String, String) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-params-json")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://api.test'}}]\n\
+         paths:\n  /x:\n    post:\n      operationId: x\n      responses: {{'200': {{description: ok}}}}\n      \
+         requestBody:\n        content:\n          multipart/form-data:\n            schema: {schema}\n\
+         components:\n  schemas:\n    Files: {{type: object, additionalProperties: {{type: string, format: binary}}}}\n"
+    );
+    std::fs::write(dir.join("openapi.yaml"), spec).expect("write spec");
+    let allowlist = dir.join("allowlist.toml");
+    std::fs::write(
+        &allowlist,
+        "provider = \"p\"\nspec = \"openapi.yaml\"\n[[tool]]\noperation = \"x\"\n",
+    )
+    .expect("write allowlist");
+    let error = generate(&allowlist).expect_err("the case is refused");
+    assert_eq!(error.len(), 1, "{error}");
+    let d = error.iter().next().expect("one");
+    let alter_mcp_gen::At::Pointer(pointer) = &d.location.at else {
+        panic!("not a pointer: {d}")
+    };
+    (
+        pointer.clone(),
+        d.message.clone(),
+        d.help.clone().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn forms_that_are_not_fields_are_refused_at_the_schema() {
+    let at = "/paths/~1x/post/requestBody/content/multipart~1form-data/schema";
+    let (pointer, message, help) = refused("array", "{type: array, items: {type: string}}");
+    assert_eq!(pointer, at);
+    assert!(
+        message.contains("must be an object of fields, but its schema is a `array`"),
+        "{message}"
+    );
+    assert!(help.contains("additionalProperties"), "{help}");
+
+    let (pointer, message, help) = refused("file", "{type: object, format: file}");
+    assert_eq!(pointer, at);
+    assert!(
+        message.contains("whole `multipart/form-data` body is a file"),
+        "{message}"
+    );
+    assert!(help.contains("MCP tool arguments are JSON text"), "{help}");
+
+    let (pointer, message, _) = refused("files", "{$ref: '#/components/schemas/Files'}");
+    assert_eq!(pointer, "/components/schemas/Files/additionalProperties");
+    assert!(message.contains("are files"), "{message}");
+
+    let (pointer, message, _) = refused(
+        "one-of",
+        "{oneOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: string}}}]}",
+    );
+    assert_eq!(pointer, at);
+    assert!(message.contains("one of several shapes"), "{message}");
+}

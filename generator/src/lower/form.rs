@@ -33,9 +33,9 @@ impl<'d> Lowerer<'d> {
     ) -> Option<FormShape> {
         // No schema: the form's fields are not described, so any may be sent.
         let Some(schema) = schema else {
-            return Some(free_form(ir::Schema::of(Kind::Json(json!({}))), None));
+            return Some(map_of(ir::Schema::of(Kind::Json(json!({}))), None));
         };
-        let (target, _) = self.resolve_schema(schema.into(), at)?;
+        let (target, target_at) = self.resolve_schema(schema.into(), at)?;
         let view = View::of(target);
         let file = matches!(view.format.as_deref(), Some("binary" | "byte" | "file"));
         if file && matches!(view.typ, None | Some("string" | "object")) {
@@ -50,8 +50,8 @@ impl<'d> Lowerer<'d> {
             self.error(
                 at,
                 format!("a `{media_type}` body that is one of several shapes (`oneOf`/`anyOf`) is not supported"),
-                "describe the form's fields as one object (`{type: object, properties: {...}}`), \
-                 or give the operation one tool per shape in separate operations",
+                "describe the form's fields as one object (`{type: object, properties: {...}}`) \
+                 holding every branch's fields, or drop the operation from the allowlist",
             );
             return None;
         }
@@ -63,28 +63,38 @@ impl<'d> Lowerer<'d> {
             self.not_a_form(at, media_type, view.typ);
             return None;
         }
+        self.free_form(schema, &view, (at, &target_at), media_type, prefix)
+    }
+
+    /// An object without named properties: no fields (`additionalProperties: false`), or
+    /// fields of any name, valued as `additionalProperties` says.
+    fn free_form(
+        &mut self,
+        schema: &'d ReferenceOr<Schema>,
+        view: &View<'d>,
+        (at, target_at): (&str, &str),
+        media_type: &str,
+        prefix: &str,
+    ) -> Option<FormShape> {
         match view.additional {
             Some(AdditionalProperties::Any(false)) => Some(FormShape::Empty),
             // `{}`, `{type: object}`: any fields (JSON Schema's default).
             None | Some(AdditionalProperties::Any(true)) => {
                 let description = super::text(view.data.description.as_deref());
-                Some(free_form(
-                    ir::Schema::of(Kind::Json(json!({}))),
-                    description,
-                ))
+                Some(map_of(ir::Schema::of(Kind::Json(json!({}))), description))
             }
             Some(AdditionalProperties::Schema(_)) => {
                 let lowered = self.schema(schema.into(), at, &format!("{prefix}Body"));
                 match lowered.kind {
                     Kind::Map(value) if is_file(&value) => {
                         self.error(
-                            &format!("{at}/additionalProperties"),
+                            &format!("{target_at}/additionalProperties"),
                             format!("the fields of this `{media_type}` body are files; file uploads are not supported"),
                             FILE_HELP,
                         );
                         None
                     }
-                    Kind::Map(value) => Some(free_form(*value, lowered.description)),
+                    Kind::Map(value) => Some(map_of(*value, lowered.description)),
                     _ => {
                         self.not_a_form(at, media_type, view.typ);
                         None
@@ -139,7 +149,7 @@ impl<'d> Lowerer<'d> {
 }
 
 /// One free-form input whose entries are the form's fields.
-fn free_form(value: ir::Schema, description: Option<String>) -> FormShape {
+fn map_of(value: ir::Schema, description: Option<String>) -> FormShape {
     let mut map = ir::Schema::of(Kind::Map(Box::new(value)));
     map.description = description.or_else(|| Some("The form's fields, by name.".to_owned()));
     FormShape::Map(map)
