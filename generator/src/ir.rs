@@ -197,6 +197,8 @@ pub struct Param {
     pub style: Style,
     /// A path value that may contain `/` (`x-alter-reserved`, from `{+name}`).
     pub reserved: bool,
+    /// Sent as JSON text (`content: {application/json: ...}` instead of `schema`).
+    pub json: bool,
 }
 
 /// How a query parameter or form field holding an array or object is written (OpenAPI
@@ -236,11 +238,13 @@ pub enum Body {
         /// Form fields not written as repeated keys (`encoding.<name>.style`/`explode`).
         styles: Vec<(String, Style)>,
     },
-    /// Anything else (JSON only): one input field `body`.
+    /// Anything else: one input field `body`. For a form (`encoding` not JSON) it is a
+    /// free-form object (`additionalProperties` only) whose entries are the form's fields.
     Whole {
         schema: Schema,
         required: bool,
         pointer: String,
+        encoding: BodyEncoding,
     },
 }
 
@@ -493,6 +497,8 @@ pub struct Input {
     pub target: Target,
     pub schema: Schema,
     pub value: InputValue,
+    /// A parameter sent as JSON text (see [`Param::json`]).
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

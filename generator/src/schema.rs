@@ -366,6 +366,7 @@ mod tests {
                 required,
                 default,
             },
+            json: false,
         }
     }
 
@@ -388,6 +389,7 @@ mod tests {
             target: Target::Path { reserved: false },
             schema: Schema::of(Kind::String),
             value: InputValue::Fixed(Value::from("primary")),
+            json: false,
         };
         let t = tool(vec![
             fixed,

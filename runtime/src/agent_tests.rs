@@ -132,6 +132,18 @@ fn repeated_query_names_become_arrays() {
     );
 }
 
+#[test]
+fn json_query_values_reach_the_proxy_as_strings() {
+    let mut request = ProviderRequest::new(crate::Method::Get, "https://h/x");
+    request
+        .query_json("filter", json!({"a": [1, 2]}))
+        .query_json("s", "abc");
+    assert_eq!(
+        Value::Object(query_map(request.query_params())),
+        json!({"filter": "{\"a\":[1,2]}", "s": "\"abc\""})
+    );
+}
+
 #[tokio::test]
 async fn reserved_headers_and_bad_requests_are_refused_locally() {
     // Port 9 (discard) is never contacted: the checks run before anything is sent.

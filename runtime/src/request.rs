@@ -157,6 +157,33 @@ impl ProviderRequest {
         self
     }
 
+    /// Adds a query parameter whose value is JSON text (OpenAPI `content: application/json`):
+    /// `{"a":1}` or, for a string, `"abc"` with its quotes; `null` adds nothing.
+    pub fn query_json(&mut self, name: &str, value: impl Serialize) -> &mut Self {
+        if let Some(text) = self.json_text(name, value) {
+            self.query.push((name.to_owned(), Value::String(text)));
+        }
+        self
+    }
+
+    /// Adds a header whose value is JSON text (see [`ProviderRequest::query_json`]).
+    pub fn header_json(&mut self, name: &str, value: impl Serialize) -> &mut Self {
+        if let Some(text) = self.json_text(name, value) {
+            self.headers.push((name.to_owned(), text));
+        }
+        self
+    }
+
+    /// Replaces the `{name}` placeholder with JSON text (see [`ProviderRequest::query_json`]),
+    /// percent-encoded as one path segment like [`ProviderRequest::path`].
+    pub fn path_json(&mut self, name: &str, value: impl Serialize) -> &mut Self {
+        if let Some(text) = self.json_text(name, value) {
+            let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
+            self.url = self.url.replace(&format!("{{{name}}}"), &encoded);
+        }
+        self
+    }
+
     /// Sets one field of a JSON object body; `null` (an absent `Option`) leaves it out.
     pub fn body_field(&mut self, name: &str, value: impl Serialize) -> &mut Self {
         let Some(value) = self.json_value(name, value) else {
@@ -288,6 +315,14 @@ impl ProviderRequest {
         }
     }
 
+    /// The value as compact JSON text; `None` for `null` (not sent).
+    fn json_text(&mut self, name: &str, value: impl Serialize) -> Option<String> {
+        match self.json_value(name, value)? {
+            Value::Null => None,
+            value => Some(value.to_string()),
+        }
+    }
+
     /// Path and header values are single scalars; arrays are joined with commas
     /// (OpenAPI `style: simple`).
     fn scalar_text(&mut self, name: &str, value: impl Serialize) -> Option<String> {
@@ -383,6 +418,49 @@ mod tests {
         let mut whole = ProviderRequest::new(Method::Post, "https://h/x");
         whole.encoding(BodyEncoding::Form).body(["not", "fields"]);
         assert!(whole.encode_body("b").is_err());
+    }
+
+    #[test]
+    fn json_parameters_are_sent_as_json_text() {
+        let mut r = ProviderRequest::new(Method::Get, "https://h/f/{filter}");
+        r.query_json("filter", serde_json::json!({"a": 1, "b": [true]}))
+            .query_json("name", "abc")
+            .query_json("absent", None::<i32>)
+            .header_json("X-Filter", serde_json::json!({"n": "x y"}))
+            .path_json("filter", serde_json::json!({"k": "a/b"}));
+        assert_eq!(
+            r.query_params(),
+            [
+                (
+                    "filter".to_owned(),
+                    Value::String(r#"{"a":1,"b":[true]}"#.into())
+                ),
+                ("name".to_owned(), Value::String(r#""abc""#.into())),
+            ]
+        );
+        assert_eq!(
+            r.headers(),
+            [("X-Filter".to_owned(), r#"{"n":"x y"}"#.to_owned())]
+        );
+        assert_eq!(r.url(), "https://h/f/%7B%22k%22%3A%22a%2Fb%22%7D");
+        assert!(r.validate().is_ok());
+    }
+
+    #[test]
+    fn a_whole_object_body_is_a_form_of_its_entries() {
+        // A free-form form body (`additionalProperties` only) is set whole; its entries
+        // are the fields, in both encodings.
+        let mut r = ProviderRequest::new(Method::Post, "https://h/x");
+        r.encoding(BodyEncoding::Form)
+            .body(serde_json::json!({"b": "x y", "a": 1, "n": null, "o": {"k": true}}));
+        let form = r.encode_body("b").unwrap().unwrap();
+        assert_eq!(form.bytes, b"a=1&b=x+y&o=%7B%22k%22%3Atrue%7D");
+        r.encoding(BodyEncoding::Multipart);
+        let multipart = String::from_utf8(r.encode_body("B").unwrap().unwrap().bytes).unwrap();
+        assert!(
+            multipart.starts_with("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n")
+        );
+        assert!(!multipart.contains("name=\"n\""), "{multipart}");
     }
 
     #[test]

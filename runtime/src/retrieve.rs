@@ -336,6 +336,19 @@ mod tests {
     }
 
     #[test]
+    fn json_query_values_go_in_the_url_as_json_text() {
+        let mut request = ProviderRequest::new(Method::Get, "https://h.example/x");
+        request
+            .query_json("filter", json!({"a": 1}))
+            .query_json("s", "abc");
+        let url = provider_url(&request).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://h.example/x?filter=%7B%22a%22%3A1%7D&s=%22abc%22"
+        );
+    }
+
+    #[test]
     fn audit_bodies_are_whole_or_named() {
         assert_eq!(audit_body(b"{}"), "{}");
         assert_eq!(audit_body(&[0xff, 0xfe]), "<binary response: 2 bytes>");

@@ -515,3 +515,76 @@ async fn proxy_mode_refuses_form_bodies_before_sending_anything() {
     assert_eq!(sent["body"]["tags"], json!(["x", "y"]));
     assert_eq!(sent["query_params"], json!({"ids": "a|b"}));
 }
+
+/// A request with JSON-text parameters (`content: application/json`) and a free-form form
+/// body (a whole object whose entries are the fields).
+fn json_params_request(base: &str) -> ProviderRequest {
+    let mut request = ProviderRequest::new(Method::Post, &format!("{base}/provider/{{key}}"));
+    request
+        .path_json("key", json!({"id": 1}))
+        .query_json("filter", json!({"a": [1, 2]}))
+        .query_json("label", "x y")
+        .header_json("X-Meta", json!({"k": "v"}))
+        .encoding(BodyEncoding::Form)
+        .body(json!({"amount": "5", "currency": "eur"}));
+    request
+}
+
+#[tokio::test]
+async fn retrieve_mode_sends_json_parameters_as_text_and_free_form_fields() {
+    let peer = retrieve_peer(200).await;
+    agent(&peer.url, Mode::Retrieve)
+        .request(
+            "stripe",
+            &json_params_request(&peer.url),
+            &AuditContext::for_tool("t"),
+        )
+        .await
+        .unwrap();
+    let call = &peer.seen()[1];
+    assert_eq!(
+        call.target,
+        "/provider/%7B%22id%22%3A1%7D?filter=%7B%22a%22%3A%5B1%2C2%5D%7D&label=%22x+y%22"
+    );
+    assert_eq!(call.header("x-meta"), Some(r#"{"k":"v"}"#));
+    assert_eq!(call.body_text(), "amount=5&currency=eur");
+}
+
+#[tokio::test]
+async fn proxy_mode_passes_json_parameters_as_strings_and_refuses_free_form_forms() {
+    let backend = Peer::start(|_| Reply::json(500, json!({}))).await;
+    let error = agent(&backend.url, Mode::Proxy)
+        .request(
+            "stripe",
+            &json_params_request("https://api.stripe.test"),
+            &AuditContext::for_tool("t"),
+        )
+        .await
+        .unwrap_err();
+    assert!(error.tool_message().contains("JSON bodies only"), "{error}");
+    assert!(backend.seen().is_empty());
+    let backend = Peer::start(|_| {
+        Reply::json(
+            200,
+            json!({"status_code": 200, "headers": {}, "body_b64": "", "body_truncated": false}),
+        )
+    })
+    .await;
+    let mut request = json_params_request("https://api.stripe.test");
+    request.encoding(BodyEncoding::Json);
+    agent(&backend.url, Mode::Proxy)
+        .request("stripe", &request, &AuditContext::for_tool("t"))
+        .await
+        .unwrap();
+    let sent = backend.seen()[0].json();
+    assert_eq!(
+        sent["query_params"],
+        json!({"filter": "{\"a\":[1,2]}", "label": "\"x y\""})
+    );
+    assert_eq!(
+        sent["url"],
+        "https://api.stripe.test/provider/%7B%22id%22%3A1%7D"
+    );
+    assert_eq!(sent["headers"]["X-Meta"], r#"{"k":"v"}"#);
+    assert_eq!(sent["body"], json!({"amount": "5", "currency": "eur"}));
+}

@@ -313,7 +313,7 @@ fn body_encoding(allowlist: &Allowlist, entry: &ToolEntry, operation: &Operation
     let setting = entry.body_encoding.or(allowlist.file.body_encoding);
     match &operation.body {
         _ if setting == Some(BodyEncodingSetting::Json) => BodyEncoding::Json,
-        Some(Body::Fields { encoding, .. }) => *encoding,
+        Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) => *encoding,
         _ => BodyEncoding::Json,
     }
 }
@@ -341,6 +341,7 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
                 },
                 schema: param.schema.clone(),
                 value: model(&param.name, param.required),
+                json: param.json,
             },
             pointer: param.pointer.clone(),
             named: false,
@@ -366,6 +367,7 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
                     ),
                     schema: property.schema.clone(),
                     value: model(&property.name, property.required),
+                    json: false,
                 },
                 pointer: crate::diagnostic::child(&format!("{pointer}/properties"), &property.name),
                 named: false,
@@ -375,12 +377,14 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
             schema,
             required,
             pointer,
+            ..
         }) => out.push(Candidate {
             input: Input {
                 wire_name: "body".to_owned(),
                 target: Target::Body,
                 schema: schema.clone(),
                 value: model("body", *required),
+                json: false,
             },
             pointer: pointer.clone(),
             named: false,

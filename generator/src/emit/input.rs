@@ -110,6 +110,9 @@ fn request(tool: &Tool, fields: &[(&Input, String)], types: &TypeSpace) -> Token
             };
             let wire = string(&input.wire_name);
             match input.target {
+                Target::Path { .. } if input.json => quote!(request.path_json(#wire, #value);),
+                Target::Query(_) if input.json => quote!(request.query_json(#wire, #value);),
+                Target::Header if input.json => quote!(request.header_json(#wire, #value);),
                 Target::Path { reserved: false } => quote!(request.path(#wire, #value);),
                 Target::Path { reserved: true } => quote!(request.path_reserved(#wire, #value);),
                 Target::Query(Style::Form) => quote!(request.query(#wire, #value);),

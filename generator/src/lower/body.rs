@@ -1,16 +1,18 @@
 //! Request bodies: `application/json` (preferred), `application/x-www-form-urlencoded` and
 //! text-only `multipart/form-data`. An object body becomes fields; a JSON body of any other
-//! shape becomes one `body` field. File uploads and other media types are errors.
+//! shape becomes one `body` field (form bodies of other shapes: `form.rs`). File uploads and
+//! other media types are errors.
 
 use openapiv3::{MediaType, ReferenceOr, RequestBody};
 
 use super::Lowerer;
+use super::form::FormShape;
 use super::schema::View;
 use crate::diagnostic::child;
 use crate::ir::{self, Body, BodyEncoding, Kind, Style, TypeKind};
 
 /// What to tell the author of a selected operation that uploads a file.
-const FILE_HELP: &str = "MCP tool arguments are JSON text, so generated tools cannot carry files: \
+pub(super) const FILE_HELP: &str = "MCP tool arguments are JSON text, so generated tools cannot carry files: \
     drop the operation from the allowlist, give it a text field instead of the file in the \
     document, or upload files another way";
 
@@ -45,17 +47,25 @@ impl<'d> Lowerer<'d> {
             return None;
         };
         let at = format!("{}/schema", child(&content, media_type));
-        let properties = media
-            .schema
-            .as_ref()
-            .and_then(|schema| self.object_body(schema, &at, prefix));
-        let Some(mut properties) = properties else {
-            self.error(
-                &at,
-                format!("a `{media_type}` body must be an object schema with properties"),
-                "describe the form's fields as `{type: object, properties: {...}}`",
-            );
-            return None;
+        let properties = match &media.schema {
+            Some(schema) => self.object_body(schema, &at, prefix),
+            None => None,
+        };
+        let mut properties = match properties {
+            Some(properties) => properties,
+            None => match self.form_shape(media.schema.as_ref(), &at, media_type, prefix)? {
+                FormShape::Fields(properties) => properties,
+                FormShape::Map(schema) => {
+                    return Some(Body::Whole {
+                        schema,
+                        required: body.required,
+                        pointer: at,
+                        encoding,
+                    });
+                }
+                // No fields at all: nothing to send.
+                FormShape::Empty => return None,
+            },
         };
         let styles = self.form_styles(media, &properties, encoding, &child(&content, media_type));
         self.required_properties(body, &mut properties, &pointer);
@@ -82,6 +92,7 @@ impl<'d> Lowerer<'d> {
                 schema,
                 required: body.required,
                 pointer: at,
+                encoding: BodyEncoding::Json,
             };
         };
         if let Some(mut properties) = self.object_body(schema, &at, prefix) {
@@ -98,6 +109,7 @@ impl<'d> Lowerer<'d> {
             schema,
             required: body.required,
             pointer: at,
+            encoding: BodyEncoding::Json,
         }
     }
 
@@ -293,7 +305,7 @@ fn is_text_part(media_type: &str) -> bool {
 }
 
 /// A `format: binary` or `byte` string, or an array of them.
-fn is_file(schema: &ir::Schema) -> bool {
+pub(super) fn is_file(schema: &ir::Schema) -> bool {
     match &schema.kind {
         Kind::String => matches!(schema.format.as_deref(), Some("binary" | "byte")),
         Kind::Array(inner) => is_file(inner),

@@ -8,6 +8,7 @@
 mod body;
 mod compose;
 mod credentials;
+mod form;
 mod params;
 mod portable;
 mod refs;

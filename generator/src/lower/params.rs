@@ -93,30 +93,33 @@ impl<'d> Lowerer<'d> {
         at: String,
         prefix: &str,
     ) -> Option<Param> {
-        let (schema, schema_at) = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => (schema, format!("{at}/schema")),
+        let (schema, schema_at, json) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (schema, format!("{at}/schema"), false),
             ParameterSchemaOrContent::Content(content) => {
                 // `content: {text/plain or */*: {schema}}` sends the value as it is, like
-                // `schema`; a JSON media type would need the value JSON-encoded first.
-                let plain = match content.iter().next() {
-                    Some((media_type, media)) if content.len() == 1 && !is_json(media_type) => {
+                // `schema`; a JSON media type sends the value's JSON text.
+                let one = match content.iter().next() {
+                    Some((media_type, media)) if content.len() == 1 => {
                         let at = format!("{}/schema", child(&format!("{at}/content"), media_type));
-                        media.schema.as_ref().map(|schema| (schema, at))
+                        media
+                            .schema
+                            .as_ref()
+                            .map(|schema| (schema, at, is_json(media_type)))
                     }
                     _ => None,
                 };
-                let Some(schema) = plain else {
+                let Some(one) = one else {
                     self.error(
-                        &at,
+                        &format!("{at}/content"),
                         format!(
-                            "parameter `{}` uses `content` with a JSON media type, which is not supported yet",
+                            "parameter `{}` needs exactly one media type with a `schema` in `content`",
                             data.name
                         ),
-                        "describe the parameter with `schema` instead",
+                        "give `content` one entry such as `application/json: {schema: ...}`, or describe the parameter with `schema` instead",
                     );
                     return None;
                 };
-                schema
+                one
             }
         };
         let hint = naming::nested_type_name(prefix, &data.name);
@@ -130,6 +133,7 @@ impl<'d> Lowerer<'d> {
             pointer: at,
             style: Style::Form,
             reserved: false,
+            json,
         })
     }
 

@@ -11,6 +11,10 @@ impl Lowerer<'_> {
     /// lowered form; `None` (reported) when it cannot be sent as the document says.
     pub(super) fn serialization(&mut self, param: &Parameter, mut lowered: Param) -> Option<Param> {
         let data = param.parameter_data_ref();
+        if lowered.json {
+            // JSON text is one value: no style applies, and `content` excludes `style`.
+            return Some(lowered);
+        }
         match param {
             Parameter::Query { style, .. } => {
                 let at = format!("{}/style", lowered.pointer);

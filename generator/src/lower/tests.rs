@@ -100,6 +100,7 @@ paths:
                 pointer: "/components/parameters/RealId".to_owned(),
                 style: ir::Style::Form,
                 reserved: false,
+                json: false,
             },
             Param {
                 name: "limit".to_owned(),
@@ -112,6 +113,7 @@ paths:
                 pointer: "/paths/~1items~1{id}/get/parameters/0".to_owned(),
                 style: ir::Style::Form,
                 reserved: false,
+                json: false,
             },
             Param {
                 name: "X-Req".to_owned(),
@@ -121,6 +123,7 @@ paths:
                 pointer: "/paths/~1items~1{id}/get/parameters/2".to_owned(),
                 style: ir::Style::Form,
                 reserved: false,
+                json: false,
             },
         ]
     );
@@ -219,6 +222,7 @@ paths:
             schema: Schema::of(Kind::Array(Box::new(Schema::of(Kind::Named(TypeId(0)))))),
             required: false,
             pointer: "/paths/~1nodes/put/requestBody/content/application~1json/schema".to_owned(),
+            encoding: ir::BodyEncoding::Json,
         })
     );
 }
@@ -293,7 +297,7 @@ paths:
       requestBody:
         content:
           application/x-www-form-urlencoded:
-            schema: {type: object}
+            schema: {type: string}
       responses: {'200': {description: ok}}
 "#;
     let error = lowered(doc, &[("a", "a")]).unwrap_err();
@@ -320,7 +324,8 @@ paths:
         "{messages:?}"
     );
     assert!(
-        messages[3].contains("application/x-www-form-urlencoded"),
+        messages[3].contains("application/x-www-form-urlencoded")
+            && messages[3].contains("its schema is a `string`"),
         "{messages:?}"
     );
     assert!(error.iter().all(|d| d.help.is_some()));

@@ -137,7 +137,7 @@ paths:
 }
 
 #[test]
-fn parameters_with_plain_content_are_read_like_schema() {
+fn parameters_with_content_are_read_like_schema() {
     let doc = r#"
 paths:
   /r/{id}:
@@ -151,21 +151,33 @@ paths:
       parameters:
         - {name: id, in: path, required: true, content: {application/json: {schema: {type: object}}}}
       responses: {'200': {description: ok}}
+    put:
+      operationId: r.put
+      parameters:
+        - name: id
+          in: path
+          required: true
+          content: {application/json: {schema: {type: string}}, text/plain: {schema: {type: string}}}
+      responses: {'200': {description: ok}}
 "#;
-    let ok = lowered(doc, &[("get_r", "r.get")]).expect("lowers");
+    let ok = lowered(doc, &[("get_r", "r.get"), ("delete_r", "r.delete")]).expect("lowers");
     let param = &ok.operations[0].params[0];
     assert_eq!(
-        (param.name.as_str(), &param.schema.kind),
-        ("id", &Kind::String)
+        (param.name.as_str(), &param.schema.kind, param.json),
+        ("id", &Kind::String, false)
     );
     assert_eq!(param.schema.format.as_deref(), Some("uuid"));
-    // A JSON-encoded parameter is reported once: its placeholder is not "missing" as well.
-    let error = lowered(doc, &[("delete_r", "r.delete")]).unwrap_err();
+    // `application/json`: the value travels as JSON text.
+    let param = &ok.operations[1].params[0];
+    assert!(param.json && param.name == "id", "{param:?}");
+    // Two media types leave the wire form open: reported once, its placeholder is not
+    // "missing" as well.
+    let error = lowered(doc, &[("put_r", "r.put")]).unwrap_err();
     assert_eq!(error.len(), 1, "{error}");
     let d = error.iter().next().expect("one problem");
     assert_eq!(
         d.location.at,
-        At::Pointer("/paths/~1r~1{id}/delete/parameters/0".to_owned())
+        At::Pointer("/paths/~1r~1{id}/put/parameters/0/content".to_owned())
     );
-    assert!(d.message.contains("JSON media type"), "{d}");
+    assert!(d.message.contains("exactly one media type"), "{d}");
 }
