@@ -82,7 +82,7 @@ pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnosti
         &allowlist_source,
         &spec_source,
     );
-    let mut generated = run(&document, &allowlist, &header)?;
+    let mut generated = run(&document, &document.operations(), &allowlist, &header)?;
     generated.files_read = vec![allowlist_source.path, spec_source.path];
     Ok(generated)
 }
@@ -119,10 +119,10 @@ pub fn generate_every_operation(
         name: spec_name,
         hash: spec_source.short_hash(),
     }];
-    let attempt = run(&document, &allowlist, &header);
+    let attempt = run(&document, &operations, &allowlist, &header);
     let mut generated = match attempt {
         Err(diagnostics) if options.skip_unsupported => {
-            skipping_unsupported(&document, allowlist, &header, diagnostics)?
+            skipping_unsupported(&document, &operations, allowlist, &header, diagnostics)?
         }
         other => other?,
     };
@@ -133,6 +133,7 @@ pub fn generate_every_operation(
 /// Generates again without the operations that fail on their own.
 fn skipping_unsupported(
     document: &Document,
+    operations: &[ir::OperationRef],
     mut allowlist: Allowlist,
     header: &[HeaderInput],
     first_attempt: Diagnostics,
@@ -142,7 +143,7 @@ fn skipping_unsupported(
     for entry in std::mem::take(&mut allowlist.file.tools) {
         let mut alone = allowlist.clone();
         alone.file.tools = vec![entry.clone()];
-        match run(document, &alone, header) {
+        match run(document, operations, &alone, header) {
             Ok(_) => kept.push(entry),
             Err(problems) => skipped.push(Skipped {
                 operation: entry.operation.clone(),
@@ -154,7 +155,7 @@ fn skipping_unsupported(
         return Err(first_attempt);
     }
     allowlist.file.tools = kept;
-    let mut generated = run(document, &allowlist, header)?;
+    let mut generated = run(document, operations, &allowlist, header)?;
     generated.skipped = skipped;
     Ok(generated)
 }
@@ -162,11 +163,12 @@ fn skipping_unsupported(
 /// select → lower → apply → emit → format, with diagnostics pointing into the original file.
 fn run(
     document: &Document,
+    operations: &[ir::OperationRef],
     allowlist: &Allowlist,
     header: &[HeaderInput],
 ) -> Result<Generated, Diagnostics> {
     let api = (|| {
-        let selected = allowlist::select(allowlist, &document.operations(), document.path())?;
+        let selected = allowlist::select(allowlist, operations, document.path())?;
         let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
         allowlist::apply(allowlist, lowered)
     })()

@@ -253,9 +253,10 @@ pub fn select(
     let mut diagnostics = Diagnostics::new();
     let mut selected = Vec::new();
     let mut first_use: BTreeMap<String, usize> = BTreeMap::new();
+    let index = Index::new(operations);
     for (i, entry) in allowlist.file.tools.iter().enumerate() {
         params::check(allowlist, i, entry, &mut diagnostics);
-        let Some(operation) = find_operation(operations, &entry.operation) else {
+        let Some(operation) = index.find(&entry.operation) else {
             diagnostics.push(unknown_operation(
                 allowlist, i, entry, operations, spec_file,
             ));
@@ -305,21 +306,38 @@ pub fn select(
     diagnostics.finish(selected)
 }
 
-/// An operationId, or `METHOD /path` (method in any case).
-fn find_operation<'o>(operations: &'o [OperationRef], wanted: &str) -> Option<&'o OperationRef> {
-    let wanted = wanted.trim();
-    if let Some(op) = operations
-        .iter()
-        .find(|op| op.operation_id.as_deref() == Some(wanted))
-    {
-        return Some(op);
+/// Operations by operationId and by route, built once per allowlist (`--all` selects thousands).
+struct Index<'o> {
+    by_id: BTreeMap<&'o str, &'o OperationRef>,
+    by_route: BTreeMap<(Method, &'o str), &'o OperationRef>,
+}
+
+impl<'o> Index<'o> {
+    fn new(operations: &'o [OperationRef]) -> Self {
+        let mut index = Index {
+            by_id: BTreeMap::new(),
+            by_route: BTreeMap::new(),
+        };
+        // The first operation with an id wins, as a linear search would find it.
+        for op in operations.iter().rev() {
+            if let Some(id) = &op.operation_id {
+                index.by_id.insert(id, op);
+            }
+            index.by_route.insert((op.method, op.path.as_str()), op);
+        }
+        index
     }
-    let (method, path) = wanted.split_once(' ')?;
-    let method = Method::parse(method)?;
-    let path = path.trim();
-    operations
-        .iter()
-        .find(|op| op.method == method && op.path == path)
+
+    /// An operationId, or `METHOD /path` (method in any case).
+    fn find(&self, wanted: &str) -> Option<&'o OperationRef> {
+        let wanted = wanted.trim();
+        if let Some(op) = self.by_id.get(wanted) {
+            return Some(op);
+        }
+        let (method, path) = wanted.split_once(' ')?;
+        let method = Method::parse(method)?;
+        self.by_route.get(&(method, path.trim())).copied()
+    }
 }
 
 fn unknown_operation(
@@ -437,12 +455,12 @@ params.ts = { type = "string" }
                 "/calendars/{calendarId}/events",
             ),
         ];
-        assert_eq!(find_operation(&ops, "calendar.events.list"), Some(&ops[0]));
+        assert_eq!(Index::new(&ops).find("calendar.events.list"), Some(&ops[0]));
         assert_eq!(
-            find_operation(&ops, "post /calendars/{calendarId}/events"),
+            Index::new(&ops).find("post /calendars/{calendarId}/events"),
             Some(&ops[1])
         );
-        assert_eq!(find_operation(&ops, "calendar.events.lst"), None);
+        assert_eq!(Index::new(&ops).find("calendar.events.lst"), None);
     }
 
     #[test]
