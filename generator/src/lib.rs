@@ -143,7 +143,9 @@ fn skipping_unsupported(
     for entry in std::mem::take(&mut allowlist.file.tools) {
         let mut alone = allowlist.clone();
         alone.file.tools = vec![entry.clone()];
-        match run(document, operations, &alone, header) {
+        // Lowering finds what an operation cannot express; emitting and formatting each one
+        // alone would only cost time (a document can have 10,000 operations).
+        match api(document, operations, &alone) {
             Ok(_) => kept.push(entry),
             Err(problems) => skipped.push(Skipped {
                 operation: entry.operation.clone(),
@@ -160,19 +162,28 @@ fn skipping_unsupported(
     Ok(generated)
 }
 
-/// select → lower → apply → emit → format, with diagnostics pointing into the original file.
+/// select → lower → apply, with diagnostics pointing into the original file.
+fn api(
+    document: &Document,
+    operations: &[ir::OperationRef],
+    allowlist: &Allowlist,
+) -> Result<ir::Api, Diagnostics> {
+    (|| {
+        let selected = allowlist::select(allowlist, operations, document.path())?;
+        let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
+        allowlist::apply(allowlist, lowered)
+    })()
+    .map_err(|diagnostics| document.remap(diagnostics))
+}
+
+/// select → lower → apply → emit → format.
 fn run(
     document: &Document,
     operations: &[ir::OperationRef],
     allowlist: &Allowlist,
     header: &[HeaderInput],
 ) -> Result<Generated, Diagnostics> {
-    let api = (|| {
-        let selected = allowlist::select(allowlist, operations, document.path())?;
-        let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
-        allowlist::apply(allowlist, lowered)
-    })()
-    .map_err(|diagnostics| document.remap(diagnostics))?;
+    let api = api(document, operations, allowlist)?;
     let tokens = emit::module(&api);
     let code = format::format(
         tokens,
