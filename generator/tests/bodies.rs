@@ -230,12 +230,6 @@ fn file_uploads_are_refused_with_what_to_do() {
 #[test]
 fn unsendable_styles_and_shapes_are_refused() {
     let json = "        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}";
-    let deep =
-        "{name: ids, in: query, style: deepObject, schema: {type: array, items: {type: string}}}";
-    let (pointer, message, _) = single(&problems("deep-array", &spec(json, deep)));
-    assert_eq!(pointer, format!("{OP}/parameters/0/style"));
-    assert!(message.contains("deepObject"), "{message}");
-
     let form_text = "        content:\n          application/x-www-form-urlencoded:\n            schema: {type: string}";
     let (pointer, message, _) = single(&problems("form-string", &spec(form_text, "")));
     assert_eq!(
@@ -269,4 +263,48 @@ fn registration_lists_every_tool_in_allowlist_order() {
     let names: Vec<&str> = bodies::TOOLS.iter().map(|tool| tool.name).collect();
     assert_eq!(names, bodies::TOOL_NAMES);
     assert!(!names.is_empty());
+}
+
+#[test]
+fn deep_object_arrays_and_scalars_are_sent_in_brackets() {
+    // Stripe writes `style: deepObject` on arrays (`expand`) and on `anyOf` object-or-integer
+    // values (`created`); the runtime's bracket encoding covers every shape.
+    let json = "        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}";
+    let deep = "{name: expand, in: query, style: deepObject, explode: true, schema: {type: array, items: {type: string}}}";
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("alter-mcp-gen-bodies")
+        .join("deep-array");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    std::fs::write(dir.join("openapi.yaml"), spec(json, deep)).expect("write spec");
+    std::fs::write(
+        dir.join("allowlist.toml"),
+        "provider = \"p\"\nspec = \"openapi.yaml\"\n[[tool]]\noperation = \"x\"\n",
+    )
+    .expect("write allowlist");
+    let generated = generate(dir.join("allowlist.toml")).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        generated
+            .code
+            .contains("::alter_mcp_runtime::Style::DeepObject"),
+        "{}",
+        generated.code
+    );
+    let mut request = ProviderRequest::new(alter_mcp_runtime::Method::Get, "https://api.test/x");
+    request.query_style(
+        "expand",
+        ["customer", "invoice"],
+        alter_mcp_runtime::Style::DeepObject,
+    );
+    let sent: Vec<(&str, String)> = request
+        .query_params()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.to_string()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            ("expand[0]", "\"customer\"".to_owned()),
+            ("expand[1]", "\"invoice\"".to_owned())
+        ]
+    );
 }

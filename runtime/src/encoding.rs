@@ -24,7 +24,9 @@ pub enum Style {
     SpaceDelimited,
     /// `style: pipeDelimited`: `a=1|2`.
     PipeDelimited,
-    /// `style: deepObject`: `a[x]=1&a[y]=2` (nested objects nest the brackets: `a[x][z]=1`).
+    /// `style: deepObject`: `a[x]=1&a[y]=2`, nesting the brackets (`a[x][z]=1`). OpenAPI
+    /// defines it for objects only; arrays follow the bracket convention of the APIs that use
+    /// it (Stripe, Rails): `a[0]=x&a[1]=y`, `a[x][0]=z`; a scalar is `a=1`.
     DeepObject,
 }
 
@@ -72,40 +74,47 @@ pub struct EncodedBody {
 /// A query value as `(name, value)` pairs: a scalar, or an array meaning "repeat the key".
 /// `null` gives nothing.
 pub(crate) fn query_pairs(name: &str, value: Value, style: Style) -> Vec<(String, Value)> {
+    if style == Style::DeepObject {
+        let mut out = Vec::new();
+        deep_pairs(name, value, &mut out);
+        return out;
+    }
     match value {
         Value::Null => Vec::new(),
         Value::Array(items) => match style.delimiter() {
             Some(delimiter) => vec![(name.to_owned(), Value::String(joined(&items, delimiter)))],
             None => vec![(name.to_owned(), Value::Array(items))],
         },
-        Value::Object(map) => match (style, style.delimiter()) {
-            (Style::DeepObject, _) => {
-                let mut out = Vec::new();
-                deep_pairs(name, map, &mut out);
-                out
-            }
-            (_, Some(delimiter)) => {
+        Value::Object(map) => match style.delimiter() {
+            Some(delimiter) => {
                 let flat: Vec<Value> = map
                     .into_iter()
                     .flat_map(|(k, v)| [Value::String(k), v])
                     .collect();
                 vec![(name.to_owned(), Value::String(joined(&flat, delimiter)))]
             }
-            (_, None) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+            None => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
         },
         scalar => vec![(name.to_owned(), scalar)],
     }
 }
 
-/// `name[key]` pairs of a `deepObject`, nested objects nesting the brackets.
-fn deep_pairs(name: &str, map: Map<String, Value>, out: &mut Vec<(String, Value)>) {
-    for (key, value) in map {
-        let name = format!("{name}[{key}]");
-        match value {
-            Value::Null => {}
-            Value::Object(inner) => deep_pairs(&name, inner, out),
-            other => out.push((name, other)),
+/// `name[key]` and `name[index]` pairs of a `deepObject`, nesting the brackets; `null` members
+/// are left out.
+fn deep_pairs(name: &str, value: Value, out: &mut Vec<(String, Value)>) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (key, value) in map {
+                deep_pairs(&format!("{name}[{key}]"), value, out);
+            }
         }
+        Value::Array(items) => {
+            for (index, value) in items.into_iter().enumerate() {
+                deep_pairs(&format!("{name}[{index}]"), value, out);
+            }
+        }
+        scalar => out.push((name.to_owned(), scalar)),
     }
 }
 
@@ -149,9 +158,7 @@ pub(crate) fn form_pairs(
             .find(|(n, _)| n == name)
             .map_or(Style::Form, |(_, s)| *s);
         let pairs = match value {
-            Value::Object(_) if style == Style::DeepObject => {
-                query_pairs(name, value.clone(), style)
-            }
+            _ if style == Style::DeepObject => query_pairs(name, value.clone(), style),
             v if has_object(v) => vec![(name.clone(), Value::String(v.to_string()))],
             v => query_pairs(name, v.clone(), style),
         };

@@ -43,11 +43,31 @@ fn query_styles_follow_the_openapi_table() {
         ),
         [
             ("p[a][b]".to_owned(), json!(1)),
-            ("p[d]".to_owned(), json!([1, 2])),
+            ("p[d][0]".to_owned(), json!(1)),
+            ("p[d][1]".to_owned(), json!(2)),
             ("p[e]".to_owned(), json!("x")),
         ]
     );
     assert_eq!(pairs(json!(null), Style::DeepObject), []);
+    // Beyond objects, the bracket convention of the APIs that use deepObject (Stripe).
+    assert_eq!(
+        pairs(json!(["customer", "invoice"]), Style::DeepObject),
+        [
+            ("p[0]".to_owned(), json!("customer")),
+            ("p[1]".to_owned(), json!("invoice"))
+        ]
+    );
+    assert_eq!(
+        pairs(json!([{"price": "x", "quantity": 2}]), Style::DeepObject),
+        [
+            ("p[0][price]".to_owned(), json!("x")),
+            ("p[0][quantity]".to_owned(), json!(2))
+        ]
+    );
+    assert_eq!(
+        pairs(json!(5), Style::DeepObject),
+        [("p".to_owned(), json!(5))]
+    );
     assert_eq!(
         pairs(json!(true), Style::PipeDelimited),
         [("p".to_owned(), json!(true))]

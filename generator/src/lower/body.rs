@@ -209,9 +209,9 @@ impl<'d> Lowerer<'d> {
         }
         let mut styles = Vec::new();
         for (name, spec) in &media.encoding {
-            let Some(property) = properties.iter().find(|p| &p.name == name) else {
+            if !properties.iter().any(|p| &p.name == name) {
                 continue;
-            };
+            }
             // openapiv3 reads a missing `explode` as false; only an entry that sets nothing
             // else is taken to mean `explode: false` without a `style`.
             let bare =
@@ -221,10 +221,8 @@ impl<'d> Lowerer<'d> {
                 None if bare && !spec.explode => &openapiv3::QueryStyle::Form,
                 None => continue,
             };
-            let at = format!("{media_at}/encoding/{}", escape(name));
-            if let Some(style) = self.style(style, Some(spec.explode), &property.schema, name, &at)
-                && style != Style::Form
-            {
+            let style = super::style::query_style(style, Some(spec.explode));
+            if style != Style::Form {
                 styles.push((name.clone(), style));
             }
         }

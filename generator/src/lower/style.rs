@@ -4,7 +4,7 @@
 use openapiv3::{Parameter, PathStyle, QueryStyle};
 
 use super::Lowerer;
-use crate::ir::{self, Kind, Param, Style, TypeKind};
+use crate::ir::{Param, Style};
 
 impl Lowerer<'_> {
     /// The parameter's `style`/`explode` (query) or reserved expansion (path) applied to its
@@ -16,11 +16,7 @@ impl Lowerer<'_> {
             return Some(lowered);
         }
         match param {
-            Parameter::Query { style, .. } => {
-                let at = format!("{}/style", lowered.pointer);
-                lowered.style =
-                    self.style(style, data.explode, &lowered.schema, &data.name, &at)?;
-            }
+            Parameter::Query { style, .. } => lowered.style = query_style(style, data.explode),
             Parameter::Path { style, .. } => {
                 if *style != PathStyle::Simple {
                     let at = format!("{}/style", lowered.pointer);
@@ -49,56 +45,27 @@ impl Lowerer<'_> {
         }
         Some(lowered)
     }
+}
 
-    /// The style of a query value or form field; `None` (reported at `at`) when the
-    /// combination cannot be sent. `explode` is `None` when the document leaves it out.
-    pub(super) fn style(
-        &mut self,
-        style: &QueryStyle,
-        explode: Option<bool>,
-        schema: &ir::Schema,
-        name: &str,
-        at: &str,
-    ) -> Option<Style> {
-        let joined = |style| {
-            if explode == Some(true) {
-                Style::Form
-            } else {
-                style
-            }
-        };
-        match style {
-            QueryStyle::Form if explode == Some(false) => Some(Style::FormJoined),
-            QueryStyle::Form => Some(Style::Form),
-            // OpenAPI 3.1.1: exploded, these are the same as `form` (repeated keys).
-            QueryStyle::SpaceDelimited => Some(joined(Style::SpaceDelimited)),
-            QueryStyle::PipeDelimited => Some(joined(Style::PipeDelimited)),
-            QueryStyle::DeepObject if self.is_object(schema) => Some(Style::DeepObject),
-            QueryStyle::DeepObject => {
-                self.error(
-                    at,
-                    format!("`{name}` has `style: deepObject`, which is defined for objects only, but its schema is not an object"),
-                    "use `style: form` for arrays and scalars, or give the parameter an object schema",
-                );
-                None
-            }
+/// The style of a query value or form field. `explode` is `None` when the document leaves it
+/// out.
+pub(super) fn query_style(style: &QueryStyle, explode: Option<bool>) -> Style {
+    let joined = |style| {
+        if explode == Some(true) {
+            Style::Form
+        } else {
+            style
         }
-    }
-
-    /// A struct, a map, or an untyped schema that says `type: object`.
-    fn is_object(&self, schema: &ir::Schema) -> bool {
-        match &schema.kind {
-            Kind::Map(_) => true,
-            Kind::Named(id) => matches!(
-                self.types.get(id.0).map(|t| &t.kind),
-                Some(TypeKind::Struct { .. })
-            ),
-            Kind::Json(value) => {
-                value.get("type").and_then(|t| t.as_str()) == Some("object")
-                    || value.get("properties").is_some()
-                    || value.get("additionalProperties").is_some()
-            }
-            _ => false,
-        }
+    };
+    match style {
+        QueryStyle::Form if explode == Some(false) => Style::FormJoined,
+        QueryStyle::Form => Style::Form,
+        // OpenAPI 3.1.1: exploded, these are the same as `form` (repeated keys).
+        QueryStyle::SpaceDelimited => joined(Style::SpaceDelimited),
+        QueryStyle::PipeDelimited => joined(Style::PipeDelimited),
+        // OpenAPI defines `deepObject` for objects only; the APIs that use it on arrays and
+        // scalars too (Stripe's `expand`, `created`) follow the bracket convention the runtime
+        // writes for any shape: `a[k]=x`, `a[0]=y`, `a[k][0]=z`, a scalar as `a=1`.
+        QueryStyle::DeepObject => Style::DeepObject,
     }
 }
