@@ -97,6 +97,15 @@ pub(crate) fn query_pairs(name: &str, value: Value, style: Style) -> Vec<(String
     }
 }
 
+/// A path or header value (`style: simple`): arrays comma-joined, objects as
+/// `key,value,key,value`; `null` is no value.
+pub(crate) fn simple_text(value: Value) -> Option<String> {
+    let (_, text) = query_pairs("", value, Style::FormJoined)
+        .into_iter()
+        .next()?;
+    Some(text_of(&text))
+}
+
 /// `name[key]` pairs of a `deepObject`, nested objects nesting the brackets.
 fn deep_pairs(name: &str, map: Map<String, Value>, out: &mut Vec<(String, Value)>) {
     for (key, value) in map {
