@@ -308,3 +308,25 @@ fn deep_object_arrays_and_scalars_are_sent_in_brackets() {
         ]
     );
 }
+
+#[test]
+fn a_tool_body_encoding_without_a_form_body_is_refused() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alter-mcp-gen-bodies/encoding-key");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let fixture = Path::new("tests/fixtures/bodies/openapi.yaml");
+    std::fs::copy(fixture, dir.join("openapi.yaml")).expect("copy spec");
+    let allowlist = dir.join("allowlist.toml");
+    std::fs::write(
+        &allowlist,
+        "provider = \"p\"\nspec = \"openapi.yaml\"\nbody_encoding = \"json\"\n\
+         [[tool]]\noperation = \"chat.postMessage\"\n\
+         [[tool]]\noperation = \"things.search\"\nbody_encoding = \"document\"\n\
+         [[tool]]\noperation = \"notes.replace\"\nbody_encoding = \"json\"\n",
+    )
+    .expect("write allowlist");
+    let error = generate(&allowlist).expect_err("tool[2] is refused");
+    assert_eq!(error.len(), 1, "{error}");
+    let d = error.iter().next().expect("one");
+    assert_eq!(d.location.at, At::Key("tool[2].body_encoding".to_owned()));
+    assert!(d.message.contains("no form or multipart body"), "{d}");
+}

@@ -99,6 +99,15 @@ pub(crate) fn query_pairs(name: &str, value: Value, style: Style) -> Vec<(String
     }
 }
 
+/// A path or header value (`style: simple`): arrays comma-joined, objects as
+/// `key,value,key,value`; `null` is no value.
+pub(crate) fn simple_text(value: Value) -> Option<String> {
+    let (_, text) = query_pairs("", value, Style::FormJoined)
+        .into_iter()
+        .next()?;
+    Some(text_of(&text))
+}
+
 /// `name[key]` and `name[index]` pairs of a `deepObject`, nesting the brackets; `null` members
 /// are left out.
 fn deep_pairs(name: &str, value: Value, out: &mut Vec<(String, Value)>) {

@@ -69,6 +69,16 @@ fn query_styles_follow_the_openapi_table() {
         [("p".to_owned(), json!(5))]
     );
     assert_eq!(
+        simple_text(json!({"a": 1, "b": "x y"})).as_deref(),
+        Some("a,1,b,x y")
+    );
+    assert_eq!(
+        simple_text(json!(["a", 2, true])).as_deref(),
+        Some("a,2,true")
+    );
+    assert_eq!(simple_text(json!("plain")).as_deref(), Some("plain"));
+    assert_eq!(simple_text(json!(null)), None);
+    assert_eq!(
         pairs(json!(true), Style::PipeDelimited),
         [("p".to_owned(), json!(true))]
     );

@@ -323,21 +323,11 @@ impl ProviderRequest {
         }
     }
 
-    /// Path and header values are single scalars; arrays are joined with commas
-    /// (OpenAPI `style: simple`).
+    /// Path and header values are single texts (OpenAPI `style: simple`): arrays are joined
+    /// with commas, objects as `key,value,key,value`.
     fn scalar_text(&mut self, name: &str, value: impl Serialize) -> Option<String> {
-        match self.json_value(name, value)? {
-            Value::Null => None,
-            Value::String(s) => Some(s),
-            Value::Array(items) => Some(
-                items
-                    .iter()
-                    .map(scalar_to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
-            other => Some(scalar_to_string(&other)),
-        }
+        let value = self.json_value(name, value)?;
+        encoding::simple_text(value)
     }
 
     fn fail(&mut self, name: &str, why: &str) {

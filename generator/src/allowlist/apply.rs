@@ -31,6 +31,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             out: &mut diagnostics,
         };
         let body_encoding = body_encoding(allowlist, entry, operation);
+        tool.check_body_encoding();
         let inputs = tool.inputs(body_encoding);
         let annotations = tool.annotations();
         tools.push(Tool {
@@ -100,6 +101,30 @@ impl ToolApplier<'_> {
         }
         self.resolve_collisions(&mut candidates);
         candidates.into_iter().map(|c| c.input).collect()
+    }
+
+    /// A tool's own `body_encoding = "json"` on an operation without a form body would
+    /// silently do nothing.
+    fn check_body_encoding(&mut self) {
+        let form = matches!(
+            &self.operation.body,
+            Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) if *encoding != BodyEncoding::Json
+        );
+        if self.entry.body_encoding == Some(BodyEncodingSetting::Json) && !form {
+            let diagnostic = Diagnostic::new(
+                self.key(".body_encoding"),
+                format!(
+                    "`body_encoding = \"json\"` has no effect: `{}` has no form or multipart body",
+                    self.operation.operation.display_id()
+                ),
+            )
+            .related(Location::pointer(
+                self.spec,
+                &self.operation.operation.pointer,
+            ))
+            .help("remove `body_encoding`");
+            self.out.push(diagnostic);
+        }
     }
 
     fn unknown_param(&self, name: &str, candidates: &[Candidate]) -> Diagnostic {

@@ -108,50 +108,60 @@ fn request(tool: &Tool, fields: &[(&Input, String)], types: &TypeSpace) -> Token
                     model_value(input, &ident(rust), default.as_ref(), types)
                 }
             };
-            let wire = string(&input.wire_name);
-            match input.target {
-                Target::Path { .. } if input.json => quote!(request.path_json(#wire, #value);),
-                Target::Query(_) if input.json => quote!(request.query_json(#wire, #value);),
-                Target::Header if input.json => quote!(request.header_json(#wire, #value);),
-                Target::Path { reserved: false } => quote!(request.path(#wire, #value);),
-                Target::Path { reserved: true } => quote!(request.path_reserved(#wire, #value);),
-                Target::Query(Style::Form) => quote!(request.query(#wire, #value);),
-                Target::Query(other) => {
-                    let style = style(other);
-                    quote!(request.query_style(#wire, #value, #style);)
-                }
-                Target::Header => quote!(request.header(#wire, #value);),
-                Target::BodyField(Style::Form) => quote!(request.body_field(#wire, #value);),
-                Target::BodyField(other) => {
-                    let style = style(other);
-                    quote!(request.body_field_style(#wire, #value, #style);)
-                }
-                Target::Body => quote!(request.body(#value);),
-            }
+            call(input.target, input.json, &string(&input.wire_name), &value)
         })
         .collect();
     if calls.is_empty() {
         return new;
     }
-    let has_body = tool
-        .inputs
-        .iter()
-        .any(|i| matches!(i.target, Target::BodyField(_) | Target::Body));
-    let encoding = match tool.body_encoding {
-        BodyEncoding::Form if has_body => {
-            Some(quote!(request.encoding(::alter_mcp_runtime::BodyEncoding::Form);))
-        }
-        BodyEncoding::Multipart if has_body => {
-            Some(quote!(request.encoding(::alter_mcp_runtime::BodyEncoding::Multipart);))
-        }
-        _ => None,
-    };
-    let calls = encoding.into_iter().chain(calls);
+    let calls = encoding(tool).into_iter().chain(calls);
     quote! {
         let mut request = #new;
         #(#calls)*
         request
     }
+}
+
+/// The builder call that puts one value where it goes.
+fn call(
+    target: Target,
+    json: bool,
+    wire: &proc_macro2::Literal,
+    value: &TokenStream,
+) -> TokenStream {
+    match target {
+        Target::Path { .. } if json => quote!(request.path_json(#wire, #value);),
+        Target::Query(_) if json => quote!(request.query_json(#wire, #value);),
+        Target::Header if json => quote!(request.header_json(#wire, #value);),
+        Target::Path { reserved: false } => quote!(request.path(#wire, #value);),
+        Target::Path { reserved: true } => quote!(request.path_reserved(#wire, #value);),
+        Target::Query(Style::Form) => quote!(request.query(#wire, #value);),
+        Target::Query(other) => {
+            let style = style(other);
+            quote!(request.query_style(#wire, #value, #style);)
+        }
+        Target::Header => quote!(request.header(#wire, #value);),
+        Target::BodyField(Style::Form) => quote!(request.body_field(#wire, #value);),
+        Target::BodyField(other) => {
+            let style = style(other);
+            quote!(request.body_field_style(#wire, #value, #style);)
+        }
+        Target::Body => quote!(request.body(#value);),
+    }
+}
+
+/// `request.encoding(...)` for a tool that sends a form or multipart body.
+fn encoding(tool: &Tool) -> Option<TokenStream> {
+    let has_body = tool
+        .inputs
+        .iter()
+        .any(|i| matches!(i.target, Target::BodyField(_) | Target::Body));
+    let variant = match tool.body_encoding {
+        BodyEncoding::Form => quote!(Form),
+        BodyEncoding::Multipart => quote!(Multipart),
+        BodyEncoding::Json => return None,
+    };
+    has_body.then(|| quote!(request.encoding(::alter_mcp_runtime::BodyEncoding::#variant);))
 }
 
 /// `self.x`, or `self.x` with its default applied.
