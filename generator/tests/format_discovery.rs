@@ -3,6 +3,10 @@
 //! the generated input types, requests and input JSON schemas; then Google's real Calendar
 //! document from the shared upstream specs.
 
+mod support;
+
+use support::{input_schema, upstream};
+
 use std::path::{Path, PathBuf};
 
 use alter_mcp_gen::{Generated, generate};
@@ -11,17 +15,6 @@ use serde_json::{Value, json};
 fn fixture(construct: &str) -> Generated {
     let allowlist = format!("tests/fixtures/formats/discovery/{construct}/allowlist.toml");
     generate(&allowlist).unwrap_or_else(|e| panic!("{allowlist} generates:\n{e}"))
-}
-
-/// The input JSON schema of `tool`, as registered in the generated `TOOLS` table.
-fn input_schema(code: &str, tool: &str) -> Value {
-    let start = code
-        .find(&format!("name: \"{tool}\","))
-        .unwrap_or_else(|| panic!("no tool {tool}"));
-    let rest = &code[start..];
-    let open = rest.find("input_schema: r#\"").expect("an input schema") + 17;
-    let close = rest[open..].find("\"#").expect("its end") + open;
-    serde_json::from_str(&rest[open..close]).expect("the input schema is JSON")
 }
 
 /// The text of the generated item `pub struct <name>` (up to its closing brace).
@@ -203,30 +196,6 @@ fn top_level_methods_and_nested_resources() {
     let input = item(code, "pub struct NestABCGetInput");
     let order = positions(input, &["a_id:", "b_id:"]);
     assert!(order.is_sorted(), "parameterOrder: {input}");
-}
-
-/// The shared upstream specs: `<workspace>/../shared`, `<workspace>/../../shared` (worktrees),
-/// else `ALTER_SHARED_DIR`; `None` (with a notice) when absent, a failure under `CI`.
-fn upstream(file: &str) -> Option<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let candidates = [
-        Some(workspace.join("../shared")),
-        Some(workspace.join("../../shared")),
-        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
-    ];
-    let found = candidates
-        .into_iter()
-        .flatten()
-        .map(|dir| dir.join("specs/upstream").join(file))
-        .find(|path| path.is_file());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "specs/upstream/{file} is missing; set ALTER_SHARED_DIR"
-        );
-        eprintln!("skipped: specs/upstream/{file} not found (set ALTER_SHARED_DIR)");
-    }
-    found
 }
 
 const CALENDAR: [&str; 8] = [

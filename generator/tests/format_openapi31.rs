@@ -1,27 +1,16 @@
 //! OpenAPI 3.1 documents generate through the public API: one fixture per group of
 //! constructs under `tests/fixtures/formats/openapi31`, each checked in the generated tools.
 
+mod support;
+
+use support::input_schema;
+
 use serde_json::{Value, json};
 
 const DIR: &str = "tests/fixtures/formats/openapi31";
 
 fn generate(name: &str) -> alter_mcp_gen::Generated {
     alter_mcp_gen::generate(format!("{DIR}/{name}.toml")).unwrap_or_else(|d| panic!("{d}"))
-}
-
-/// The `input_schema` of the tool `tool` in generated `code`.
-fn input_schema(code: &str, tool: &str) -> Value {
-    let start = code
-        .find(&format!("name: \"{tool}\","))
-        .unwrap_or_else(|| panic!("no tool {tool}"));
-    let rest = &code[start..];
-    let open = rest.find("input_schema: r").expect("an input schema") + "input_schema: r".len();
-    let hashes = rest[open..].chars().take_while(|c| *c == '#').count();
-    let body = &rest[open + hashes + 1..];
-    let end = body
-        .find(&format!("\"{}", "#".repeat(hashes)))
-        .expect("closed");
-    serde_json::from_str(&body[..end]).expect("the input schema is JSON")
 }
 
 /// `{type: T}`, or `{type: [T, "null"]}` where the emitter spells out nullability.

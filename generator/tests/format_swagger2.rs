@@ -2,6 +2,10 @@
 //! `tests/fixtures/formats/swagger2` (YAML and JSON), and Slack's own Swagger 2.0 document
 //! from the shared upstream specs with the eight operations its README lists.
 
+mod support;
+
+use support::{input_schema, upstream};
+
 use std::path::PathBuf;
 
 use alter_mcp_gen::{At, Diagnostics};
@@ -11,21 +15,6 @@ const DIR: &str = "tests/fixtures/formats/swagger2";
 
 fn generate(name: &str) -> Result<alter_mcp_gen::Generated, Diagnostics> {
     alter_mcp_gen::generate(format!("{DIR}/{name}.toml"))
-}
-
-/// The `input_schema` of the tool `tool` in generated `code`.
-fn input_schema(code: &str, tool: &str) -> Value {
-    let start = code
-        .find(&format!("name: \"{tool}\","))
-        .unwrap_or_else(|| panic!("no tool {tool}"));
-    let rest = &code[start..];
-    let open = rest.find("input_schema: r").expect("an input schema") + "input_schema: r".len();
-    let hashes = rest[open..].chars().take_while(|c| *c == '#').count();
-    let body = &rest[open + hashes + 1..];
-    let end = body
-        .find(&format!("\"{}", "#".repeat(hashes)))
-        .expect("closed");
-    serde_json::from_str(&body[..end]).expect("the input schema is JSON")
 }
 
 /// `{type: T}`, or `{type: [T, "null"]}` where the emitter spells out nullability.
@@ -190,19 +179,6 @@ fn no_host_means_no_server_pointing_at_host() {
     assert!(error.to_string().contains("base_url"), "{error}");
 }
 
-/// `<workspace>/../shared`, else `$ALTER_SHARED_DIR`.
-fn shared_dir() -> Option<PathBuf> {
-    let beside = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
-    let candidates = [
-        Some(beside),
-        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|dir| dir.join("specs/upstream/slack/swagger2.json").is_file())
-}
-
 const SLACK_OPERATIONS: [&str; 8] = [
     "chat_postMessage",
     "chat_update",
@@ -216,15 +192,9 @@ const SLACK_OPERATIONS: [&str; 8] = [
 
 #[test]
 fn slack_swagger_document_with_the_readme_operations() {
-    let Some(shared) = shared_dir() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the shared upstream specs are required in CI"
-        );
-        eprintln!("skipped: no shared/specs/upstream (set ALTER_SHARED_DIR)");
+    let Some(spec) = upstream("slack/swagger2.json") else {
         return;
     };
-    let spec = shared.join("specs/upstream/slack/swagger2.json");
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("format-swagger2-slack");
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let mut allowlist = format!(

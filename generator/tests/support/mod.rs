@@ -1,0 +1,48 @@
+//! Helpers shared by the format tests: a tool's input schema read from generated code, and the
+//! providers' upstream documents beside the repository.
+
+#![allow(dead_code, reason = "each test file uses a part")]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The `input_schema` of the tool `tool` in generated `code` (any number of raw-string `#`s).
+pub fn input_schema(code: &str, tool: &str) -> Value {
+    let start = code
+        .find(&format!("name: \"{tool}\","))
+        .unwrap_or_else(|| panic!("no tool {tool}"));
+    let rest = &code[start..];
+    let open = rest.find("input_schema: r").expect("an input schema") + "input_schema: r".len();
+    let hashes = rest[open..].chars().take_while(|c| *c == '#').count();
+    let body = &rest[open + hashes + 1..];
+    let end = body
+        .find(&format!("\"{}", "#".repeat(hashes)))
+        .expect("closed");
+    serde_json::from_str(&body[..end]).expect("the input schema is JSON")
+}
+
+/// An upstream document, `specs/upstream/<file>` under `<workspace>/../shared`,
+/// `<workspace>/../../shared` (a worktree) or `$ALTER_SHARED_DIR`; `None` (with a notice) when
+/// absent, a failure under `CI`.
+pub fn upstream(file: &str) -> Option<PathBuf> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let candidates = [
+        Some(workspace.join("../shared")),
+        Some(workspace.join("../../shared")),
+        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
+    ];
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .map(|dir| dir.join("specs/upstream").join(file))
+        .find(|path| path.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "specs/upstream/{file} is missing; set ALTER_SHARED_DIR"
+        );
+        eprintln!("skipped: specs/upstream/{file} not found (set ALTER_SHARED_DIR)");
+    }
+    found
+}
