@@ -20,14 +20,16 @@ fn main() {
         write(
             &out.join("upstream.rs"),
             &format!(
-                "/// Why nothing was generated.\npub const ABSENT: Option<&str> = Some({why:?});\n/// The generated documents.\npub const DOCUMENTS: &[Document] = &[];\n"
+                "/// Why nothing was generated.\npub const ABSENT: Option<&str> = Some({why:?});\n/// Where the upstream documents were read.\npub const UPSTREAM_DIR: Option<&str> = None;\n/// The generated documents.\npub const DOCUMENTS: &[Document] = &[];\n"
             ),
         );
         return;
     };
     println!("cargo::rerun-if-changed={}", upstream.display());
-    let mut index =
-        String::from("/// Why nothing was generated.\npub const ABSENT: Option<&str> = None;\n");
+    let mut index = format!(
+        "/// Why nothing was generated.\npub const ABSENT: Option<&str> = None;\n/// Where the upstream documents were read.\npub const UPSTREAM_DIR: Option<&str> = Some({:?});\n",
+        upstream.display().to_string()
+    );
     let mut documents =
         String::from("/// The generated documents.\npub const DOCUMENTS: &[Document] = &[\n");
     let mut covered: Vec<(String, usize)> = Vec::new();

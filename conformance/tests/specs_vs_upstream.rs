@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use alter_mcp_conformance::ABSENT;
+use alter_mcp_conformance::{ABSENT, UPSTREAM_DIR};
 use serde_json::Value;
 
 /// `(provider, upstream file, input path, why)`: a difference between our document and the
@@ -45,21 +45,6 @@ fn slack_tools_match_the_openapi_conversion() {
 #[test]
 fn slack_tools_match_the_swagger_document() {
     compare("slack", "swagger2.json");
-}
-
-fn upstream_dir() -> Option<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
-        manifest
-            .parent()
-            .and_then(Path::parent)
-            .map(|p| p.join("shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|shared| shared.join("specs").join("upstream"))
-    .find(|dir| dir.is_dir())
 }
 
 /// One tool as the model sees it.
@@ -120,7 +105,7 @@ fn allowlist_for(provider: &str, upstream: &Path) -> PathBuf {
 }
 
 fn compare(provider: &str, file: &str) {
-    let Some(upstream) = upstream_dir() else {
+    let Some(upstream) = UPSTREAM_DIR.map(Path::new) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI needs the upstream documents: {ABSENT:?}"

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use alter_mcp_conformance::{ABSENT, DOCUMENTS};
+use alter_mcp_conformance::{ABSENT, DOCUMENTS, UPSTREAM_DIR};
 use alter_mcp_gen::{EveryOperation, generate_every_operation};
 use serde_json::{Map, Value};
 
@@ -23,19 +23,7 @@ fn documents_present() -> bool {
 }
 
 fn upstream_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        std::env::var_os("ALTER_SHARED_DIR").map(PathBuf::from),
-        manifest
-            .parent()
-            .and_then(|p| p.parent())
-            .map(|p| p.join("shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|shared| shared.join("specs").join("upstream"))
-    .find(|dir| dir.is_dir())
-    .expect("the build script found it")
+    PathBuf::from(UPSTREAM_DIR.expect("the build script found it"))
 }
 
 fn read(file: &str) -> Value {
