@@ -17,6 +17,7 @@
 //! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr).
 
 mod agent;
+mod call;
 mod cli;
 mod context;
 mod encoding;
@@ -36,6 +37,7 @@ mod wire;
 pub use agent::{
     Agent, AgentBuilder, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MODE_ENV, Mode,
 };
+pub use call::{CallScope, Client, UserToken};
 pub use context::AuditContext;
 pub use error::{Error, ErrorKind};
 pub use key::{AgentKey, KEY_ENV};

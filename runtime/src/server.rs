@@ -26,6 +26,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
 
 use crate::agent::Agent;
+use crate::call::{CallScope, Client};
 use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::error_text::display_name;
@@ -126,6 +127,7 @@ impl Server {
         &self,
         name: &str,
         arguments: Option<Arguments>,
+        scope: CallScope,
     ) -> Result<CallToolResult, ErrorData> {
         let Some(&index) = self.by_name.get(name) else {
             return Err(ErrorData::invalid_params(
@@ -149,6 +151,8 @@ impl Server {
             }
         };
         let started = Instant::now();
+        // TODO(issue 5): the scope's user, trace fields, client and cancellation.
+        let _ = &scope;
         let context = AuditContext::for_tool(def.name);
         let result = agent.request(def.provider, &request, &context).await;
         let elapsed_ms = started.elapsed().as_millis();
@@ -190,9 +194,17 @@ impl ServerHandler for Server {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        self.call(&request.name, request.arguments)
+        let scope = CallScope {
+            cancel: context.ct.clone(),
+            client: Some(Client {
+                progress_token: context.meta.get_progress_token(),
+                peer: context.peer.clone(),
+            }),
+            ..CallScope::default()
+        };
+        self.call(&request.name, request.arguments, scope)
             .await
             .map(CallToolResponse::from)
     }

@@ -101,7 +101,10 @@ fn startup_errors_are_errors_not_panics() {
 #[tokio::test]
 async fn unknown_tool_is_a_protocol_error() {
     let server = Server::new("test", &[SLACK]).unwrap();
-    let error = server.call("nope", None).await.unwrap_err();
+    let error = server
+        .call("nope", None, CallScope::default())
+        .await
+        .unwrap_err();
     assert_eq!(error.code, rmcp::model::ErrorCode::INVALID_PARAMS);
     assert!(error.message.contains("nope"));
 }
@@ -111,7 +114,10 @@ async fn bad_arguments_name_the_field() {
     let server = Server::new("test", &[SLACK]).unwrap();
     let mut args = Arguments::new();
     args.insert("channel".into(), Value::from(5));
-    let result = server.call("post_message", Some(args)).await.unwrap();
+    let result = server
+        .call("post_message", Some(args), CallScope::default())
+        .await
+        .unwrap();
     assert_eq!(result.is_error, Some(true));
     assert_eq!(
         text(&result),
@@ -122,7 +128,10 @@ async fn bad_arguments_name_the_field() {
 #[tokio::test]
 async fn without_a_key_calls_explain_how_to_set_it() {
     let server = Server::new("test", &[SLACK]).unwrap();
-    let result = server.call("post_message", None).await.unwrap();
+    let result = server
+        .call("post_message", None, CallScope::default())
+        .await
+        .unwrap();
     assert_eq!(result.is_error, Some(true));
     let message = text(&result);
     assert!(
@@ -133,7 +142,12 @@ async fn without_a_key_calls_explain_how_to_set_it() {
     let server = Server::new("test", &[SLACK])
         .unwrap()
         .with_agent_error(typo);
-    let message = text(&server.call("post_message", None).await.unwrap());
+    let message = text(
+        &server
+            .call("post_message", None, CallScope::default())
+            .await
+            .unwrap(),
+    );
     assert!(
         message.contains("misconfigured") && message.contains("not a valid Alter key"),
         "{message}"
