@@ -232,21 +232,14 @@ fn rmcp_tool(def: &'static ToolDef) -> Result<Tool, Error> {
             def.name
         )));
     }
-    let schema: Value = serde_json::from_str(def.input_schema).map_err(|e| {
-        Error::config(format!(
-            "tool `{}`: input_schema is not JSON: {e}",
-            def.name
-        ))
-    })?;
-    let Value::Object(schema) = schema else {
-        return Err(Error::config(format!(
-            "tool `{}`: input_schema is not a JSON object",
-            def.name
-        )));
+    let schema = object_schema(def.name, "input_schema", def.input_schema)?;
+    let output_schema = match def.output_schema {
+        Some(text) => Some(object_schema(def.name, "output_schema", text)?),
+        None => None,
     };
-    if schema.get("type").and_then(Value::as_str) != Some("object") {
+    if output_schema.is_some() != def.output.is_some() {
         return Err(Error::config(format!(
-            "tool `{}`: input_schema must have \"type\": \"object\"",
+            "tool `{}`: output_schema and output must be set together",
             def.name
         )));
     }
@@ -260,15 +253,36 @@ fn rmcp_tool(def: &'static ToolDef) -> Result<Tool, Error> {
         Some(a.open_world),
     );
     let description = (!def.description.is_empty()).then_some(Cow::Borrowed(def.description));
-    let mut tool = Tool::new_with_raw(def.name, description, Arc::new(schema as JsonObject))
-        .with_annotations(annotations);
+    let mut tool =
+        Tool::new_with_raw(def.name, description, Arc::new(schema)).with_annotations(annotations);
     if let Some(title) = title {
         tool = tool.with_title(title);
+    }
+    if let Some(schema) = output_schema {
+        tool = tool.with_raw_output_schema(Arc::new(schema));
     }
     Ok(tool)
 }
 
-fn tool_error(text: String) -> CallToolResult {
+/// A schema text that must be a JSON object with `"type": "object"` (MCP requires it of input
+/// schemas, and clients of the 2025 protocol drop other output schemas).
+fn object_schema(tool: &str, field: &str, text: &str) -> Result<JsonObject, Error> {
+    let schema: Value = serde_json::from_str(text)
+        .map_err(|e| Error::config(format!("tool `{tool}`: {field} is not JSON: {e}")))?;
+    let Value::Object(schema) = schema else {
+        return Err(Error::config(format!(
+            "tool `{tool}`: {field} is not a JSON object"
+        )));
+    };
+    if schema.get("type").and_then(Value::as_str) != Some("object") {
+        return Err(Error::config(format!(
+            "tool `{tool}`: {field} must have \"type\": \"object\""
+        )));
+    }
+    Ok(schema)
+}
+
+pub(crate) fn tool_error(text: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(text)])
 }
 
@@ -292,7 +306,10 @@ fn provider_result(def: &ToolDef, response: &ProviderResponse) -> CallToolResult
         let provider = display_name(def.provider);
         return tool_error(format!("{provider} error: {reason}\n{text}"));
     }
-    CallToolResult::success(vec![ContentBlock::text(text)])
+    match def.output {
+        Some(output) => crate::output::structured_result(def, output, response, text),
+        None => CallToolResult::success(vec![ContentBlock::text(text)]),
+    }
 }
 
 /// The provider body as the model should read it: the JSON text as returned.

@@ -37,6 +37,8 @@ const fn def(name: &'static str, schema: &'static str) -> ToolDef {
             error_field: "error",
         },
         build: build_ok,
+        output_schema: None,
+        output: None,
     }
 }
 
@@ -190,4 +192,77 @@ fn http_status_rule_ignores_ok_field_and_bodies_are_described() {
     assert!(text(&provider_result(&google, &binary)).contains("2 bytes of non-text data"));
     let cut = provider_result(&google, &answer(200, "[1,", true));
     assert!(text(&cut).starts_with("[1,\n[Alter truncated"));
+}
+
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Posted {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ts: Option<String>,
+}
+
+impl crate::output::ToolOutput for Posted {}
+
+const POSTED_SCHEMA: &str =
+    r#"{"type":"object","properties":{"ts":{"type":"string"}},"additionalProperties":false}"#;
+
+fn typed() -> ToolDef {
+    ToolDef {
+        output_schema: Some(POSTED_SCHEMA),
+        output: Some(crate::output::output::<Posted>),
+        ..SLACK[0]
+    }
+}
+
+#[test]
+fn typed_outputs_are_structured_and_misfits_are_errors() {
+    let def = typed();
+    let ok = provider_result(&def, &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
+    assert_eq!(ok.is_error, Some(false));
+    assert_eq!(
+        ok.structured_content,
+        Some(serde_json::json!({"ts": "1.2"}))
+    );
+    assert_eq!(text(&ok), r#"{"ts":"1.2"}"#);
+    // The ok-field rule still comes first.
+    let failed = provider_result(&def, &answer(200, r#"{"ok":false,"error":"x"}"#, false));
+    assert_eq!(failed.is_error, Some(true));
+    assert_eq!(failed.structured_content, None);
+    let misfit = provider_result(&def, &answer(200, r#"{"ok":true,"ts":12}"#, false));
+    assert_eq!(misfit.is_error, Some(true));
+    assert_eq!(misfit.structured_content, None);
+    let message = text(&misfit);
+    assert!(message.contains("at `ts`"), "{message}");
+    assert!(message.ends_with(r#"{"ok":true,"ts":12}"#), "{message}");
+    let html = provider_result(&def, &answer(200, "<html>", false));
+    assert_eq!(html.is_error, Some(true));
+    assert!(text(&html).contains("not JSON"));
+    let empty = provider_result(&def, &answer(200, "", false));
+    assert_eq!(empty.is_error, Some(false));
+    assert_eq!(empty.structured_content, Some(serde_json::json!({})));
+}
+
+static MISMATCHED: &[ToolDef] = &[ToolDef {
+    output_schema: Some(POSTED_SCHEMA),
+    ..SLACK[0]
+}];
+static OUTPUT_NOT_OBJECT: &[ToolDef] = &[ToolDef {
+    output_schema: Some(r#"{"type":"array"}"#),
+    output: Some(crate::output::output::<Posted>),
+    ..SLACK[0]
+}];
+
+#[test]
+fn output_schemas_are_checked_at_start_up() {
+    let tools: &'static [ToolDef] = Vec::leak(vec![typed()]);
+    let listed = Server::new("t", &[tools]).expect("valid");
+    let tool = listed.get_tool("post_message").expect("listed");
+    let schema = tool.output_schema.expect("declared");
+    assert_eq!(schema.get("type"), Some(&serde_json::json!("object")));
+    let error = Server::new("t", &[MISMATCHED]).unwrap_err();
+    assert!(error.to_string().contains("set together"), "{error}");
+    let error = Server::new("t", &[OUTPUT_NOT_OBJECT]).unwrap_err();
+    assert!(
+        error.to_string().contains("output_schema must have"),
+        "{error}"
+    );
 }

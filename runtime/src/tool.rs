@@ -5,6 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::output::OutputError;
 use crate::request::ProviderRequest;
 
 /// The JSON object of arguments an MCP client sends in `tools/call`.
@@ -31,6 +32,12 @@ pub struct ToolDef {
     /// Validates the arguments against the tool's typed input and builds the request.
     /// Generated code sets this to [`build::<TheInputType>`](build).
     pub build: fn(Arguments) -> Result<ProviderRequest, ArgumentError>,
+    /// The tool's output JSON Schema (an object schema), as JSON text; `None` when the
+    /// operation documents no JSON success body (a `204`), and the answer is text only.
+    pub output_schema: Option<&'static str>,
+    /// Reads a JSON answer into the tool's output type and writes it back (see
+    /// [`output`](crate::output::output)); set together with `output_schema`.
+    pub output: Option<fn(Value) -> Result<Value, OutputError>>,
 }
 
 /// MCP tool annotations (hints for clients; never a security boundary).

@@ -66,7 +66,49 @@ mod google {
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListEventsInput>,
+        output_schema: Some(
+            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"summary":{"type":"string"}},"additionalProperties":false}},"nextPageToken":{"type":"string"}},"additionalProperties":false}"#,
+        ),
+        output: Some(::alter_mcp_runtime::output::<ListEventsOutput>),
     }];
+
+    /// Output of the `list_events` tool (projected by the allowlist's `returns`: every field
+    /// optional, the rest of the answer dropped).
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        ::alter_mcp_runtime::serde::Deserialize,
+        ::alter_mcp_runtime::serde::Serialize,
+    )]
+    #[serde(crate = "::alter_mcp_runtime::serde")]
+    pub struct ListEventsOutput {
+        #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+        pub items: Option<Vec<ListEventsOutputItems>>,
+        #[serde(
+            rename = "nextPageToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub next_page_token: Option<String>,
+    }
+
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        ::alter_mcp_runtime::serde::Deserialize,
+        ::alter_mcp_runtime::serde::Serialize,
+    )]
+    #[serde(crate = "::alter_mcp_runtime::serde")]
+    pub struct ListEventsOutputItems {
+        #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+        pub summary: Option<String>,
+    }
+
+    impl ::alter_mcp_runtime::ToolOutput for ListEventsOutput {}
 }
 
 use alter_mcp_runtime::serde_json::{Value, json};
@@ -105,4 +147,17 @@ fn wrong_types_name_the_field() {
     assert_eq!(error.field.as_deref(), Some("orderBy"));
     let error = (tool.build)(args(json!({"querry": "x"}))).unwrap_err();
     assert!(error.message.contains("querry"), "{error}");
+}
+
+#[test]
+fn output_keeps_the_projection_and_names_a_misfit() {
+    let tool = &google::TOOLS[0];
+    let output = tool.output.expect("list_events has an output type");
+    let answer = json!({"kind": "calendar#events", "items": [{"id": "e1", "summary": "Standup", "etag": "x"}], "nextPageToken": "p2"});
+    assert_eq!(
+        output(answer).unwrap(),
+        json!({"items": [{"id": "e1", "summary": "Standup"}], "nextPageToken": "p2"})
+    );
+    let error = output(json!({"items": [{"id": 5}]})).unwrap_err();
+    assert_eq!(error.path.as_deref(), Some("items[0].id"));
 }

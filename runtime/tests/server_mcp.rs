@@ -48,6 +48,8 @@ mod slack {
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<PostMessageInput>,
+        output_schema: None,
+        output: None,
     }];
 }
 

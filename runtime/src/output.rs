@@ -1,0 +1,162 @@
+//! A tool's typed output: the provider's JSON answer read into the generated output type and
+//! written back, so `structuredContent` always fits the tool's `outputSchema`.
+//!
+//! Generated output types are lenient (every field optional, undocumented fields kept where
+//! the document allows them) and the output schema they come with is never stricter than the
+//! type: whatever the type reads, its JSON validates. A projection (`returns` in the allowlist)
+//! is a type with fewer fields, so reading drops the rest.
+
+use rmcp::model::{CallToolResult, ContentBlock};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error_text::display_name;
+use crate::response::ProviderResponse;
+use crate::server::tool_error;
+use crate::tool::ToolDef;
+
+/// A generated output type: what a tool's `structuredContent` is.
+pub trait ToolOutput: DeserializeOwned + Serialize {
+    /// `Some(key)` when the provider's answer is not an object (an array or a scalar): it is
+    /// read as `{key: answer}`, since clients of the 2025 protocol only take object outputs.
+    const WRAP: Option<&'static str> = None;
+}
+
+/// Reads the provider's JSON answer into `T` and writes it back as the tool's structured
+/// content. Generated code sets `ToolDef::output` to `output::<TheOutputType>`.
+pub fn output<T: ToolOutput>(answer: Value) -> Result<Value, OutputError> {
+    let answer = match T::WRAP {
+        Some(key) => Value::Object(Map::from_iter([(key.to_owned(), answer)])),
+        None => answer,
+    };
+    let typed: T = serde_path_to_error::deserialize(answer).map_err(|error| {
+        let path = error.path().to_string();
+        OutputError {
+            path: (path != ".").then_some(path),
+            message: error.into_inner().to_string(),
+        }
+    })?;
+    serde_json::to_value(&typed).map_err(|error| OutputError {
+        path: None,
+        message: error.to_string(),
+    })
+}
+
+/// A provider answer that does not fit the tool's output type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputError {
+    /// Where in the answer (`items[3].start`), as the structured content would name it.
+    pub path: Option<String>,
+    /// What is wrong, as serde says it.
+    pub message: String,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(path) => write!(f, "at `{path}`: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// A successful answer of a tool with an output type: `structuredContent` plus the same JSON
+/// as text (for clients that read only text). An empty body is `{}` (no output schema
+/// requires a field at its root); an answer that is not JSON, or does not fit the type, is a
+/// tool error that still carries the provider's text (`text`), never a result whose
+/// structured content would break the schema.
+pub(crate) fn structured_result(
+    def: &ToolDef,
+    output: fn(Value) -> Result<Value, OutputError>,
+    response: &ProviderResponse,
+    text: String,
+) -> CallToolResult {
+    let provider = display_name(def.provider);
+    if response.body().iter().all(u8::is_ascii_whitespace) {
+        let mut result = CallToolResult::structured(Value::Object(Map::new()));
+        result.content = vec![ContentBlock::text(text)];
+        return result;
+    }
+    let answer = match serde_json::from_slice::<Value>(response.body()) {
+        Ok(answer) => answer,
+        Err(error) => {
+            tracing::info!(tool = def.name, %error, "provider answer is not JSON");
+            return tool_error(format!(
+                "{provider} answered HTTP {} with a body that is not JSON ({error}); the tool \
+                 promises structured output, so here is the answer as text:\n{text}",
+                response.status()
+            ));
+        }
+    };
+    match output(answer) {
+        Ok(structured) => {
+            let mut result = CallToolResult::structured(structured);
+            if response.is_truncated() {
+                result.content.push(ContentBlock::text(
+                    "[Alter truncated this response; narrow the request to see all of it.]",
+                ));
+            }
+            result
+        }
+        Err(error) => {
+            tracing::info!(tool = def.name, %error, "provider answer does not fit the output type");
+            tool_error(format!(
+                "{provider}'s answer does not fit the tool's output schema {error}. The \
+                 provider's document may be out of date; the answer as text:\n{text}"
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Deserialize, Serialize)]
+    struct Page {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        items: Option<Vec<Item>>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Item {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+    }
+
+    impl ToolOutput for Page {}
+
+    #[derive(Deserialize, Serialize)]
+    struct Wrapped {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        items: Option<Vec<i64>>,
+    }
+    impl ToolOutput for Wrapped {
+        const WRAP: Option<&'static str> = Some("items");
+    }
+
+    #[test]
+    fn projects_and_names_the_path_of_a_misfit() {
+        let out = output::<Page>(json!({"items": [{"id": "a", "x": 1}], "kind": "k"})).unwrap();
+        assert_eq!(out, json!({"items": [{"id": "a"}]}));
+        let error = output::<Page>(json!({"items": [{"id": "a"}, {"id": 7}]})).unwrap_err();
+        assert_eq!(error.path.as_deref(), Some("items[1].id"));
+        assert!(error.message.contains("expected a string"), "{error}");
+        assert!(error.to_string().starts_with("at `items[1].id`: "));
+    }
+
+    #[test]
+    fn wraps_answers_that_are_not_objects() {
+        assert_eq!(
+            output::<Wrapped>(json!([1, 2])).unwrap(),
+            json!({"items": [1, 2]})
+        );
+        let error = output::<Wrapped>(json!(["x"])).unwrap_err();
+        assert_eq!(error.path.as_deref(), Some("items[0]"));
+    }
+}
