@@ -155,10 +155,8 @@ impl OmitReason {
 }
 
 /// The success response an operation documents: its lowest `2xx` code, else `2XX`, else
-/// `default`. Kept for tool output schemas; the runtime's `ToolDef` has no output fields yet,
-/// so nothing is emitted from it.
+/// `default`. The allowlist phase turns it into the tool's [`Output`].
 #[derive(Debug, Clone, PartialEq)]
-#[allow(dead_code, reason = "read once `ToolDef` gains an output schema")]
 pub struct Response {
     /// The status key as written: `200`, `2XX` or `default`.
     pub status: String,
@@ -166,7 +164,33 @@ pub struct Response {
     pub pointer: String,
     /// The `application/json` body as portable JSON Schema (local references inlined, a
     /// recursive one as `{}`); `None` when the response has no JSON body (`204`).
+    #[allow(dead_code, reason = "kept for checks of the document's own response schema")]
     pub json_schema: Option<Value>,
+    /// The JSON body lowered as output types (lenient: nothing required, further properties
+    /// kept, enums as plain values); `None` without a JSON body schema.
+    pub output: Option<Schema>,
+}
+
+/// What a tool returns as structured content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The tool's output struct (`<Tool>Output`): the response's root object, projected by
+    /// the allowlist's `returns`, or a wrapper around a root that is not an object.
+    pub type_id: TypeId,
+    /// `Some("items")` (an array) or `Some("value")` (anything else that is not an object):
+    /// the provider's answer is read as `{key: answer}`.
+    pub wrap: Option<&'static str>,
+    /// How to get the next page, when the operation pages.
+    pub pagination: Option<Pagination>,
+}
+
+/// A paged operation: a response token and the input that takes it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The token's path in the output (`nextPageToken`, `response_metadata.next_cursor`).
+    pub token: String,
+    /// The input (as the model sees it) that takes the token (`pageToken`, `cursor`).
+    pub input: String,
 }
 
 /// What lowering produces: one operation per allowlisted tool, in allowlist order.
@@ -462,9 +486,11 @@ pub struct Tool {
     pub annotations: Annotations,
     /// What the operation has that is not an input (credentials, transport parameters).
     pub omitted: Vec<Omitted>,
-    /// The operation's success response (not emitted yet; see [`Response`]).
-    #[allow(dead_code, reason = "read once `ToolDef` gains an output schema")]
+    /// The operation's success response.
+    #[allow(dead_code, reason = "read by checks of the document's response")]
     pub response: Option<Response>,
+    /// The structured output, when the success response has a JSON body schema.
+    pub output: Option<Output>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -60,6 +60,8 @@ pub struct ToolSummary {
     /// Values the operation has that the tool leaves out: `(wire name, why)`, why is
     /// `credential` (Alter injects it) or `transport` (the runtime controls it).
     pub omitted: Vec<(String, &'static str)>,
+    /// The emitted output JSON Schema; `None` when the tool returns text only.
+    pub output_schema: Option<String>,
 }
 
 /// An operation `--all --skip-unsupported` left out.
@@ -194,13 +196,13 @@ fn run(
         code,
         provider: api.provider.clone(),
         tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
-        tools: api.tools.iter().map(summary).collect(),
+        tools: api.tools.iter().map(|t| summary(t, &api.types)).collect(),
         files_read: Vec::new(),
         skipped: Vec::new(),
     })
 }
 
-fn summary(tool: &ir::Tool) -> ToolSummary {
+fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
     let target = |target: ir::Target| match target {
         ir::Target::Path { .. } => "path",
         ir::Target::Query(_) => "query",
@@ -221,6 +223,7 @@ fn summary(tool: &ir::Tool) -> ToolSummary {
             .iter()
             .map(|o| (o.name.clone(), o.reason.as_str()))
             .collect(),
+        output_schema: schema::output_schema(tool, types),
     }
 }
 

@@ -22,6 +22,7 @@ pub fn input_schema(tool: &Tool, types: &TypeSpace) -> String {
     let mut writer = Writer {
         types,
         defs: BTreeMap::new(),
+        output: false,
     };
     let mut properties = Json::object();
     let mut required = Vec::new();
@@ -46,6 +47,28 @@ pub fn input_schema(tool: &Tool, types: &TypeSpace) -> String {
         root.set("required", Json::Array(required));
     }
     root.set("additionalProperties", Json::Leaf(Value::Bool(false)));
+    finish(root, writer)
+}
+
+/// The output schema of `tool`, when it has a structured output: its output struct, written
+/// so that whatever the generated type reads and writes back validates. Nothing is required
+/// (so `{}` always fits), validation keywords the type does not check (`format`, `pattern`,
+/// `minimum`, `enum`...) are left out, untyped values are `{}`, unions are `anyOf`, and
+/// objects that keep undocumented fields say `additionalProperties: true`.
+pub fn output_schema(tool: &Tool, types: &TypeSpace) -> Option<String> {
+    let output = tool.output.as_ref()?;
+    let def = types.get(output.type_id)?;
+    let mut writer = Writer {
+        types,
+        defs: BTreeMap::new(),
+        output: true,
+    };
+    let root = writer.body(def);
+    Some(finish(root, writer))
+}
+
+/// Adds the `$defs` of recursive types and writes the text.
+fn finish(mut root: Json, writer: Writer<'_>) -> String {
     if !writer.defs.is_empty() {
         let defs = writer
             .defs
@@ -81,6 +104,8 @@ struct Writer<'a> {
     types: &'a TypeSpace,
     /// Recursive types, by Rust name; `None` while being written.
     defs: BTreeMap<String, Option<Json>>,
+    /// Writing an output schema (see [`output_schema`]).
+    output: bool,
 }
 
 impl Writer<'_> {
@@ -105,6 +130,8 @@ impl Writer<'_> {
         let mut node = match &schema.kind {
             Kind::Named(id) => return self.named(*id, schema),
             Kind::Json(raw) => {
+                // An output's untyped value is read as any JSON: say only that.
+                let raw = if self.output { &Value::Null } else { raw };
                 let mut node = Json::from_value(raw);
                 if !matches!(node, Json::Object(_)) {
                     node = Json::object();
@@ -121,17 +148,19 @@ impl Writer<'_> {
             Kind::Array(_) => typed("array"),
             Kind::Map(_) => typed("object"),
         };
-        if let Some(format) = &schema.format {
+        if let (Some(format), false) = (&schema.format, self.output) {
             node.set("format", Json::str(format));
         }
         if let Some(description) = &schema.description {
             node.set("description", Json::str(description));
         }
-        for (key, value) in &schema.keywords {
-            node.set(key, Json::from_value(value));
-        }
-        if let Some(default) = &schema.default {
-            node.set("default", Json::from_value(default));
+        if !self.output {
+            for (key, value) in &schema.keywords {
+                node.set(key, Json::from_value(value));
+            }
+            if let Some(default) = &schema.default {
+                node.set("default", Json::from_value(default));
+            }
         }
         match &schema.kind {
             Kind::Array(items) => node.set("items", self.node(items)),
@@ -165,7 +194,7 @@ impl Writer<'_> {
         if let Some(description) = description {
             node.set_second("description", Json::str(description));
         }
-        if let Some(default) = &schema.default {
+        if let (Some(default), false) = (&schema.default, self.output) {
             node.set("default", Json::from_value(default));
         }
         node
@@ -208,7 +237,12 @@ impl Writer<'_> {
                     })
                     .collect();
                 let mut node = Json::object();
-                let keyword = if *any_of { "anyOf" } else { "oneOf" };
+                // An output reads untagged branches leniently, so more than one may fit.
+                let keyword = if *any_of || self.output {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
                 node.set(keyword, Json::Array(branches));
                 node
             }
@@ -229,8 +263,12 @@ impl Writer<'_> {
                 if !required.is_empty() {
                     node.set("required", Json::Array(required));
                 }
-                let extra = match additional {
-                    Some(schema) => self.node(schema),
+                let extra = match additional.as_ref().map(|schema| self.node(schema)) {
+                    // As for maps: `true` rather than `{}`, which strict validators flag.
+                    Some(Json::Object(fields)) if fields.is_empty() && self.output => {
+                        Json::Leaf(Value::Bool(true))
+                    }
+                    Some(schema) => schema,
                     None => Json::Leaf(Value::Bool(false)),
                 };
                 node.set("additionalProperties", extra);
@@ -347,6 +385,7 @@ mod tests {
             annotations: Annotations::default(),
             omitted: Vec::new(),
             response: None,
+            output: None,
         }
     }
 

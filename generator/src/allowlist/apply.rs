@@ -19,6 +19,7 @@ use crate::naming;
 pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut tools = Vec::new();
+    let mut types = lowered.types;
     let pairs = allowlist.file.tools.iter().zip(&lowered.operations);
     for (index, (entry, operation)) in pairs.enumerate() {
         let mut tool = ToolApplier {
@@ -26,7 +27,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             index,
             entry,
             operation,
-            types: &lowered.types,
+            types: &types,
             spec: &allowlist.spec_path,
             out: &mut diagnostics,
         };
@@ -47,8 +48,16 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             annotations,
             omitted: operation.omitted.clone(),
             response: operation.response.clone(),
+            output: None,
         });
     }
+    super::output::outputs(
+        allowlist,
+        &lowered.operations,
+        &mut tools,
+        &mut types,
+        &mut diagnostics,
+    );
     let response = match &allowlist.file.response {
         Some(table) => ResponseRule::OkField {
             ok_field: table.ok_field.clone(),
@@ -60,7 +69,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         provider: allowlist.file.provider.clone(),
         response,
         tools,
-        types: lowered.types,
+        types,
     })
 }
 

@@ -3,7 +3,9 @@
 //! [`apply`] then checks the per-parameter settings against the lowered operations.
 
 mod apply;
+mod output;
 mod params;
+mod returns;
 mod values;
 mod visible;
 
@@ -75,6 +77,10 @@ pub struct ToolEntry {
     pub body_encoding: Option<BodyEncodingSetting>,
     #[serde(default)]
     pub params: BTreeMap<String, ParamSettings>,
+    /// The response fields the tool returns (`items[].{id,summary},nextPageToken`; the
+    /// grammar is in `returns.rs`); all of them when absent.
+    #[serde(default)]
+    pub returns: Option<String>,
 }
 
 impl ToolEntry {
@@ -88,6 +94,7 @@ impl ToolEntry {
             destructive: None,
             params: BTreeMap::new(),
             body_encoding: None,
+            returns: None,
         }
     }
 }
@@ -225,7 +232,7 @@ fn toml_error(source: &Source, error: toml::de::Error, key: Option<String>) -> D
     )
     .help(
         "allowed keys: provider, spec, base_url, body_encoding, [response] ok_field/error_field, \
-             [[tool]] operation/name/title/description/destructive/body_encoding/params.<X> = \
+             [[tool]] operation/name/title/description/destructive/body_encoding/returns/params.<X> = \
              { fixed, default, name, type, description, required }",
     )
     .into()

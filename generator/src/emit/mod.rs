@@ -21,10 +21,12 @@ use crate::ir::Api;
 pub fn module(api: &Api) -> TokenStream {
     let registrations = tools::registrations(api);
     let inputs = api.tools.iter().map(|tool| input::input(tool, &api.types));
+    let outputs = tools::output_impls(api);
     let types = types::types(api);
     quote! {
         #registrations
         #(#inputs)*
+        #(#outputs)*
         #(#types)*
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::doc::{ident, raw_string, string};
 use crate::ir::{Api, ResponseRule, Tool};
-use crate::schema::input_schema;
+use crate::schema::{input_schema, output_schema};
 
 pub fn registrations(api: &Api) -> TokenStream {
     let provider = string(&api.provider);
@@ -43,6 +43,16 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
         }
     };
     let input = ident(&tool.input_type);
+    let (output_schema, output) = match (output_schema(tool, &api.types), output_type(tool, api)) {
+        (Some(schema), Some(output)) => {
+            let schema = raw_string(&schema);
+            (
+                quote!(Some(#schema)),
+                quote!(Some(::alter_mcp_runtime::output::<#output>)),
+            )
+        }
+        _ => (quote!(None), quote!(None)),
+    };
     quote! {
         ::alter_mcp_runtime::ToolDef {
             name: #name,
@@ -59,6 +69,40 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
             },
             response: #response,
             build: ::alter_mcp_runtime::build::<#input>,
+            output_schema: #output_schema,
+            output: #output,
         }
     }
+}
+
+/// The tool's output struct name, when it has one.
+fn output_type(tool: &Tool, api: &Api) -> Option<proc_macro2::Ident> {
+    let output = tool.output.as_ref()?;
+    api.types.get(output.type_id).map(|def| ident(&def.name))
+}
+
+/// `impl ToolOutput` for each tool's output struct, saying how a non-object answer is wrapped.
+pub fn output_impls(api: &Api) -> Vec<TokenStream> {
+    let mut done = std::collections::BTreeSet::new();
+    api.tools
+        .iter()
+        .filter_map(|tool| {
+            let name = output_type(tool, api)?;
+            // Tools that answer the same object share its type, and its one impl.
+            if !done.insert(name.to_string()) {
+                return None;
+            }
+            let wrap = tool.output.as_ref()?.wrap;
+            let body = match wrap {
+                Some(key) => {
+                    let key = string(key);
+                    quote!(const WRAP: Option<&'static str> = Some(#key);)
+                }
+                None => quote!(),
+            };
+            Some(quote! {
+                impl ::alter_mcp_runtime::ToolOutput for #name { #body }
+            })
+        })
+        .collect()
 }

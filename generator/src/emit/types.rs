@@ -78,7 +78,7 @@ pub fn description<'a>(schema: &'a Schema, types: &'a TypeSpace) -> Option<&'a s
         })
 }
 
-/// Every type the tools' model-visible inputs reach, in name order.
+/// Every type the tools' model-visible inputs and their outputs reach, in name order.
 pub fn types(api: &Api) -> Vec<TokenStream> {
     let roots = api
         .tools
@@ -86,15 +86,27 @@ pub fn types(api: &Api) -> Vec<TokenStream> {
         .flat_map(|tool| &tool.inputs)
         .filter(|input| matches!(input.value, InputValue::Model { .. }))
         .map(|input| &input.schema);
+    let output_roots: Vec<Schema> = api
+        .tools
+        .iter()
+        .filter_map(|tool| tool.output.as_ref())
+        .map(|output| Schema::of(Kind::Named(output.type_id)))
+        .collect();
+    // Output types are lowered apart from input types (see `lower/response.rs`), so no type
+    // is both; outputs are read leniently.
+    let outputs = api.types.reachable(&output_roots);
     let by_name: BTreeMap<&str, TypeId> = api
         .types
-        .reachable(roots)
+        .reachable(roots.chain(&output_roots))
         .into_iter()
         .filter_map(|id| api.types.get(id).map(|t| (t.name.as_str(), id)))
         .collect();
     let mut out: Vec<TokenStream> = by_name
         .values()
-        .filter_map(|id| api.types.get(*id).map(|def| type_def(*id, def, &api.types)))
+        .filter_map(|id| {
+            let def = api.types.get(*id)?;
+            Some(type_def(*id, def, &api.types, outputs.contains(id)))
+        })
         .collect();
     let needs_helper = by_name.values().any(|id| {
         matches!(
@@ -130,7 +142,9 @@ fn explicit_null_helper() -> TokenStream {
     }
 }
 
-fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
+/// `output`: a type of a tool's output, which never refuses fields it does not know (a
+/// projection drops them; otherwise the type keeps them in its extra map).
+fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace, output: bool) -> TokenStream {
     match &def.kind {
         TypeKind::Enum { values } => enums::string_enum(def, values),
         TypeKind::IntEnum { values } => enums::int_enum(def, values),
@@ -165,6 +179,7 @@ fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
                         },
                     )
                 }
+                _ if output => (quote!(), quote!()),
                 _ => (quote!(, deny_unknown_fields), quote!()),
             };
             let docs = doc(def.description.as_deref());
@@ -179,7 +194,7 @@ fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace) -> TokenStream {
     }
 }
 
-/// A struct member; optional ones are left out when serializing (they are request data).
+/// A struct member; optional ones are left out when serializing when absent.
 fn struct_field(owner: TypeId, property: &Property, rust: &str, types: &TypeSpace) -> TokenStream {
     let docs = doc(description(&property.schema, types));
     let wire = string(&property.name);

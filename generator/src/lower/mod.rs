@@ -221,6 +221,10 @@ struct Lowerer<'d> {
     /// Component schema name → its named type, registered before its properties are lowered,
     /// so recursive references end here instead of looping.
     components: BTreeMap<String, ir::TypeId>,
+    /// The same for output types (see `response.rs`), which read schemas differently.
+    output_components: BTreeMap<String, ir::TypeId>,
+    /// Lowering a success response: types are output types.
+    output: bool,
     /// Component aliases (non-object schemas) being lowered: a repeat is a cycle.
     aliases: Vec<String>,
     /// Path parameters of the current operation that were reported as unusable.
@@ -246,6 +250,8 @@ impl<'d> Lowerer<'d> {
             out: Diagnostics::new(),
             types: Vec::new(),
             components: BTreeMap::new(),
+            output_components: BTreeMap::new(),
+            output: false,
             aliases: Vec::new(),
             unusable: Vec::new(),
             names,
@@ -332,7 +338,7 @@ impl<'d> Lowerer<'d> {
             .as_ref()
             .and_then(|body| self.body(body, &format!("{pointer}/requestBody"), &prefix));
         self.omit_form_fields(op, body.as_mut(), &mut omitted);
-        let response = self.response(&op.responses, &pointer);
+        let response = self.response(&op.responses, &pointer, &prefix);
         Some(ir::Operation {
             tool_name: selected.tool_name.clone(),
             input_type,

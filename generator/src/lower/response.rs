@@ -17,6 +17,7 @@ impl<'d> Lowerer<'d> {
         &mut self,
         responses: &'d Responses,
         pointer: &str,
+        prefix: &str,
     ) -> Option<ir::Response> {
         let mut success: Vec<((u8, u16), String, &'d ReferenceOr<Response>)> = responses
             .responses
@@ -40,6 +41,7 @@ impl<'d> Lowerer<'d> {
                 chosen = Some(ir::Response {
                     status,
                     json_schema: self.json_schema(response),
+                    output: self.output_type(response, &pointer, prefix),
                     pointer,
                 });
             }
@@ -54,6 +56,24 @@ impl<'d> Lowerer<'d> {
             Some(schema) => self.portable_item(schema),
             None => json!({}),
         })
+    }
+
+    /// The JSON body read as output types: lenient (nothing required, further properties
+    /// kept, enums and tagged unions read as plain values, read-only fields kept); `None`
+    /// without a JSON body or a schema for it. Inline types are named `<Tool>Output...`.
+    fn output_type(
+        &mut self,
+        response: &'d Response,
+        pointer: &str,
+        prefix: &str,
+    ) -> Option<ir::Schema> {
+        let (media_type, media) = response.content.iter().find(|(k, _)| is_json(k))?;
+        let schema = media.schema.as_ref()?;
+        let at = format!("{}/schema", child(&format!("{pointer}/content"), media_type));
+        self.output = true;
+        let lowered = self.schema(schema.into(), &at, &format!("{prefix}Output"));
+        self.output = false;
+        Some(lowered)
     }
 
     /// Follows the schema of every media type, all the way down.

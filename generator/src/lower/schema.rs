@@ -66,7 +66,7 @@ impl<'d> Lowerer<'d> {
     /// (keyed by its JSON pointer); others are lowered in place.
     fn component(&mut self, reference: &'d str, from: &str, hint: &str) -> ir::Schema {
         if let Ok((_, pointer)) = self.find::<openapiv3::Schema>(reference)
-            && let Some(id) = self.components.get(&pointer)
+            && let Some(id) = self.known().get(&pointer)
         {
             return self.named(*id);
         }
@@ -74,13 +74,19 @@ impl<'d> Lowerer<'d> {
             return any();
         };
         // After an alias chain the final target identifies the type.
-        if let Some(id) = self.components.get(&pointer) {
+        if let Some(id) = self.known().get(&pointer) {
             return self.named(*id);
         }
         let view = View::of(target);
         // A component is named after itself; a bundler's pointer (`#/paths/...`) after its use.
+        // Output types are another reading of the same schema (lenient, read-only fields
+        // kept), so a component's output type is `<Name>Output`.
+        let suffix = if self.output { "Output" } else { "" };
         let type_name = match pointer.strip_prefix("/components/schemas/") {
-            Some(name) => naming::type_name(&name.replace("~1", "/").replace("~0", "~"), "Type"),
+            Some(name) => {
+                let name = naming::type_name(&name.replace("~1", "/").replace("~0", "~"), "Type");
+                format!("{name}{suffix}")
+            }
             None => hint.to_owned(),
         };
         let plan = self.plan(target, &view, &pointer);
@@ -89,7 +95,7 @@ impl<'d> Lowerer<'d> {
             // input type, or match another component after case conversion (`a_b`, `AB`).
             let name = self.names.unique(&type_name);
             let id = self.new_type(&name, &pointer, &view, &plan);
-            self.components.insert(pointer.clone(), id);
+            self.known_mut().insert(pointer.clone(), id);
             self.fill(id, plan);
             return self.named(id);
         }
@@ -101,6 +107,23 @@ impl<'d> Lowerer<'d> {
         let schema = self.inline(target, &pointer, &type_name);
         self.aliases.pop();
         schema
+    }
+
+    /// Component types of the current reading (inputs or outputs).
+    fn known(&self) -> &std::collections::BTreeMap<String, TypeId> {
+        if self.output {
+            &self.output_components
+        } else {
+            &self.components
+        }
+    }
+
+    fn known_mut(&mut self) -> &mut std::collections::BTreeMap<String, TypeId> {
+        if self.output {
+            &mut self.output_components
+        } else {
+            &mut self.components
+        }
     }
 
     fn named(&self, id: TypeId) -> ir::Schema {
@@ -141,6 +164,8 @@ impl<'d> Lowerer<'d> {
                 Union::Unsound => Plan::Json,
                 // `type: object` leaves only the object branch valid: not a real union.
                 Union::Untagged { .. } if view.typ.is_some() => Plan::Json,
+                // A provider that adds a kind would make every answer fail to read.
+                Union::Tagged { .. } if self.output => Plan::Json,
                 union => Plan::Union(union, keyword == "anyOf"),
             };
         }
@@ -151,12 +176,13 @@ impl<'d> Lowerer<'d> {
                 Merged::Unsound => Plan::Json,
             };
         }
+        // Outputs read enums as plain values: providers add values before documenting them.
         let strings = view.string_enum();
-        if !strings.is_empty() {
+        if !strings.is_empty() && !self.output {
             return Plan::StringEnum(strings);
         }
         let integers = view.int_enum();
-        if !integers.is_empty() {
+        if !integers.is_empty() && !self.output {
             return Plan::IntEnum(integers);
         }
         if view.has_properties() {
@@ -199,7 +225,7 @@ impl<'d> Lowerer<'d> {
     ) -> ir::Schema {
         let kind = match view.typ {
             Some("string") => Kind::String,
-            Some("integer") if view.format.as_deref() == Some("int32") => {
+            Some("integer") if view.format.as_deref() == Some("int32") && !self.output => {
                 Kind::Integer(IntWidth::I32)
             }
             Some("integer") => Kind::Integer(IntWidth::I64),
@@ -408,7 +434,11 @@ impl<'d> Lowerer<'d> {
 
     /// The type of `additionalProperties`, if any are allowed.
     fn additional(&mut self, object: &Object<'d>, parent: &str) -> Option<ir::Schema> {
-        let (additional, at) = object.additional.as_ref()?;
+        let Some((additional, at)) = object.additional.as_ref() else {
+            // JSON Schema allows any further property unless it says otherwise; an output
+            // keeps them (providers answer more than they document).
+            return self.output.then(any);
+        };
         match additional {
             AdditionalProperties::Any(true) => Some(any()),
             AdditionalProperties::Any(false) => None,
@@ -428,23 +458,28 @@ impl<'d> Lowerer<'d> {
         self.members(&Object::of(view, pointer), parent)
     }
 
-    /// An object's properties; `readOnly` ones are left out (every generated type is request
-    /// data, and OpenAPI says they SHOULD NOT be sent). A nullable one is an `Option`, sent
-    /// as `null` when the document requires it.
+    /// An object's properties; `readOnly` ones are left out of inputs (OpenAPI says they
+    /// SHOULD NOT be sent), `writeOnly` ones out of outputs. A nullable one is an `Option`,
+    /// sent as `null` when the document requires it. In an output nothing is required:
+    /// providers omit fields their documents require.
     fn members(&mut self, object: &Object<'d>, parent: &str) -> Vec<Property> {
         let mut out = Vec::new();
         for member in &object.members {
             let data = self
                 .peek(member.item, &member.pointer)
                 .map(|(schema, _)| &schema.schema_data);
-            if data.is_some_and(|d| d.read_only) {
+            let skipped = match self.output {
+                false => data.is_some_and(|d| d.read_only),
+                true => data.is_some_and(|d| d.write_only),
+            };
+            if skipped {
                 continue;
             }
             let hint = naming::nested_type_name(parent, member.name);
             let mut schema = self.schema(member.item, &member.pointer, &hint);
             let nullable = schema.nullable || data.is_some_and(|d| d.nullable);
             schema.nullable = nullable;
-            let required = object.required.contains(member.name);
+            let required = object.required.contains(member.name) && !self.output;
             out.push(Property {
                 name: member.name.to_owned(),
                 required: required && !nullable,
