@@ -164,7 +164,10 @@ pub struct Response {
     pub pointer: String,
     /// The `application/json` body as portable JSON Schema (local references inlined, a
     /// recursive one as `{}`); `None` when the response has no JSON body (`204`).
-    #[allow(dead_code, reason = "kept for checks of the document's own response schema")]
+    #[allow(
+        dead_code,
+        reason = "kept for checks of the document's own response schema"
+    )]
     pub json_schema: Option<Value>,
     /// The JSON body lowered as output types (lenient: nothing required, further properties
     /// kept, enums as plain values); `None` without a JSON body schema.

@@ -156,14 +156,17 @@ impl OutputBuilder<'_> {
     }
 
     fn pointer(&self) -> String {
-        self.operation
-            .response
-            .as_ref()
-            .map_or_else(|| self.operation.operation.pointer.clone(), |r| r.pointer.clone())
+        self.operation.response.as_ref().map_or_else(
+            || self.operation.operation.pointer.clone(),
+            |r| r.pointer.clone(),
+        )
     }
 
     fn error(&mut self, message: &str, help: &str) {
-        let key = Location::key(&self.allowlist.path, format!("tool[{}].returns", self.index));
+        let key = Location::key(
+            &self.allowlist.path,
+            format!("tool[{}].returns", self.index),
+        );
         let related = Location::pointer(&self.allowlist.spec_path, self.pointer());
         self.out
             .push(Diagnostic::new(key, message).related(related).help(help));
@@ -177,14 +180,19 @@ fn is_untyped(schema: &Schema) -> bool {
 
 /// The output struct's first shape: the root object's members, or one field holding a root
 /// that is not an object (`items` for an array, `value` otherwise), with its description.
-fn root_struct(root: &Schema, types: &TypeSpace) -> (TypeKind, Option<&'static str>, Option<String>) {
+fn root_struct(
+    root: &Schema,
+    types: &TypeSpace,
+) -> (TypeKind, Option<&'static str>, Option<String>) {
     if !root.nullable {
         match &root.kind {
             Kind::Named(id) => {
-                if let Some(def @ TypeDef {
-                    kind: TypeKind::Struct { .. },
-                    ..
-                }) = types.get(*id)
+                if let Some(
+                    def @ TypeDef {
+                        kind: TypeKind::Struct { .. },
+                        ..
+                    },
+                ) = types.get(*id)
                 {
                     let description = root.description.clone().or(def.description.clone());
                     return (def.kind.clone(), None, description);
@@ -288,7 +296,13 @@ struct Projector<'b, 'a, 't> {
 
 impl Projector<'_, '_, '_> {
     /// `kind` with only the selected members (undocumented fields dropped too).
-    fn project(&mut self, kind: &TypeKind, selection: &Selection, name: &str, path: &str) -> TypeKind {
+    fn project(
+        &mut self,
+        kind: &TypeKind,
+        selection: &Selection,
+        name: &str,
+        path: &str,
+    ) -> TypeKind {
         let TypeKind::Struct { properties, .. } = kind else {
             return kind.clone();
         };
@@ -316,7 +330,13 @@ impl Projector<'_, '_, '_> {
     }
 
     /// One selected member's schema: whole, or its selected fields (through `[]` for arrays).
-    fn field(&mut self, schema: &Schema, field: &returns::Selected, parent: &str, at: &str) -> Schema {
+    fn field(
+        &mut self,
+        schema: &Schema,
+        field: &returns::Selected,
+        parent: &str,
+        at: &str,
+    ) -> Schema {
         let is_array = matches!(schema.kind, Kind::Array(_));
         if field.elements && !is_array {
             self.builder.error(
@@ -340,13 +360,19 @@ impl Projector<'_, '_, '_> {
             _ => schema,
         };
         let nested = naming::nested_type_name(parent, &field.name);
-        let inner_path = if field.elements { format!("{at}[].") } else { format!("{at}.") };
+        let inner_path = if field.elements {
+            format!("{at}[].")
+        } else {
+            format!("{at}.")
+        };
         let projected = match &target.kind {
             Kind::Named(id) => match self.types.get(*id).cloned() {
-                Some(def @ TypeDef {
-                    kind: TypeKind::Struct { .. },
-                    ..
-                }) => {
+                Some(
+                    def @ TypeDef {
+                        kind: TypeKind::Struct { .. },
+                        ..
+                    },
+                ) => {
                     let name = unique_type_name(&nested, self.types, self.builder.taken);
                     // Registered before its members, so nested names come after it.
                     let new_id = TypeId(self.types.types.len());
@@ -391,13 +417,25 @@ impl Projector<'_, '_, '_> {
             .filter(|(score, _)| *score >= 0.7)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let near: Vec<String> = scored.iter().take(3).map(|(_, n)| format!("`{path}{n}`")).collect();
+        let near: Vec<String> = scored
+            .iter()
+            .take(3)
+            .map(|(_, n)| format!("`{path}{n}`"))
+            .collect();
         let all: Vec<&str> = properties.iter().map(|p| p.name.as_str()).collect();
         let help = match near.is_empty() {
             true => format!("the fields there are: {}", all.join(", ")),
-            false => format!("did you mean {}? (fields there: {})", near.join(" or "), all.join(", ")),
+            false => format!(
+                "did you mean {}? (fields there: {})",
+                near.join(" or "),
+                all.join(", ")
+            ),
         };
-        let whose = if path.is_empty() { "the response".to_owned() } else { format!("`{}`", path.trim_end_matches('.')) };
+        let whose = if path.is_empty() {
+            "the response".to_owned()
+        } else {
+            format!("`{}`", path.trim_end_matches('.'))
+        };
         self.builder.error(
             &format!("`returns` names `{path}{name}`, but {whose} has no field `{name}`"),
             &help,

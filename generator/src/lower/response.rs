@@ -69,7 +69,10 @@ impl<'d> Lowerer<'d> {
     ) -> Option<ir::Schema> {
         let (media_type, media) = response.content.iter().find(|(k, _)| is_json(k))?;
         let schema = media.schema.as_ref()?;
-        let at = format!("{}/schema", child(&format!("{pointer}/content"), media_type));
+        let at = format!(
+            "{}/schema",
+            child(&format!("{pointer}/content"), media_type)
+        );
         self.output = true;
         let lowered = self.schema(schema.into(), &at, &format!("{prefix}Output"));
         self.output = false;

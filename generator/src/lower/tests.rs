@@ -420,20 +420,44 @@ paths:
         "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}},
         "next": {},
     }});
+    let list = lowered.operations[0].response.clone().expect("a 200");
     assert_eq!(
-        lowered.operations[0].response,
-        Some(ir::Response {
-            status: "200".to_owned(),
-            pointer: "/components/responses/Real".to_owned(),
-            json_schema: Some(page),
-        })
+        (
+            list.status.as_str(),
+            list.pointer.as_str(),
+            list.json_schema
+        ),
+        ("200", "/components/responses/Real", Some(page))
     );
+    // The output reading: a type of its own, read-only members kept, nothing required.
+    let Some(ir::Kind::Named(page_id)) = list.output.map(|o| o.kind) else {
+        panic!("the page is an output type");
+    };
+    let page_def = lowered.types.get(page_id).expect("registered");
+    assert_eq!(page_def.name, "PageOutput");
+    let item = lowered
+        .types
+        .types
+        .iter()
+        .find(|t| t.name == "ItemOutput")
+        .expect("the item's output type");
+    let ir::TypeKind::Struct {
+        properties,
+        additional,
+    } = &item.kind
+    else {
+        panic!("a struct");
+    };
+    assert_eq!(properties.len(), 1, "readOnly `id` is kept in outputs");
+    assert!(!properties[0].required);
+    assert!(additional.is_some(), "undocumented fields are kept");
     assert_eq!(
         lowered.operations[1].response,
         Some(ir::Response {
             status: "204".to_owned(),
             pointer: "/paths/~1items/delete/responses/204".to_owned(),
             json_schema: None,
+            output: None,
         })
     );
 }

@@ -32,6 +32,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PostFormInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "post_json",
@@ -48,6 +50,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PostJsonInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -64,6 +68,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "replace_note",
@@ -80,6 +86,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "search",
@@ -96,6 +104,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<SearchInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "insert_event",
@@ -112,6 +122,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<InsertEventInput>,
+        output_schema: None,
+        output: None,
     },
 ];
 

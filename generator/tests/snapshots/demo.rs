@@ -33,6 +33,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ListNotesInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -52,6 +54,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "notes_delete",
@@ -71,6 +75,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<NotesDeleteInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "reorder_notes",
@@ -90,6 +96,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ReorderNotesInput>,
+        output_schema: None,
+        output: None,
     },
 ];
 

@@ -32,6 +32,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<FindItemsInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_charges",
@@ -48,6 +50,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListChargesInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_charge",
@@ -64,6 +68,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateChargeInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_charge_json",
@@ -80,6 +86,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateChargeJsonInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -96,6 +104,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
+        output_schema: None,
+        output: None,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "replace_note",
@@ -112,6 +122,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
+        output_schema: None,
+        output: None,
     },
 ];
 

@@ -25,6 +25,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GraphPutInput>,
+        output_schema: None,
+        output: None,
     },
 ];
 
