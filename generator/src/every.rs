@@ -35,8 +35,8 @@ pub fn allowlist(
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
         base_url: base_url.map(str::to_owned),
         response: None,
-        body_encoding: None,
         tools,
+        ..AllowlistFile::default()
     };
     Ok(Allowlist {
         path: spec.to_owned(),

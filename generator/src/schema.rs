@@ -347,6 +347,7 @@ mod tests {
             annotations: Annotations::default(),
             omitted: Vec::new(),
             response: None,
+            scopes: Vec::new(),
         }
     }
 
