@@ -36,6 +36,10 @@ pub fn allowlist(
         base_url: base_url.map(str::to_owned),
         response: None,
         tools,
+        // The size budget is a policy for a curated tool set served to a model; every
+        // operation is generated for review and conformance, so only the structural client
+        // rules apply (an allowlist sets `schema_max_bytes` for what it serves).
+        schema_max_bytes: Some(usize::MAX),
         ..AllowlistFile::default()
     };
     Ok(Allowlist {

@@ -8,8 +8,8 @@
 //! * no `oneOf`/`anyOf`/`allOf` at the root: Anthropic's and OpenAI's tool APIs reject them;
 //! * every `$ref` resolves inside the schema (`#/...`): clients do not fetch other documents;
 //! * every array has `items`: OpenAI and Gemini reject an array schema without them;
-//! * tool names match `^[a-zA-Z0-9_-]{1,64}$` and property names `^[a-zA-Z0-9_.-]{1,64}$`
-//!   (Anthropic's and OpenAI's function and property name rules);
+//! * tool names match `^[a-zA-Z0-9_-]{1,64}$` and input (root property) names
+//!   `^[a-zA-Z0-9_.-]{1,64}$` (Anthropic's and OpenAI's function and parameter name rules);
 //! * the schema's JSON fits a size budget (default [`SCHEMA_MAX_BYTES`]): every byte is sent
 //!   to the model on each `tools/list`.
 
@@ -181,7 +181,10 @@ impl Walker<'_> {
             {
                 for (name, subschema) in map {
                     let at = child(&at, name);
-                    if keyword == "properties" && !naming::is_valid_input_name(name) {
+                    // Only the tool's own inputs: nested names are the provider's wire names,
+                    // which no setting can rename, and the documented limit is on parameters.
+                    let input = keyword == "properties" && pointer.is_empty();
+                    if input && !naming::is_valid_input_name(name) {
                         self.out.push(Violation::new(
                             &at,
                             format!("property name `{name}` does not match ^[a-zA-Z0-9_.-]{{1,64}}$"),
@@ -267,7 +270,7 @@ mod tests {
 
     #[test]
     fn each_rule_reports_its_pointer() {
-        let json = r##"{"type":"object","anyOf":[{"type":"object"}],"properties":{"bad name":{"type":"string"},"list":{"type":["array","null"]},"r":{"$ref":"#/$defs/Missing"},"o":{"type":"object","properties":{"x":{"items":[{"type":"array"}]}}}}}"##;
+        let json = r##"{"type":"object","anyOf":[{"type":"object"}],"properties":{"bad name":{"type":"object","properties":{"nested ok":{}}},"list":{"type":["array","null"]},"r":{"$ref":"#/$defs/Missing"},"o":{"type":"object","properties":{"x":{"items":[{"type":"array"}]}}}}}"##;
         let got = pointers(json, 50);
         let want = [
             " the schema is",

@@ -5,7 +5,7 @@
 //!
 //! Boilerplate dropped, each for a reason (found in the upstream documents under
 //! `../shared/specs/upstream`):
-//! * Google's leading `Optional.` (127 parameters): the schema's `required` list says it.
+//! * Google's `Optional.` sentence (127 parameters): the schema's `required` list says it.
 //! * Google's `Learn more about ...` sentences: they pointed at links the Discovery text lost,
 //!   so they promise a page the model cannot open.
 //! * Sentences linking to an anchor of the same web page (Slack's `See [authorship](#authorship)
@@ -176,13 +176,10 @@ fn entity(name: &str) -> Option<String> {
 fn drop_boilerplate(text: &str) -> String {
     sentences(text)
         .into_iter()
-        .enumerate()
-        .filter(|(i, sentence)| {
+        .filter(|sentence| {
             let s = sentence.trim();
-            let leading_optional = *i == 0 && s == "Optional.";
-            !(leading_optional || s.starts_with("Learn more about") || s.contains("](#"))
+            !(s == "Optional." || s.starts_with("Learn more about") || s.contains("](#"))
         })
-        .map(|(_, sentence)| sentence)
         .collect()
 }
 
@@ -213,11 +210,18 @@ fn sentences(text: &str) -> Vec<&str> {
     out
 }
 
-/// Trims every line, collapses runs of spaces and of blank lines.
+/// Collapses runs of spaces inside lines (keeping indentation, which Markdown lists use) and
+/// runs of blank lines; trims line ends.
 fn tidy(text: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
-        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let words = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let line = if words.is_empty() {
+            words
+        } else {
+            format!("{indent}{words}")
+        };
         if line.is_empty() && lines.last().is_none_or(String::is_empty) {
             continue;
         }
@@ -226,7 +230,7 @@ fn tidy(text: &str) -> String {
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
-    lines.join("\n")
+    lines.join("\n").trim().to_owned()
 }
 
 #[cfg(test)]
@@ -237,6 +241,8 @@ mod tests {
     fn cleans_html_links_entities_and_boilerplate() {
         let cases = [
             ("Optional. The maximum number.", "The maximum number."),
+            ("Can contain HTML. Optional.", "Can contain HTML."),
+            ("Optional. At most 50.", "At most 50."),
             ("Posts <b>bold</b> text &amp; more.", "Posts bold text & more."),
             ("One<br>two<p>three</p>", "One\ntwo\nthree"),
             ("a < b and c &lt;d&gt; &#39;x&#x27;", "a < b and c <d> 'x'"),
@@ -253,7 +259,8 @@ mod tests {
                 "Token for the next page.",
             ),
             ("Deprecated and ignored.", "Deprecated and ignored."),
-            ("  spaced   out \n\n\n\n next ", "spaced out\n\nnext"),
+            ("spaced   out \n\n\n\n next ", "spaced out\n\n next"),
+            ("- item\n  more", "- item\n  more"),
             ("Is [x] a link? no (really).", "Is [x] a link? no (really)."),
             ("R&D & more", "R&D & more"),
         ];
