@@ -22,11 +22,14 @@ pub struct Output {
     pub path: PathBuf,
     /// False when the file already held these exact bytes and was left alone.
     pub changed: bool,
+    /// The Markdown catalog of the tools, beside the module (`$OUT_DIR/google_calendar.md`).
+    pub catalog: PathBuf,
     /// Every input file read.
     pub files_read: Vec<PathBuf>,
 }
 
-/// For each `specs_dir/<name>/allowlist.toml`, writes `$OUT_DIR/<name with - as _>.rs` and
+/// For each `specs_dir/<name>/allowlist.toml`, writes `$OUT_DIR/<name with - as _>.rs` (and
+/// its Markdown catalog, `.md`) and
 /// prints `cargo:rerun-if-changed` for the directory and every file read. On any problem it
 /// prints them all to stderr and exits with status 1.
 pub fn generate_all(specs_dir: impl AsRef<Path>) -> Vec<Output> {
@@ -50,6 +53,7 @@ pub fn try_generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<Output>,
         match write_module(&allowlist, &out_file) {
             Ok((changed, files_read)) => outputs.push(Output {
                 name,
+                catalog: out_file.with_extension("md"),
                 path: out_file,
                 changed,
                 files_read,
@@ -93,11 +97,13 @@ fn find_allowlists(specs_dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnosti
     Ok(found)
 }
 
-/// Generates one module and writes it if its bytes changed.
+/// Generates one module and writes it, and its catalog beside it (`.md`), if their bytes
+/// changed.
 fn write_module(allowlist: &Path, out_file: &Path) -> Result<(bool, Vec<PathBuf>), Diagnostics> {
     let generated = crate::generate(allowlist)?;
     let changed = write_if_changed(out_file, &generated.code)?;
-    Ok((changed, generated.files_read))
+    let catalog_changed = write_if_changed(&out_file.with_extension("md"), &generated.catalog)?;
+    Ok((changed || catalog_changed, generated.files_read))
 }
 
 /// Writes `text` unless the file already holds it (keeps mtimes, so nothing rebuilds).
@@ -199,6 +205,7 @@ impl Builder {
         let (changed, files_read) = write_module(&self.allowlist, &path)?;
         Ok(Output {
             name,
+            catalog: path.with_extension("md"),
             path,
             changed,
             files_read,

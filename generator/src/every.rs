@@ -35,8 +35,12 @@ pub fn allowlist(
             .map_or_else(String::new, |f| f.to_string_lossy().into_owned()),
         base_url: base_url.map(str::to_owned),
         response: None,
-        body_encoding: None,
         tools,
+        // The size budget is a policy for a curated tool set served to a model; every
+        // operation is generated for review and conformance, so only the structural client
+        // rules apply (an allowlist sets `schema_max_bytes` for what it serves).
+        schema_max_bytes: Some(usize::MAX),
+        ..AllowlistFile::default()
     };
     Ok(Allowlist {
         path: spec.to_owned(),

@@ -17,6 +17,8 @@ pub struct Api {
     /// In allowlist order.
     pub tools: Vec<Tool>,
     pub types: TypeSpace,
+    /// The OAuth scopes the module needs: the allowlist's `scopes`, else every tool's.
+    pub scopes: Vec<String>,
 }
 
 /// How the provider reports failure (mirrors the runtime's `ResponseRule`).
@@ -127,6 +129,9 @@ pub struct Operation {
     pub response: Option<Response>,
     /// Parameters and form fields the model never sees, and why (see `lower/credentials.rs`).
     pub omitted: Vec<Omitted>,
+    /// The OAuth scopes of the operation's (else the document's) security requirements: one
+    /// entry per alternative, each the scopes needed together.
+    pub security: Vec<Vec<String>>,
 }
 
 /// A value of the operation that is not a tool input.
@@ -494,8 +499,11 @@ pub struct Tool {
     pub response: Option<Response>,
     /// The structured output, when the success response has a JSON body schema.
     pub output: Option<Output>,
+    /// The OAuth scopes the tool needs (see `scopes.rs`).
+    pub scopes: Vec<String>,
 }
 
+/// MCP tool annotations (the title is [`Tool::title`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Annotations {
     pub read_only: bool,

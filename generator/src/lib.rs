@@ -12,6 +12,8 @@
 
 mod allowlist;
 pub mod build;
+mod catalog;
+mod describe;
 pub mod diagnostic;
 mod emit;
 mod every;
@@ -22,11 +24,14 @@ mod ir;
 mod lower;
 mod naming;
 mod schema;
+mod scopes;
+pub mod lint;
 
 use std::path::{Path, PathBuf};
 
 use allowlist::Allowlist;
 pub use diagnostic::{At, Diagnostic, Diagnostics, Location};
+pub use ir::Annotations;
 use format::HeaderInput;
 use input::Source;
 use lower::{BaseUrl, Document};
@@ -46,6 +51,10 @@ pub struct Generated {
     pub files_read: Vec<PathBuf>,
     /// Operations left out by [`EveryOperation::skip_unsupported`], with why.
     pub skipped: Vec<Skipped>,
+    /// The OAuth scopes the module's tools need (also `SCOPES` in the module).
+    pub scopes: Vec<String>,
+    /// The Markdown catalog of the tools (see `catalog.rs`).
+    pub catalog: String,
 }
 
 /// One tool's operation and inputs: what a reviewer (or a test) checks against the document.
@@ -62,6 +71,13 @@ pub struct ToolSummary {
     pub omitted: Vec<(String, &'static str)>,
     /// The emitted output JSON Schema; `None` when the tool returns text only.
     pub output_schema: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub annotations: Annotations,
+    /// The tool's input schema, as emitted.
+    pub input_schema: String,
+    /// The OAuth scopes this tool needs.
+    pub scopes: Vec<String>,
 }
 
 /// An operation `--all --skip-unsupported` left out.
@@ -173,7 +189,9 @@ fn api(
     (|| {
         let selected = allowlist::select(allowlist, operations, document.path())?;
         let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
-        allowlist::apply(allowlist, lowered)
+        let api = allowlist::apply(allowlist, lowered)?;
+        lint::check_api(&api, allowlist)?;
+        Ok(api)
     })()
     .map_err(|diagnostics| document.remap(diagnostics))
 }
@@ -192,13 +210,16 @@ fn run(
         &format::header(header),
         &Location::file(&allowlist.path),
     )?;
+    let catalog = catalog::render(&api, &allowlist.path)?;
     Ok(Generated {
         code,
         provider: api.provider.clone(),
         tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
-        tools: api.tools.iter().map(|t| summary(t, &api.types)).collect(),
+        tools: api.tools.iter().map(|tool| summary(tool, &api.types)).collect(),
         files_read: Vec::new(),
         skipped: Vec::new(),
+        scopes: api.scopes.clone(),
+        catalog,
     })
 }
 
@@ -224,6 +245,11 @@ fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
             .map(|o| (o.name.clone(), o.reason.as_str()))
             .collect(),
         output_schema: schema::output_schema(tool, types),
+        title: tool.title.clone(),
+        description: tool.description.clone(),
+        annotations: tool.annotations,
+        input_schema: schema::input_schema(tool, types),
+        scopes: tool.scopes.clone(),
     }
 }
 

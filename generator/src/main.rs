@@ -11,9 +11,9 @@ alter-mcp-gen: generate typed Alter MCP tools from an API description
 (OpenAPI 3.0 or 3.1, Swagger 2.0, Google Discovery; JSON or YAML)
 
 Usage:
-  alter-mcp-gen generate --allowlist FILE [--out FILE] [--check]
+  alter-mcp-gen generate --allowlist FILE [--out FILE] [--catalog FILE] [--check]
   alter-mcp-gen generate --spec FILE --provider ID --all [--base-url URL]
-                         [--skip-unsupported] [--out FILE] [--check]
+                         [--skip-unsupported] [--out FILE] [--catalog FILE] [--check]
 
 Options:
   --allowlist FILE    the allowlist (TOML); it names the document in `spec`
@@ -25,7 +25,9 @@ Options:
   --skip-unsupported  with --all: leave out operations that cannot be generated,
                       listing each with why on standard error
   --out FILE          where to write the module (default: standard output)
-  --check             do not write; exit 1 if FILE differs from what would be generated
+  --catalog FILE      also write the Markdown catalog of the tools (what each does,
+                      inputs, annotations, approvals, OAuth scopes) to FILE
+  --check             do not write; exit 1 if a FILE differs from what would be generated
   -h, --help          show this help
   -V, --version       show the version
 
@@ -42,6 +44,7 @@ enum Source {
 struct Args {
     source: Source,
     out: Option<PathBuf>,
+    catalog: Option<PathBuf>,
     check: bool,
 }
 
@@ -54,6 +57,7 @@ struct Flags {
     all: bool,
     skip_unsupported: bool,
     out: Option<PathBuf>,
+    catalog: Option<PathBuf>,
     check: bool,
 }
 
@@ -76,6 +80,7 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
             Long("all") => flags.all = true,
             Long("skip-unsupported") => flags.skip_unsupported = true,
             Long("out") => flags.out = Some(PathBuf::from(parser.value()?)),
+            Long("catalog") => flags.catalog = Some(PathBuf::from(parser.value()?)),
             Long("check") => flags.check = true,
             Value(value) if command.is_none() => command = Some(value.string()?),
             _ => return Err(arg.unexpected()),
@@ -88,13 +93,14 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
         }
         None => return Err("missing command `generate`".into()),
     }
-    if flags.check && flags.out.is_none() {
-        return Err("--check needs --out FILE".into());
+    if flags.check && flags.out.is_none() && flags.catalog.is_none() {
+        return Err("--check needs --out FILE or --catalog FILE".into());
     }
     let source = source(&mut flags)?;
     Ok(Some(Args {
         source,
         out: flags.out,
+        catalog: flags.catalog,
         check: flags.check,
     }))
 }
@@ -174,23 +180,32 @@ fn report_every(generated: &Generated) {
 }
 
 fn write(args: &Args, generated: &Generated) -> ExitCode {
+    if let Some(catalog) = &args.catalog {
+        let status = write_file(catalog, &generated.catalog, args.check);
+        if status != ExitCode::SUCCESS {
+            return status;
+        }
+    }
     match (&args.out, args.check) {
         (None, _) => print!("{}", generated.code),
-        (Some(out), true) => {
-            if std::fs::read(out).ok().as_deref() != Some(generated.code.as_bytes()) {
-                eprintln!(
-                    "{} is out of date; regenerate it with the same command without --check",
-                    out.display(),
-                );
-                return ExitCode::FAILURE;
-            }
+        (Some(out), check) => return write_file(out, &generated.code, check),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Writes `text` to `path`, or with `check` only compares them.
+fn write_file(path: &std::path::Path, text: &str, check: bool) -> ExitCode {
+    if check {
+        if std::fs::read(path).ok().as_deref() != Some(text.as_bytes()) {
+            eprintln!(
+                "{} is out of date; regenerate it with the same command without --check",
+                path.display(),
+            );
+            return ExitCode::FAILURE;
         }
-        (Some(out), false) => {
-            if let Err(diagnostic) = alter_mcp_gen::build::write_if_changed(out, &generated.code) {
-                eprintln!("{diagnostic}");
-                return ExitCode::FAILURE;
-            }
-        }
+    } else if let Err(diagnostic) = alter_mcp_gen::build::write_if_changed(path, text) {
+        eprintln!("{diagnostic}");
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

@@ -386,6 +386,7 @@ mod tests {
             omitted: Vec::new(),
             response: None,
             output: None,
+            scopes: Vec::new(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Applies each `[[tool]]`'s settings to its lowered operation: fixed and default values,
-//! renames, retypes and descriptions, then the tool's title, description and annotations.
+//! renames, retypes and descriptions, then the tool's title, description, annotations and
+//! scopes (in [`surface`]).
 //! Every `params.X` is checked against what the operation really has.
 
 use std::path::Path;
@@ -9,18 +10,29 @@ use serde_json::Value;
 use super::values::{fits, retype};
 use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::describe;
 use crate::ir::{
-    Annotations, Api, Body, BodyEncoding, Input, InputValue, Lowered, Method, OmitReason,
-    Operation, ParamIn, ResponseRule, Style, Target, Tool, TypeSpace,
+    Api, Body, BodyEncoding, Input, InputValue, Lowered, OmitReason, Operation, ParamIn,
+    ResponseRule, Style, Target, Tool, TypeSpace,
 };
 use crate::naming;
+
+mod surface;
 
 /// Turns lowered operations into tools. `lowered.operations` is in allowlist order.
 pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut tools = Vec::new();
-    let mut types = lowered.types;
-    let pairs = allowlist.file.tools.iter().zip(&lowered.operations);
+    let Lowered {
+        operations,
+        mut types,
+    } = lowered;
+    let shared_max = allowlist.file.param_description_max;
+    describe::types(
+        &mut types,
+        shared_max.unwrap_or(describe::PARAM_DESCRIPTION_MAX),
+    );
+    let pairs = allowlist.file.tools.iter().zip(&operations);
     for (index, (entry, operation)) in pairs.enumerate() {
         let mut tool = ToolApplier {
             allowlist,
@@ -30,15 +42,19 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             types: &types,
             spec: &allowlist.spec_path,
             out: &mut diagnostics,
+            limits: surface::limits(allowlist, entry),
+            context: surface::context(allowlist, operation),
         };
         let body_encoding = body_encoding(allowlist, entry, operation);
         tool.check_body_encoding();
         let inputs = tool.inputs(body_encoding);
         let annotations = tool.annotations();
+        let (title, description) = (tool.title(), tool.description());
+        let scopes = tool.scopes();
         tools.push(Tool {
             name: operation.tool_name.clone(),
-            title: title(entry, operation),
-            description: description(entry, operation),
+            title,
+            description,
             operation_id: operation.operation.display_id(),
             method: operation.operation.method,
             url: operation.url.clone(),
@@ -49,11 +65,12 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             omitted: operation.omitted.clone(),
             response: operation.response.clone(),
             output: None,
+            scopes,
         });
     }
     super::output::outputs(
         allowlist,
-        &lowered.operations,
+        &operations,
         &mut tools,
         &mut types,
         &mut diagnostics,
@@ -65,11 +82,21 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         },
         None => ResponseRule::HttpStatus,
     };
+    let scopes = match &allowlist.file.scopes {
+        Some(own) => {
+            if let Some(problem) = crate::scopes::check_list(own, allowlist.key("scopes")) {
+                diagnostics.push(problem);
+            }
+            own.iter().map(|s| s.trim().to_owned()).collect()
+        }
+        None => crate::scopes::union(tools.iter().map(|tool: &Tool| &tool.scopes)),
+    };
     diagnostics.finish(Api {
         provider: allowlist.file.provider.clone(),
         response,
         tools,
         types,
+        scopes,
     })
 }
 
@@ -81,6 +108,9 @@ struct ToolApplier<'a> {
     types: &'a TypeSpace,
     spec: &'a Path,
     out: &'a mut Diagnostics,
+    limits: describe::Limits,
+    /// What description templates see; its `parameters` are filled by `inputs`.
+    context: describe::Context,
 }
 
 /// An input before settings, with the spec node it came from.
@@ -98,6 +128,7 @@ impl ToolApplier<'_> {
 
     fn inputs(&mut self, encoding: BodyEncoding) -> Vec<Input> {
         let mut candidates = candidates(self.operation, encoding);
+        self.describe_candidates(&mut candidates);
         for (name, settings) in &self.entry.params {
             // Parameters come before body fields, so a name both share means the parameter.
             match candidates.iter().position(|c| &c.input.wire_name == name) {
@@ -191,8 +222,7 @@ impl ToolApplier<'_> {
             );
         }
         if let Some(description) = &settings.description {
-            input.schema.description =
-                Some(description.trim().to_owned()).filter(|d| !d.is_empty());
+            input.schema.description = self.param_description(description, input, &key);
         }
         if let Some(value) = &settings.fixed {
             match fits(value, &input.schema, self.types, false) {
@@ -302,31 +332,6 @@ impl ToolApplier<'_> {
             self.out.push(diagnostic);
         }
     }
-
-    fn annotations(&mut self) -> Annotations {
-        let method = self.operation.operation.method;
-        let read_only = matches!(method, Method::Get | Method::Head | Method::Options);
-        let destructive = self.entry.destructive.unwrap_or(method == Method::Delete);
-        if read_only && destructive {
-            self.out.push(
-                Diagnostic::new(
-                    self.key(".destructive"),
-                    format!(
-                        "a {} tool is read-only, so it cannot be destructive",
-                        method.as_str()
-                    ),
-                )
-                .help("remove `destructive = true`"),
-            );
-        }
-        let safe = read_only || method == Method::Trace;
-        Annotations {
-            read_only,
-            destructive: destructive && !read_only,
-            idempotent: safe || matches!(method, Method::Put | Method::Delete),
-            open_world: true,
-        }
-    }
 }
 
 /// `the query parameter `channel``, for messages.
@@ -426,46 +431,4 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
         None => {}
     }
     out
-}
-
-/// The allowlist's title, else the operation summary, else one derived from the tool name.
-fn title(entry: &ToolEntry, operation: &Operation) -> String {
-    let summary = operation.summary.as_deref().and_then(|s| s.lines().next());
-    entry
-        .title
-        .as_deref()
-        .or(summary)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map_or_else(
-            || naming::title_from_name(&operation.tool_name),
-            str::to_owned,
-        )
-}
-
-/// The allowlist's description, else the summary and description, else the title.
-fn description(entry: &ToolEntry, operation: &Operation) -> String {
-    if let Some(text) = entry.description.as_deref().map(str::trim)
-        && !text.is_empty()
-    {
-        return text.to_owned();
-    }
-    let summary = operation.summary.as_deref().map(str::trim).unwrap_or("");
-    let detail = operation
-        .description
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("");
-    let text = if detail.starts_with(summary) {
-        detail.to_owned()
-    } else if detail.is_empty() {
-        summary.to_owned()
-    } else {
-        format!("{summary}\n\n{detail}")
-    };
-    if text.is_empty() {
-        title(entry, operation)
-    } else {
-        text
-    }
 }

@@ -32,7 +32,7 @@ pub struct Allowlist {
 }
 
 /// The TOML shape. Unknown keys are errors, so a typo never silently does nothing.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllowlistFile {
     /// The Alter provider id.
@@ -49,6 +49,20 @@ pub struct AllowlistFile {
     pub body_encoding: Option<BodyEncodingSetting>,
     #[serde(default, rename = "tool")]
     pub tools: Vec<ToolEntry>,
+    // Caps, schema budget and scopes for every tool (each `[[tool]]` may override them).
+    // Inline rather than a flattened struct: serde's `flatten` defeats `deny_unknown_fields`.
+    /// Longest tool description taken from the document, in characters.
+    #[serde(default)]
+    pub description_max: Option<usize>,
+    /// Longest parameter description taken from the document, in characters.
+    #[serde(default)]
+    pub param_description_max: Option<usize>,
+    /// Largest input (or output) schema, in bytes of JSON.
+    #[serde(default)]
+    pub schema_max_bytes: Option<usize>,
+    /// The OAuth scopes the tools need, replacing what the document says.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -59,7 +73,7 @@ pub struct ResponseTable {
 }
 
 /// One `[[tool]]` table.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ToolEntry {
     /// An operationId, or `METHOD /path`.
@@ -81,6 +95,26 @@ pub struct ToolEntry {
     /// grammar is in `returns.rs`); all of them when absent.
     #[serde(default)]
     pub returns: Option<String>,
+    /// MCP annotation overrides (`destructive` is above); see `apply::annotations`.
+    #[serde(default)]
+    pub read_only: Option<bool>,
+    #[serde(default)]
+    pub idempotent: Option<bool>,
+    #[serde(default)]
+    pub open_world: Option<bool>,
+    // The same keys as at the top level, for this tool.
+    /// Longest tool description taken from the document, in characters.
+    #[serde(default)]
+    pub description_max: Option<usize>,
+    /// Longest parameter description taken from the document, in characters.
+    #[serde(default)]
+    pub param_description_max: Option<usize>,
+    /// Largest input (or output) schema, in bytes of JSON.
+    #[serde(default)]
+    pub schema_max_bytes: Option<usize>,
+    /// The OAuth scopes the tools need, replacing what the document says.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 impl ToolEntry {
@@ -89,12 +123,7 @@ impl ToolEntry {
         ToolEntry {
             operation,
             name: Some(name),
-            title: None,
-            description: None,
-            destructive: None,
-            params: BTreeMap::new(),
-            body_encoding: None,
-            returns: None,
+            ..ToolEntry::default()
         }
     }
 }
@@ -231,9 +260,12 @@ fn toml_error(source: &Source, error: toml::de::Error, key: Option<String>) -> D
         format!("invalid allowlist: {}", error.message().trim()),
     )
     .help(
-        "allowed keys: provider, spec, base_url, body_encoding, [response] ok_field/error_field, \
-             [[tool]] operation/name/title/description/destructive/body_encoding/returns/params.<X> = \
-             { fixed, default, name, type, description, required }",
+        "allowed keys: provider, spec, base_url, body_encoding, description_max, \
+             param_description_max, schema_max_bytes, scopes, [response] ok_field/error_field, \
+             [[tool]] operation/name/title/description/destructive/read_only/idempotent/\
+             open_world/body_encoding/returns/description_max/param_description_max/schema_max_bytes/\
+             scopes/params.<X> = { fixed, default, name, type, description, required } \
+             (top-level keys go before the first [[tool]])",
     )
     .into()
 }

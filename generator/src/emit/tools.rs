@@ -1,4 +1,5 @@
-//! The tool registrations: `PROVIDER`, `TOOL_NAMES` and one `ToolDef` per tool in `TOOLS`.
+//! The tool registrations: `PROVIDER`, `TOOL_NAMES`, `SCOPES`, `TOOL_SCOPES` and one `ToolDef`
+//! per tool in `TOOLS`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,12 +12,24 @@ pub fn registrations(api: &Api) -> TokenStream {
     let provider = string(&api.provider);
     let names = api.tools.iter().map(|tool| string(&tool.name));
     let defs = api.tools.iter().map(|tool| tool_def(tool, api));
+    let scopes = api.scopes.iter().map(|scope| string(scope));
+    let tool_scopes = api.tools.iter().map(|tool| {
+        let name = string(&tool.name);
+        let scopes = tool.scopes.iter().map(|scope| string(scope));
+        quote!((#name, &[#(#scopes),*]))
+    });
     quote! {
         /// The Alter provider id these tools call through.
         pub const PROVIDER: &str = #provider;
 
         /// The tool names, in allowlist order.
         pub const TOOL_NAMES: &[&str] = &[#(#names),*];
+
+        /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+        pub const SCOPES: &[&str] = &[#(#scopes),*];
+
+        /// Each tool's OAuth scopes, in allowlist order.
+        pub const TOOL_SCOPES: &[(&str, &[&str])] = &[#(#tool_scopes),*];
 
         /// The tools, in allowlist order.
         pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[#(#defs),*];

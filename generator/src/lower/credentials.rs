@@ -143,6 +143,35 @@ impl<'d> Lowerer<'d> {
             .unwrap_or(&[])
     }
 
+    /// The scopes of each security requirement that uses OAuth 2 or OpenID Connect, in
+    /// document order; requirements with neither are left out (they need no scope).
+    pub(super) fn oauth_scopes(&self, op: &'d openapiv3::Operation) -> Vec<Vec<String>> {
+        let is_oauth = |name: &String| {
+            self.schemes().any(|(scheme_name, scheme)| {
+                scheme_name == name
+                    && matches!(
+                        scheme,
+                        SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. }
+                    )
+            })
+        };
+        self.requirements(op)
+            .iter()
+            .filter(|requirement| requirement.keys().any(is_oauth))
+            .map(|requirement| {
+                let mut scopes: Vec<String> = Vec::new();
+                for (_, list) in requirement.iter().filter(|(name, _)| is_oauth(name)) {
+                    for scope in list {
+                        if !scopes.contains(scope) {
+                            scopes.push(scope.clone());
+                        }
+                    }
+                }
+                scopes
+            })
+            .collect()
+    }
+
     /// Whether the operation authenticates with a token (OAuth 2, OpenID Connect, HTTP).
     fn uses_token_auth(&self, op: &'d openapiv3::Operation) -> bool {
         self.requirements(op)

@@ -350,6 +350,7 @@ impl<'d> Lowerer<'d> {
             body,
             response,
             omitted,
+            security: self.oauth_scopes(op),
         })
     }
 

@@ -15,6 +15,19 @@ pub const TOOL_NAMES: &[&str] = &[
     "insert_event",
 ];
 
+/// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+pub const SCOPES: &[&str] = &[];
+
+/// Each tool's OAuth scopes, in allowlist order.
+pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
+    ("post_form", &[]),
+    ("post_json", &[]),
+    ("create_note", &[]),
+    ("replace_note", &[]),
+    ("search", &[]),
+    ("insert_event", &[]),
+];
+
 /// The tools, in allowlist order.
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {

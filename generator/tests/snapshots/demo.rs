@@ -13,6 +13,17 @@ pub const TOOL_NAMES: &[&str] = &[
     "reorder_notes",
 ];
 
+/// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+pub const SCOPES: &[&str] = &[];
+
+/// Each tool's OAuth scopes, in allowlist order.
+pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
+    ("list_notes", &[]),
+    ("create_note", &[]),
+    ("notes_delete", &[]),
+    ("reorder_notes", &[]),
+];
+
 /// The tools, in allowlist order.
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {

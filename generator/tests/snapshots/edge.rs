@@ -8,13 +8,19 @@ pub const PROVIDER: &str = "edge";
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &["things_create"];
 
+/// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+pub const SCOPES: &[&str] = &[];
+
+/// Each tool's OAuth scopes, in allowlist order.
+pub const TOOL_SCOPES: &[(&str, &[&str])] = &[("things_create", &[])];
+
 /// The tools, in allowlist order.
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "things_create",
         title: "Things create",
-        description: "Creates a thing.\n\n-   first item, whose text goes on\n    on a second line\n-   second item",
-        input_schema: r#"{"type":"object","properties":{"neg":{"type":"integer","format":"int64","default":-3000000000},"ratio":{"type":"number","default":3.14159},"mode":{"type":"string","enum":["a-b","A_B","1","self","None"],"default":"None"},"since":{"type":"string","default":"2024"},"limit":{"type":"integer","format":"int64","default":9223372036854775807},"choices":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"}},"additionalProperties":false}},"result":{"type":"string","enum":["ok","failed"]},"note":{"type":"string","description":"Zero\u200bwidth space, soft\u00adhyphen."},"nested":{"type":"object","description":"A deeply nested map.\n\n-   keys are names\n    of groups","additionalProperties":{"type":"array","items":{"type":"array","items":{"type":"object","additionalProperties":{"type":"array","items":{"type":"object","additionalProperties":{"type":"integer"}}}}}}}},"additionalProperties":false}"#,
+        description: "Creates a thing.\n\n- first item, whose text goes on\n    on a second line\n- second item",
+        input_schema: r#"{"type":"object","properties":{"neg":{"type":"integer","format":"int64","default":-3000000000},"ratio":{"type":"number","default":3.14159},"mode":{"type":"string","enum":["a-b","A_B","1","self","None"],"default":"None"},"since":{"type":"string","default":"2024"},"limit":{"type":"integer","format":"int64","default":9223372036854775807},"choices":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"}},"additionalProperties":false}},"result":{"type":"string","enum":["ok","failed"]},"note":{"type":"string","description":"Zero\u200bwidth space, soft\u00adhyphen."},"nested":{"type":"object","description":"A deeply nested map.\n\n- keys are names\n    of groups","additionalProperties":{"type":"array","items":{"type":"array","items":{"type":"object","additionalProperties":{"type":"array","items":{"type":"object","additionalProperties":{"type":"integer"}}}}}}}},"additionalProperties":false}"#,
         provider: PROVIDER,
         operation_id: "things.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -53,8 +59,8 @@ pub struct ThingsCreateInput {
     pub note: Option<String>,
     /// A deeply nested map.
     ///
-    /// -   keys are names
-    ///     of groups
+    /// - keys are names
+    ///   of groups
     #[allow(clippy::type_complexity)]
     #[serde(rename = "nested", default)]
     pub nested: Option<

@@ -17,6 +17,21 @@ pub const TOOL_NAMES: &[&str] = &[
     "search",
 ];
 
+/// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+pub const SCOPES: &[&str] = &[];
+
+/// Each tool's OAuth scopes, in allowlist order.
+pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
+    ("list_pets", &[]),
+    ("all_pets", &[]),
+    ("get_pet", &[]),
+    ("delete_pet", &[]),
+    ("count_pets", &[]),
+    ("pet_names", &[]),
+    ("anything", &[]),
+    ("search", &[]),
+];
+
 /// The tools, in allowlist order.
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {

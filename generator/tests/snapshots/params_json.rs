@@ -15,6 +15,19 @@ pub const TOOL_NAMES: &[&str] = &[
     "replace_note",
 ];
 
+/// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+pub const SCOPES: &[&str] = &[];
+
+/// Each tool's OAuth scopes, in allowlist order.
+pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
+    ("find_items", &[]),
+    ("list_charges", &[]),
+    ("create_charge", &[]),
+    ("create_charge_json", &[]),
+    ("create_note", &[]),
+    ("replace_note", &[]),
+];
+
 /// The tools, in allowlist order.
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {

@@ -8,6 +8,12 @@ pub const PROVIDER: &str = "one_of";
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &["shapes_create"];
 
+/// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+pub const SCOPES: &[&str] = &[];
+
+/// Each tool's OAuth scopes, in allowlist order.
+pub const TOOL_SCOPES: &[(&str, &[&str])] = &[("shapes_create", &[])];
+
 /// The tools, in allowlist order.
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
