@@ -127,6 +127,8 @@ pub struct Operation {
     pub response: Option<Response>,
     /// Parameters and form fields the model never sees, and why (see `lower/credentials.rs`).
     pub omitted: Vec<Omitted>,
+    /// The document marks the operation `deprecated` (a build warning, not an error).
+    pub deprecated: bool,
 }
 
 /// A value of the operation that is not a tool input.
@@ -465,6 +467,10 @@ pub struct Tool {
     /// The operation's success response (not emitted yet; see [`Response`]).
     #[allow(dead_code, reason = "read once `ToolDef` gains an output schema")]
     pub response: Option<Response>,
+    /// JSON pointer of the operation object (for warnings).
+    pub pointer: String,
+    /// The document marks the operation `deprecated`.
+    pub deprecated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -13,15 +13,18 @@
 mod allowlist;
 pub mod build;
 pub mod diagnostic;
+pub mod diff;
 mod emit;
 mod every;
 mod format;
 mod frontend;
 mod input;
 mod ir;
+pub mod lock;
 mod lower;
 mod naming;
 mod schema;
+pub mod shape;
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +49,8 @@ pub struct Generated {
     pub files_read: Vec<PathBuf>,
     /// Operations left out by [`EveryOperation::skip_unsupported`], with why.
     pub skipped: Vec<Skipped>,
+    /// Worth knowing but not failing for (an allowlisted operation the document deprecates).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One tool's operation and inputs: what a reviewer (or a test) checks against the document.
@@ -60,6 +65,18 @@ pub struct ToolSummary {
     /// Values the operation has that the tool leaves out: `(wire name, why)`, why is
     /// `credential` (Alter injects it) or `transport` (the runtime controls it).
     pub omitted: Vec<(String, &'static str)>,
+    /// `METHOD url-template`: where the tool sends its request.
+    pub request: String,
+    /// The fields the model fills: `(the name it sees, where)`, where as in `inputs`.
+    pub fields: Vec<(String, &'static str)>,
+    /// The input JSON Schema, as `tools/list` gives it.
+    pub input_schema: String,
+    /// The output JSON Schema, when the tool declares one.
+    pub output_schema: Option<String>,
+    /// The MCP annotations under their MCP names (`title`, `readOnlyHint`, ...).
+    pub annotations: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The document marks the operation `deprecated`.
+    pub deprecated: bool,
 }
 
 /// An operation `--all --skip-unsupported` left out.
@@ -184,6 +201,7 @@ fn run(
     header: &[HeaderInput],
 ) -> Result<Generated, Diagnostics> {
     let api = api(document, operations, allowlist)?;
+    let warnings = document.remap(deprecations(&api, document.path()));
     let tokens = emit::module(&api);
     let code = format::format(
         tokens,
@@ -194,13 +212,35 @@ fn run(
         code,
         provider: api.provider.clone(),
         tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
-        tools: api.tools.iter().map(summary).collect(),
+        tools: api.tools.iter().map(|t| summary(t, &api.types)).collect(),
         files_read: Vec::new(),
         skipped: Vec::new(),
+        warnings: warnings.into_iter().collect(),
     })
 }
 
-fn summary(tool: &ir::Tool) -> ToolSummary {
+/// A warning per tool whose operation the document marks deprecated.
+fn deprecations(api: &ir::Api, spec: &Path) -> Diagnostics {
+    let mut warnings = Diagnostics::new();
+    for tool in api.tools.iter().filter(|tool| tool.deprecated) {
+        warnings.push(
+            Diagnostic::new(
+                Location::pointer(spec, &tool.pointer),
+                format!(
+                    "tool `{}` calls `{}` ({} {}), which the document marks deprecated",
+                    tool.name,
+                    tool.operation_id,
+                    tool.method.as_str(),
+                    tool.url
+                ),
+            )
+            .help("find its replacement in the provider's documentation and change the allowlist before the provider removes it"),
+        );
+    }
+    warnings
+}
+
+fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
     let target = |target: ir::Target| match target {
         ir::Target::Path { .. } => "path",
         ir::Target::Query(_) => "query",
@@ -221,7 +261,35 @@ fn summary(tool: &ir::Tool) -> ToolSummary {
             .iter()
             .map(|o| (o.name.clone(), o.reason.as_str()))
             .collect(),
+        request: format!("{} {}", tool.method.as_str(), tool.url),
+        fields: tool
+            .inputs
+            .iter()
+            .filter_map(|input| match &input.value {
+                ir::InputValue::Model { name, .. } => Some((name.clone(), target(input.target))),
+                ir::InputValue::Fixed(_) => None,
+            })
+            .collect(),
+        input_schema: schema::input_schema(tool, types),
+        output_schema: None,
+        annotations: annotations(tool),
+        deprecated: tool.deprecated,
     }
+}
+
+/// The annotations as `tools/list` names them.
+fn annotations(tool: &ir::Tool) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let a = tool.annotations;
+    [
+        ("title", tool.title.clone().into()),
+        ("readOnlyHint", a.read_only.into()),
+        ("destructiveHint", a.destructive.into()),
+        ("idempotentHint", a.idempotent.into()),
+        ("openWorldHint", a.open_world.into()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
 }
 
 fn base_url(allowlist: &Allowlist) -> Option<BaseUrl> {

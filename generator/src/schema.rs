@@ -347,6 +347,8 @@ mod tests {
             annotations: Annotations::default(),
             omitted: Vec::new(),
             response: None,
+            pointer: "/paths/~1t/get".to_owned(),
+            deprecated: false,
         }
     }
 

@@ -47,6 +47,8 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             annotations,
             omitted: operation.omitted.clone(),
             response: operation.response.clone(),
+            pointer: operation.operation.pointer.clone(),
+            deprecated: operation.deprecated,
         });
     }
     let response = match &allowlist.file.response {

@@ -344,6 +344,7 @@ impl<'d> Lowerer<'d> {
             body,
             response,
             omitted,
+            deprecated: op.deprecated,
         })
     }
 
