@@ -56,11 +56,18 @@ pub fn compare(old: &ToolShape, new: &ToolShape) -> Vec<Change> {
     params(old, new, &mut changes);
     let params_changed = !changes.is_empty();
     if old.input_schema != new.input_schema && !params_changed {
-        // Descriptions, defaults or nested fields: nothing the labels above name.
+        // Nothing the labels above name: wording, or (when the lock cannot tell) defaults,
+        // constraints or nested fields.
+        let known = |shape: &ToolShape| shape.params.iter().all(|p| !p.schema.is_null());
+        let what = if known(old) && known(new) {
+            "wording only (each parameter's schema is the same without descriptions)"
+        } else {
+            "descriptions, defaults, constraints or nested fields"
+        };
         changes.push(Change::benign(
             "input-schema",
             format!(
-                "input schema changed ({} → {}): descriptions, defaults, constraints or nested fields",
+                "input schema changed ({} → {}): {what}",
                 old.input_schema, new.input_schema
             ),
         ));
