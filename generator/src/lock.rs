@@ -270,6 +270,9 @@ fn differences(locked: &LockFile, provider: &str, now: &[ToolShape]) -> String {
 }
 
 fn mismatch(allowlist: &Path, lock: &Path, report: &str) -> Diagnostic {
+    // A build script runs in its crate's directory; the command is typed anywhere.
+    let allowlist = std::fs::canonicalize(allowlist).unwrap_or_else(|_| allowlist.to_owned());
+    let lock_name = std::fs::canonicalize(lock).unwrap_or_else(|_| lock.to_owned());
     Diagnostic::new(
         Location::file(lock),
         format!(
@@ -281,6 +284,6 @@ fn mismatch(allowlist: &Path, lock: &Path, report: &str) -> Diagnostic {
         "review the changes above (callers and approvals may depend on them); to accept them on purpose run \
          `alter-mcp-gen lock --allowlist {}` or `{UPDATE_ENV}=1 cargo build`, then commit {}",
         allowlist.display(),
-        lock.display()
+        lock_name.display()
     ))
 }
