@@ -58,7 +58,7 @@ impl Report {
 /// One document version's tools: per allowlist entry, its shape and whether the document
 /// deprecates it, or why it could not be generated.
 struct Side {
-    tools: Vec<Result<(ToolShape, bool), Diagnostics>>,
+    tools: Vec<Attempt>,
     operations: Vec<OperationRef>,
 }
 
@@ -153,15 +153,16 @@ fn side(allowlist: &Allowlist, spec: &Path) -> Result<Side, Diagnostics> {
     Ok(Side { tools, operations })
 }
 
-type Generated = Result<(ToolShape, bool), Diagnostics>;
+/// One side's attempt at one tool: its shape and whether it is deprecated, or why not.
+type Attempt = Result<(ToolShape, bool), Diagnostics>;
 
 fn tool_report(
     entry: &ToolEntry,
-    before: &Generated,
-    after: &Generated,
+    before: &Attempt,
+    after: &Attempt,
     new_operations: &[OperationRef],
 ) -> ToolReport {
-    let shown = |side: &Generated| side.as_ref().ok().map(|(shape, _)| shape.name.clone());
+    let shown = |side: &Attempt| side.as_ref().ok().map(|(shape, _)| shape.name.clone());
     let name = shown(after)
         .or_else(|| shown(before))
         .or_else(|| entry.name.clone())
