@@ -447,3 +447,71 @@ fn the_committed_locks_are_current() {
         );
     }
 }
+
+/// An allowlist setting for a parameter the new document renamed: the operation is still
+/// there but the tool no longer generates, which `diff` reports (breaking) with the reason.
+#[test]
+fn diff_reports_a_tool_the_new_document_cannot_generate() {
+    let root = scratch("diff-unsupported");
+    let text = std::fs::read_to_string(Path::new(DIFF).join("allowlist.toml")).expect("read");
+    let text = text.replace(
+        "operation = \"getWidget\"\nname = \"get_widget\"\n",
+        "operation = \"getWidget\"\nname = \"get_widget\"\nparams.verbose = { default = true }\n",
+    );
+    let allowlist = root.join("allowlist.toml");
+    std::fs::write(&allowlist, text).expect("write");
+    let output = cli(&[
+        "diff",
+        "--allowlist",
+        &allowlist.to_string_lossy(),
+        "tests/fixtures/diff/old.yaml",
+        "tests/fixtures/diff/new.yaml",
+    ]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
+    assert!(
+        text.contains(
+            "get_widget (getWidget)\n  BREAKING  operation `getWidget` can no longer be generated:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(key `tool[2].params.verbose`)"),
+        "the reason names the setting:\n{text}"
+    );
+    // The other tools are still compared one by one.
+    assert!(
+        text.contains("BREAKING  parameter `limit` type changed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_builder_checks_the_lock_too() {
+    let root = scratch("lock-builder");
+    let (_, dir) = widgets(&root);
+    let allowlist = dir.join("allowlist.toml");
+    let builder = alter_mcp_gen::build::Builder::new(&allowlist);
+    let first = builder.try_generate(&root).expect("writes the lock");
+    assert_eq!(first.lock, LockStatus::Created);
+
+    let text = std::fs::read_to_string(&allowlist).expect("read");
+    std::fs::write(&allowlist, text.replace("old.yaml", "new.yaml")).expect("write");
+    let error = builder.try_generate(&root).expect_err("the tools changed");
+    assert!(
+        error
+            .to_string()
+            .contains("BREAKING parameter `limit` type changed"),
+        "{error}"
+    );
+    let accepted = builder
+        .clone()
+        .lock(LockMode::Update)
+        .try_generate(&root)
+        .expect("accepted");
+    assert_eq!(accepted.lock, LockStatus::Updated);
+    assert_eq!(
+        builder.try_generate(&root).expect("matches").lock,
+        LockStatus::Matched
+    );
+}

@@ -93,17 +93,19 @@ fn diff(args: &DiffArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.json {
+    let text = if args.json {
         match serde_json::to_string_pretty(&report) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => json + "\n",
             Err(error) => {
                 eprintln!("alter-mcp-gen diff: cannot write the report: {error}");
                 return ExitCode::from(2);
             }
         }
     } else {
-        print!("{}", report.render());
-    }
+        report.render()
+    };
+    // `print!` panics when the reader has gone (`| head`); the exit status still matters.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     if report.is_breaking() {
         ExitCode::FAILURE
     } else {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::allowlist::{Allowlist, ToolEntry};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{At, Diagnostics};
 use crate::input;
 use crate::ir::OperationRef;
 use crate::lower::Document;
@@ -142,15 +142,32 @@ fn side(allowlist: &Allowlist, spec: &Path) -> Result<Side, Diagnostics> {
             .file
             .tools
             .iter()
-            .map(|entry| {
+            .enumerate()
+            .map(|(index, entry)| {
                 let mut alone = allowlist.clone();
                 alone.file.tools = vec![entry.clone()];
-                let generated = crate::run(&document, &operations, &alone, &[])?;
+                let generated = crate::run(&document, &operations, &alone, &[])
+                    .map_err(|problems| renumber(problems, index))?;
                 shapes(generated).remove(0)
             })
             .collect(),
     };
     Ok(Side { tools, operations })
+}
+
+/// Diagnostics about a tool generated alone name it `tool[0]`; in the file it is `tool[index]`.
+fn renumber(problems: Diagnostics, index: usize) -> Diagnostics {
+    problems
+        .into_iter()
+        .map(|mut diagnostic| {
+            if let At::Key(key) = &mut diagnostic.location.at
+                && let Some(rest) = key.strip_prefix("tool[0]")
+            {
+                *key = format!("tool[{index}]{rest}");
+            }
+            diagnostic
+        })
+        .collect()
 }
 
 /// One side's attempt at one tool: its shape and whether it is deprecated, or why not.
@@ -241,6 +258,6 @@ fn first_message(problems: &Diagnostics) -> String {
     problems
         .iter()
         .next()
-        .map(|d| format!("{} ({})", d.message, d.location))
+        .map(|d| format!("{} — at {}", d.message, d.location))
         .unwrap_or_default()
 }
