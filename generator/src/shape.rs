@@ -99,6 +99,22 @@ impl ToolShape {
     }
 }
 
+/// A type label without its formats (`array<string(date-time)>` → `array<string>`): a format
+/// is a hint about the value, not a different type.
+pub fn base_type(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut depth = 0usize;
+    for c in label.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// SHA-256 of `text`, hex, first 16 digits.
 pub fn short_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
@@ -108,7 +124,7 @@ pub fn short_hash(text: &str) -> String {
 /// A label that changes when a value of the old type would no longer be accepted.
 pub fn type_label(schema: &Value) -> String {
     if schema.get("$ref").is_some() {
-        return "object (recursive)".to_owned();
+        return "recursive object".to_owned();
     }
     for keyword in ["oneOf", "anyOf"] {
         if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
@@ -195,12 +211,19 @@ mod tests {
                 json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}),
                 "oneOf<string | integer>",
             ),
-            (json!({"$ref": "#/$defs/Node"}), "object (recursive)"),
+            (json!({"$ref": "#/$defs/Node"}), "recursive object"),
             (json!({}), "any"),
         ];
         for (schema, label) in cases {
             assert_eq!(type_label(&schema), label, "{schema}");
         }
+    }
+
+    #[test]
+    fn base_types_drop_formats() {
+        assert_eq!(base_type("array<string(date-time)>"), "array<string>");
+        assert_eq!(base_type("integer(int32) | null"), "integer | null");
+        assert_eq!(base_type("recursive object"), "recursive object");
     }
 
     #[test]

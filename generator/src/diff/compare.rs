@@ -4,14 +4,14 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::shape::{ParamShape, ToolShape};
+use crate::shape::{ParamShape, ToolShape, base_type};
 
 /// One difference between two versions of a tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// A call that worked before may now fail (or do something else).
     pub breaking: bool,
-    /// A stable tag for tools: `removed`, `renamed`, `type`, `required`, `param-removed`,
+    /// A stable tag for tools: `removed`, `renamed`, `type`, `format`, `required`, `param-removed`,
     /// `added`, `optional`, `location`, `enum-removed`, `enum-added`, `constraints`,
     /// `operation`, `request`, `input-schema`, `output-schema`, `annotation`, `deprecated`.
     pub kind: &'static str,
@@ -129,9 +129,9 @@ fn params(old: &ToolShape, new: &ToolShape, changes: &mut Vec<Change>) {
         match old.param(&param.name) {
             Some(before) => same_param(before, param, changes),
             None => {
-                let renamed_from = removed
-                    .iter()
-                    .position(|r| r.location == param.location && r.ty == param.ty);
+                let renamed_from = removed.iter().position(|r| {
+                    r.location == param.location && base_type(&r.ty) == base_type(&param.ty)
+                });
                 match renamed_from.map(|i| removed.remove(i)) {
                     Some(before) => renamed(before, param, changes),
                     None => added(param, changes),
@@ -197,10 +197,16 @@ fn same_param(old: &ParamShape, new: &ParamShape, changes: &mut Vec<Change>) {
             ),
         ));
     }
-    if old.ty != new.ty {
+    if base_type(&old.ty) != base_type(&new.ty) {
         changes.push(Change::breaking(
             "type",
             format!("parameter `{name}` type changed: {} → {}", old.ty, new.ty),
+        ));
+    } else if old.ty != new.ty {
+        // A format is a hint (most clients never check it); worth a look, not a break.
+        changes.push(Change::benign(
+            "format",
+            format!("parameter `{name}` format changed: {} → {}", old.ty, new.ty),
         ));
     }
     match (old.required, new.required) {
@@ -214,7 +220,7 @@ fn same_param(old: &ParamShape, new: &ParamShape, changes: &mut Vec<Change>) {
         )),
         _ => {}
     }
-    if old.ty == new.ty {
+    if base_type(&old.ty) == base_type(&new.ty) {
         details(old, new, changes);
     }
 }
@@ -358,6 +364,13 @@ mod tests {
                 ("annotation", true)
             ]
         );
+    }
+
+    #[test]
+    fn a_format_alone_is_not_a_type_change() {
+        let old = tool(vec![param("t", "query", "string", false)]);
+        let new = tool(vec![param("t", "query", "string(date-time)", false)]);
+        assert_eq!(kinds(&compare(&old, &new)), [("format", false)]);
     }
 
     #[test]

@@ -4,6 +4,10 @@ use std::fmt::Write;
 
 use super::Report;
 
+/// New operations listed before the rest are only counted (a first diff against a provider's
+/// whole document can list hundreds).
+const SHOWN_OPERATIONS: usize = 20;
+
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -38,8 +42,12 @@ pub fn text(report: &Report) -> String {
             out,
             "new operations in the document (not in the allowlist):"
         );
-        for operation in &report.new_operations {
+        for operation in report.new_operations.iter().take(SHOWN_OPERATIONS) {
             let _ = writeln!(out, "  {operation}");
+        }
+        let more = report.new_operations.len().saturating_sub(SHOWN_OPERATIONS);
+        if more > 0 {
+            let _ = writeln!(out, "  ... and {more} more (--json lists them all)");
         }
         out.push('\n');
     }
