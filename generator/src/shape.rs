@@ -31,6 +31,10 @@ pub struct ToolShape {
     /// The fields the model fills, in schema order.
     #[serde(default)]
     pub params: Vec<ParamShape>,
+    /// The output schema without descriptions, for `diff`; `Null` when there is none or it
+    /// came from the lock (which keeps the hash only).
+    #[serde(skip)]
+    pub output: Value,
 }
 
 /// One field the model fills.
@@ -83,6 +87,11 @@ impl ToolShape {
             output_schema: tool.output_schema.as_deref().map(short_hash),
             annotations: tool.annotations.clone(),
             params,
+            output: tool
+                .output_schema
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .map_or(Value::Null, |schema| without_descriptions(&schema)),
         }
     }
 
@@ -91,6 +100,7 @@ impl ToolShape {
         for param in &mut self.params {
             param.schema = Value::Null;
         }
+        self.output = Value::Null;
         self
     }
 

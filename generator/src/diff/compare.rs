@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::shape::{ParamShape, ToolShape, base_type};
+use crate::shape::{ParamShape, ToolShape, base_type, type_label};
 
 /// One difference between two versions of a tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -13,7 +13,8 @@ pub struct Change {
     pub breaking: bool,
     /// A stable tag for tools: `removed`, `renamed`, `type`, `format`, `required`, `param-removed`,
     /// `added`, `optional`, `location`, `enum-removed`, `enum-added`, `constraints`,
-    /// `operation`, `request`, `input-schema`, `output-schema`, `annotation`, `deprecated`.
+    /// `operation`, `request`, `input-schema`, `output-schema`, `output-field`, `annotation`,
+    /// `deprecated`.
     pub kind: &'static str,
     /// For people: what changed, with the names involved.
     pub message: String,
@@ -79,10 +80,16 @@ pub fn compare(old: &ToolShape, new: &ToolShape) -> Vec<Change> {
 
 fn output(old: &ToolShape, new: &ToolShape, changes: &mut Vec<Change>) {
     match (&old.output_schema, &new.output_schema) {
-        (Some(a), Some(b)) if a != b => changes.push(Change::breaking(
-            "output-schema",
-            format!("output schema changed ({a} → {b})"),
-        )),
+        (Some(a), Some(b)) if a != b => {
+            let before = changes.len();
+            output_fields(&old.output, &new.output, changes);
+            if changes.len() == before {
+                changes.push(Change::benign(
+                    "output-schema",
+                    format!("output schema changed ({a} → {b}): nested fields, constraints or wording; review"),
+                ));
+            }
+        }
         (Some(a), None) => changes.push(Change::breaking(
             "output-schema",
             format!("output schema removed (was {a})"),
@@ -92,6 +99,40 @@ fn output(old: &ToolShape, new: &ToolShape, changes: &mut Vec<Change>) {
             format!("output schema added ({b})"),
         )),
         _ => {}
+    }
+}
+
+/// Top-level result fields: one the model read may be gone or retyped (when both schemas are
+/// known, in `diff`).
+fn output_fields(old: &Value, new: &Value, changes: &mut Vec<Change>) {
+    let (Some(before), Some(after)) = (
+        old.get("properties").and_then(Value::as_object),
+        new.get("properties").and_then(Value::as_object),
+    ) else {
+        return;
+    };
+    for (name, schema) in before {
+        match after.get(name) {
+            None => changes.push(Change::breaking(
+                "output-field",
+                format!("result field `{name}` removed"),
+            )),
+            Some(now) => {
+                let (was, is) = (type_label(schema), type_label(now));
+                if base_type(&was) != base_type(&is) {
+                    changes.push(Change::breaking(
+                        "output-field",
+                        format!("result field `{name}` type changed: {was} → {is}"),
+                    ));
+                }
+            }
+        }
+    }
+    for (name, schema) in after.iter().filter(|(n, _)| !before.contains_key(*n)) {
+        changes.push(Change::benign(
+            "output-field",
+            format!("new result field `{name}` ({})", type_label(schema)),
+        ));
     }
 }
 
@@ -299,6 +340,7 @@ mod tests {
             output_schema: None,
             annotations: [("readOnlyHint".to_owned(), json!(true))].into(),
             params,
+            output: Value::Null,
         }
     }
 
@@ -364,6 +406,37 @@ mod tests {
                 ("annotation", true)
             ]
         );
+    }
+
+    #[test]
+    fn result_fields_removed_or_retyped_break() {
+        let mut old = tool(vec![]);
+        old.output_schema = Some("o1".to_owned());
+        old.output = json!({"type": "object", "properties": {
+            "id": {"type": "string"}, "count": {"type": "integer"}, "gone": {"type": "string"}
+        }});
+        let mut new = old.clone();
+        new.output_schema = Some("o2".to_owned());
+        new.output = json!({"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "count": {"type": "string"},
+            "extra": {"type": "boolean"}
+        }});
+        let changes = compare(&old, &new);
+        let messages: Vec<(&str, bool)> = changes
+            .iter()
+            .map(|c| (c.message.as_str(), c.breaking))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                ("result field `count` type changed: integer → string", true),
+                ("result field `gone` removed", true),
+                ("new result field `extra` (boolean)", false),
+            ]
+        );
+        // From the lock (hashes only), a change is named without guessing its effect.
+        let (old, new) = (old.locked(), new.locked());
+        assert_eq!(kinds(&compare(&old, &new)), [("output-schema", false)]);
     }
 
     #[test]
