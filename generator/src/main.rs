@@ -91,7 +91,10 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
     match command.as_deref() {
         Some("generate") => {}
         Some(other) => {
-            return Err(format!("unknown command `{other}` (expected `generate`)").into());
+            return Err(format!(
+                "unknown command `{other}` (expected `generate`, `diff` or `lock`)"
+            )
+            .into());
         }
         None => return Err("missing command `generate`".into()),
     }
