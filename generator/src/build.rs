@@ -8,10 +8,16 @@
 //! ```
 //!
 //! and in the crate: `pub mod slack { include!(concat!(env!("OUT_DIR"), "/slack.rs")); }`.
+//!
+//! Each allowlist's tools are checked against the lock file beside it (`crate::lock`): a
+//! difference fails the build until accepted with `ALTER_MCP_UPDATE_LOCK=1`; a missing lock
+//! is written (with a `cargo:warning`), so a new provider builds at once. Nothing else is
+//! written outside `OUT_DIR`.
 
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+pub use crate::lock::{LockMode, LockStatus};
 
 /// One module written (or found up to date).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +32,11 @@ pub struct Output {
     pub catalog: PathBuf,
     /// Every input file read.
     pub files_read: Vec<PathBuf>,
+    /// The lock file beside the allowlist, and what happened to it.
+    pub lock_file: PathBuf,
+    pub lock: LockStatus,
+    /// Warnings to show (deprecated operations), already pointing into the inputs.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// For each `specs_dir/<name>/allowlist.toml`, writes `$OUT_DIR/<name with - as _>.rs` (and
@@ -35,29 +46,35 @@ pub struct Output {
 pub fn generate_all(specs_dir: impl AsRef<Path>) -> Vec<Output> {
     let specs_dir = specs_dir.as_ref();
     println!("cargo:rerun-if-changed={}", specs_dir.display());
-    let result = out_dir().and_then(|out| try_generate_all(specs_dir, &out));
+    println!("cargo:rerun-if-env-changed={}", crate::lock::UPDATE_ENV);
+    let mode = LockMode::from_env();
+    let result = out_dir().and_then(|out| try_generate_all_with(specs_dir, &out, mode));
     let outputs = finish(result);
     for output in &outputs {
-        rerun_if_changed(&output.files_read);
+        report(output);
     }
     outputs
 }
 
-/// [`generate_all`] without Cargo output or exiting: the outputs, or every problem.
+/// [`generate_all`] without Cargo output or exiting, checking locks ([`LockMode::Check`]):
+/// the outputs, or every problem.
 pub fn try_generate_all(specs_dir: &Path, out_dir: &Path) -> Result<Vec<Output>, Diagnostics> {
+    try_generate_all_with(specs_dir, out_dir, LockMode::Check)
+}
+
+/// [`try_generate_all`] with the lock files handled as `mode` says.
+pub fn try_generate_all_with(
+    specs_dir: &Path,
+    out_dir: &Path,
+    mode: LockMode,
+) -> Result<Vec<Output>, Diagnostics> {
     let allowlists = find_allowlists(specs_dir)?;
     let mut outputs = Vec::new();
     let mut diagnostics = Diagnostics::new();
     for (name, allowlist) in allowlists {
         let out_file = out_dir.join(format!("{}.rs", name.replace('-', "_")));
-        match write_module(&allowlist, &out_file) {
-            Ok((changed, files_read)) => outputs.push(Output {
-                name,
-                catalog: out_file.with_extension("md"),
-                path: out_file,
-                changed,
-                files_read,
-            }),
+        match write_module(&allowlist, &out_file, mode) {
+            Ok(written) => outputs.push(written.output(name, out_file)),
             Err(problems) => diagnostics.extend(problems),
         }
     }
@@ -97,13 +114,42 @@ fn find_allowlists(specs_dir: &Path) -> Result<Vec<(String, PathBuf)>, Diagnosti
     Ok(found)
 }
 
-/// Generates one module and writes it, and its catalog beside it (`.md`), if their bytes
-/// changed.
-fn write_module(allowlist: &Path, out_file: &Path) -> Result<(bool, Vec<PathBuf>), Diagnostics> {
+/// What [`write_module`] did.
+struct Written {
+    changed: bool,
+    generated: crate::Generated,
+    lock_file: PathBuf,
+    lock: LockStatus,
+}
+
+impl Written {
+    fn output(self, name: String, path: PathBuf) -> Output {
+        Output {
+            name,
+            catalog: path.with_extension("md"),
+            path,
+            changed: self.changed,
+            files_read: self.generated.files_read,
+            lock_file: self.lock_file,
+            lock: self.lock,
+            warnings: self.generated.warnings,
+        }
+    }
+}
+
+/// Generates one module, checks it against its lock, and writes it and its catalog beside it
+/// (`.md`) if their bytes changed.
+fn write_module(allowlist: &Path, out_file: &Path, mode: LockMode) -> Result<Written, Diagnostics> {
     let generated = crate::generate(allowlist)?;
+    let lock = crate::lock::reconcile(allowlist, &generated, mode)?;
     let changed = write_if_changed(out_file, &generated.code)?;
     let catalog_changed = write_if_changed(&out_file.with_extension("md"), &generated.catalog)?;
-    Ok((changed || catalog_changed, generated.files_read))
+    Ok(Written {
+        changed: changed || catalog_changed,
+        generated,
+        lock_file: crate::lock::path_for(allowlist),
+        lock,
+    })
 }
 
 /// Writes `text` unless the file already holds it (keeps mtimes, so nothing rebuilds).
@@ -136,10 +182,36 @@ fn out_dir() -> Result<PathBuf, Diagnostics> {
         })
 }
 
-fn rerun_if_changed(files: &[PathBuf]) {
-    for file in files {
+/// Cargo's instructions for one output: what to watch, and warnings.
+fn report(output: &Output) {
+    for file in output.files_read.iter().chain([&output.lock_file]) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
+    for warning in &output.warnings {
+        println!(
+            "cargo:warning={}: {} ({})",
+            output.name,
+            one_line(&warning.message),
+            warning.location
+        );
+    }
+    let lock = output.lock_file.display();
+    match output.lock {
+        LockStatus::Matched => {}
+        LockStatus::Created => println!(
+            "cargo:warning={}: wrote {lock} (no lock file yet): review and commit it; later builds fail when the tools change",
+            output.name
+        ),
+        LockStatus::Updated => println!(
+            "cargo:warning={}: updated {lock} ({}=1): review `git diff` and commit it",
+            output.name,
+            crate::lock::UPDATE_ENV
+        ),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The value, or every diagnostic on stderr and exit status 1.
@@ -164,6 +236,7 @@ fn finish<T>(result: Result<T, Diagnostics>) -> T {
 pub struct Builder {
     allowlist: PathBuf,
     out_file: Option<PathBuf>,
+    lock: Option<LockMode>,
 }
 
 impl Builder {
@@ -171,7 +244,15 @@ impl Builder {
         Builder {
             allowlist: allowlist.into(),
             out_file: None,
+            lock: None,
         }
+    }
+
+    /// How to treat the lock file. Default: [`LockMode::from_env`] in [`Builder::generate`],
+    /// [`LockMode::Check`] in [`Builder::try_generate`].
+    pub fn lock(mut self, mode: LockMode) -> Self {
+        self.lock = Some(mode);
+        self
     }
 
     /// The module file; relative paths are under `OUT_DIR`. Default: `<provider dir>.rs`
@@ -183,10 +264,12 @@ impl Builder {
 
     /// Generates and writes the module, printing `cargo:rerun-if-changed` lines; on failure
     /// prints every diagnostic and exits with status 1.
-    pub fn generate(self) -> Output {
+    pub fn generate(mut self) -> Output {
+        println!("cargo:rerun-if-env-changed={}", crate::lock::UPDATE_ENV);
+        self.lock = Some(self.lock.unwrap_or_else(LockMode::from_env));
         let result = out_dir().and_then(|out| self.try_generate(&out));
         let output = finish(result);
-        rerun_if_changed(&output.files_read);
+        report(&output);
         output
     }
 
@@ -202,13 +285,8 @@ impl Builder {
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("{}.rs", name.replace('-', "_"))));
         let path = out_dir.join(file);
-        let (changed, files_read) = write_module(&self.allowlist, &path)?;
-        Ok(Output {
-            name,
-            catalog: path.with_extension("md"),
-            path,
-            changed,
-            files_read,
-        })
+        let mode = self.lock.unwrap_or_default();
+        let written = write_module(&self.allowlist, &path, mode)?;
+        Ok(written.output(name, path))
     }
 }

@@ -132,6 +132,8 @@ pub struct Operation {
     /// The OAuth scopes of the operation's (else the document's) security requirements: one
     /// entry per alternative, each the scopes needed together.
     pub security: Vec<Vec<String>>,
+    /// The document marks the operation `deprecated` (a build warning, not an error).
+    pub deprecated: bool,
 }
 
 /// A value of the operation that is not a tool input.
@@ -501,6 +503,10 @@ pub struct Tool {
     pub output: Option<Output>,
     /// The OAuth scopes the tool needs (see `scopes.rs`).
     pub scopes: Vec<String>,
+    /// JSON pointer of the operation object (for warnings).
+    pub pointer: String,
+    /// The document marks the operation `deprecated`.
+    pub deprecated: bool,
 }
 
 /// MCP tool annotations (the title is [`Tool::title`]).

@@ -15,17 +15,20 @@ pub mod build;
 mod catalog;
 mod describe;
 pub mod diagnostic;
+pub mod diff;
 mod emit;
 mod every;
 mod format;
 mod frontend;
 mod input;
 mod ir;
+pub mod lock;
 mod lower;
 mod naming;
 mod schema;
 mod scopes;
 pub mod lint;
+pub mod shape;
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +58,8 @@ pub struct Generated {
     pub scopes: Vec<String>,
     /// The Markdown catalog of the tools (see `catalog.rs`).
     pub catalog: String,
+    /// Worth knowing but not failing for (an allowlisted operation the document deprecates).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One tool's operation and inputs: what a reviewer (or a test) checks against the document.
@@ -73,11 +78,18 @@ pub struct ToolSummary {
     pub output_schema: Option<String>,
     pub title: String,
     pub description: String,
-    pub annotations: Annotations,
-    /// The tool's input schema, as emitted.
-    pub input_schema: String,
     /// The OAuth scopes this tool needs.
     pub scopes: Vec<String>,
+    /// `METHOD url-template`: where the tool sends its request.
+    pub request: String,
+    /// The fields the model fills: `(the name it sees, where)`, where as in `inputs`.
+    pub fields: Vec<(String, &'static str)>,
+    /// The input JSON Schema, as `tools/list` gives it.
+    pub input_schema: String,
+    /// The MCP annotations under their MCP names (`title`, `readOnlyHint`, ...).
+    pub annotations: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The document marks the operation `deprecated`.
+    pub deprecated: bool,
 }
 
 /// An operation `--all --skip-unsupported` left out.
@@ -204,6 +216,7 @@ fn run(
     header: &[HeaderInput],
 ) -> Result<Generated, Diagnostics> {
     let api = api(document, operations, allowlist)?;
+    let warnings = document.remap(deprecations(&api, document.path()));
     let tokens = emit::module(&api);
     let code = format::format(
         tokens,
@@ -215,12 +228,34 @@ fn run(
         code,
         provider: api.provider.clone(),
         tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
-        tools: api.tools.iter().map(|tool| summary(tool, &api.types)).collect(),
+        tools: api.tools.iter().map(|t| summary(t, &api.types)).collect(),
         files_read: Vec::new(),
         skipped: Vec::new(),
         scopes: api.scopes.clone(),
         catalog,
+        warnings: warnings.into_iter().collect(),
     })
+}
+
+/// A warning per tool whose operation the document marks deprecated.
+fn deprecations(api: &ir::Api, spec: &Path) -> Diagnostics {
+    let mut warnings = Diagnostics::new();
+    for tool in api.tools.iter().filter(|tool| tool.deprecated) {
+        warnings.push(
+            Diagnostic::new(
+                Location::pointer(spec, &tool.pointer),
+                format!(
+                    "tool `{}` calls `{}` ({} {}), which the document marks deprecated",
+                    tool.name,
+                    tool.operation_id,
+                    tool.method.as_str(),
+                    tool.url
+                ),
+            )
+            .help("find its replacement in the provider's documentation and change the allowlist before the provider removes it"),
+        );
+    }
+    warnings
 }
 
 fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
@@ -247,10 +282,35 @@ fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
         output_schema: schema::output_schema(tool, types),
         title: tool.title.clone(),
         description: tool.description.clone(),
-        annotations: tool.annotations,
-        input_schema: schema::input_schema(tool, types),
         scopes: tool.scopes.clone(),
+        request: format!("{} {}", tool.method.as_str(), tool.url),
+        fields: tool
+            .inputs
+            .iter()
+            .filter_map(|input| match &input.value {
+                ir::InputValue::Model { name, .. } => Some((name.clone(), target(input.target))),
+                ir::InputValue::Fixed(_) => None,
+            })
+            .collect(),
+        input_schema: schema::input_schema(tool, types),
+        annotations: annotations(tool),
+        deprecated: tool.deprecated,
     }
+}
+
+/// The annotations as `tools/list` names them.
+fn annotations(tool: &ir::Tool) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let a = tool.annotations;
+    [
+        ("title", tool.title.clone().into()),
+        ("readOnlyHint", a.read_only.into()),
+        ("destructiveHint", a.destructive.into()),
+        ("idempotentHint", a.idempotent.into()),
+        ("openWorldHint", a.open_world.into()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
 }
 
 fn base_url(allowlist: &Allowlist) -> Option<BaseUrl> {

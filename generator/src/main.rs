@@ -1,5 +1,9 @@
 //! The `alter-mcp-gen` command: generate one provider's module (from an allowlist, or every
-//! operation of a document), or check that a committed one is up to date.
+//! operation of a document), or check that a committed one is up to date; `diff` and `lock`
+//! live in `cli/upgrade.rs`.
+
+#[path = "cli/upgrade.rs"]
+mod upgrade;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +35,10 @@ Options:
   -h, --help          show this help
   -V, --version       show the version
 
-Problems in the inputs are printed to standard error, and the exit status is 1.";
+Problems in the inputs are printed to standard error, and the exit status is 1.
+
+When a provider's document changes (README.md, \"Upgrading when a provider changes\"):
+";
 
 enum Source {
     Allowlist(PathBuf),
@@ -89,7 +96,10 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
     match command.as_deref() {
         Some("generate") => {}
         Some(other) => {
-            return Err(format!("unknown command `{other}` (expected `generate`)").into());
+            return Err(format!(
+                "unknown command `{other}` (expected `generate`, `diff` or `lock`)"
+            )
+            .into());
         }
         None => return Err("missing command `generate`".into()),
     }
@@ -139,14 +149,20 @@ fn source(flags: &mut Flags) -> Result<Source, lexopt::Error> {
 }
 
 fn main() -> ExitCode {
+    let mut upgrade = lexopt::Parser::from_env();
+    if let Ok(Some(lexopt::Arg::Value(command))) = upgrade.next()
+        && let Some(command @ ("diff" | "lock")) = command.to_str()
+    {
+        return upgrade::run(command, &mut upgrade);
+    }
     let args = match parse_args() {
         Ok(Some(args)) => args,
         Ok(None) => {
-            println!("{USAGE}");
+            println!("{USAGE}{}", upgrade::USAGE);
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("alter-mcp-gen: {error}\n\n{USAGE}");
+            eprintln!("alter-mcp-gen: {error}\n\n{USAGE}{}", upgrade::USAGE);
             return ExitCode::from(2);
         }
     };
@@ -161,10 +177,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    print_warnings(&generated);
     if let Source::Every { .. } = &args.source {
         report_every(&generated);
     }
     write(&args, &generated)
+}
+
+/// Deprecated operations and the like, on standard error.
+fn print_warnings(generated: &Generated) {
+    for warning in &generated.warnings {
+        eprintln!("warning: {}\n  --> {}", warning.message, warning.location);
+    }
 }
 
 /// What `--all` made, on standard error (standard output may be the module).

@@ -387,6 +387,8 @@ mod tests {
             response: None,
             output: None,
             scopes: Vec::new(),
+            pointer: "/paths/~1t/get".to_owned(),
+            deprecated: false,
         }
     }
 

@@ -66,6 +66,8 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             response: operation.response.clone(),
             output: None,
             scopes,
+            pointer: operation.operation.pointer.clone(),
+            deprecated: operation.deprecated,
         });
     }
     super::output::outputs(

@@ -351,6 +351,7 @@ impl<'d> Lowerer<'d> {
             response,
             omitted,
             security: self.oauth_scopes(op),
+            deprecated: op.deprecated,
         })
     }
 
