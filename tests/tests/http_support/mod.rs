@@ -42,6 +42,7 @@ pub struct HttpServer {
     child: Child,
     addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
+    log_reader: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl HttpServer {
@@ -74,7 +75,7 @@ impl HttpServer {
         let pipe = child.stderr.take().expect("stderr is piped");
         let stderr = Arc::new(Mutex::new(String::new()));
         let (found, addr) = oneshot::channel();
-        tokio::spawn(read_log(pipe, Arc::clone(&stderr), found));
+        let log_reader = tokio::spawn(read_log(pipe, Arc::clone(&stderr), found));
         let addr = match tokio::time::timeout(TIMEOUT, addr).await {
             Ok(Ok(addr)) => addr,
             _ => panic!(
@@ -86,6 +87,7 @@ impl HttpServer {
             child,
             addr,
             stderr,
+            log_reader: Some(log_reader),
         }
     }
 
@@ -113,12 +115,16 @@ impl HttpServer {
         assert!(status.success(), "kill -TERM {pid} failed");
     }
 
-    /// Waits for the process to exit.
+    /// Waits for the process to exit and for its last log lines.
     pub async fn wait(&mut self) -> ExitStatus {
-        tokio::time::timeout(TIMEOUT, self.child.wait())
+        let status = tokio::time::timeout(TIMEOUT, self.child.wait())
             .await
             .expect("the server did not exit in time")
-            .expect("wait for the server")
+            .expect("wait for the server");
+        if let Some(reader) = self.log_reader.take() {
+            let _ = tokio::time::timeout(TIMEOUT, reader).await;
+        }
+        status
     }
 }
 
