@@ -191,7 +191,7 @@ impl App {
             ("/healthz", &Method::GET | &Method::HEAD) => health(),
             ("/mcp", _) => match admit(&mut request, self.policy) {
                 Ok(()) => self.mcp.handle(request).await,
-                Err(refused) => refused,
+                Err(refused) => refused.into_response(),
             },
             _ => json_response(
                 StatusCode::NOT_FOUND,

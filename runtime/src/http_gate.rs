@@ -33,22 +33,45 @@ pub(crate) struct Policy {
     pub allow_anonymous: bool,
 }
 
-/// Admits an `/mcp` request (its token moved into the extensions), or answers it here.
-pub(crate) fn admit<B>(request: &mut Request<B>, policy: Policy) -> Result<(), Response<Body>> {
+/// Why a request was refused before reaching MCP; [`Refusal::into_response`] answers it.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    /// The `WWW-Authenticate` challenge of a 401.
+    challenge: Option<&'static str>,
+    message: String,
+}
+
+impl Refusal {
+    pub(crate) fn into_response(self) -> Response<Body> {
+        let mut response = json_response(self.status, self.code, &self.message);
+        if let Some(challenge) = self.challenge {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        response
+    }
+}
+
+/// Admits an `/mcp` request (its token moved into the extensions), or refuses it.
+pub(crate) fn admit<B>(request: &mut Request<B>, policy: Policy) -> Result<(), Refusal> {
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > policy.max_body_bytes as u64) {
-        return Err(json_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            &format!(
+        return Err(Refusal {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "payload_too_large",
+            challenge: None,
+            message: format!(
                 "The request body is over the server's limit of {} bytes.",
                 policy.max_body_bytes
             ),
-        ));
+        });
     }
     let mut values = request.headers().get_all(AUTHORIZATION).iter();
     let token = match (values.next(), values.next()) {
@@ -103,12 +126,13 @@ pub(crate) fn user_token(context: &RequestContext<RoleServer>) -> Option<UserTok
         .cloned()
 }
 
-fn unauthorized(challenge: &'static str, message: &str) -> Response<Body> {
-    let mut response = json_response(StatusCode::UNAUTHORIZED, "unauthorized", message);
-    response
-        .headers_mut()
-        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-    response
+fn unauthorized(challenge: &'static str, message: &str) -> Refusal {
+    Refusal {
+        status: StatusCode::UNAUTHORIZED,
+        code: "unauthorized",
+        challenge: Some(challenge),
+        message: message.to_owned(),
+    }
 }
 
 /// `{"error": code, "message": message}` with `status`.
@@ -139,8 +163,8 @@ mod tests {
         builder.body(()).unwrap()
     }
 
-    fn challenge(response: &Response<Body>) -> &str {
-        response.headers()[WWW_AUTHENTICATE].to_str().unwrap()
+    fn challenge(refusal: &Refusal) -> &str {
+        refusal.challenge.unwrap()
     }
 
     #[test]
@@ -156,7 +180,7 @@ mod tests {
     #[test]
     fn a_missing_token_is_401_with_a_bearer_challenge_unless_anonymous_is_allowed() {
         let refused = admit(&mut request(&[]), POLICY).unwrap_err();
-        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
         assert_eq!(challenge(&refused), "Bearer");
         let anonymous = Policy {
             allow_anonymous: true,
@@ -175,7 +199,7 @@ mod tests {
         };
         for bad in ["Basic dXNlcjpwYXNz", "Bearer ", "Bearer a b", "Bearer a\"b"] {
             let refused = admit(&mut request(&[("authorization", bad)]), anonymous).unwrap_err();
-            assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{bad}");
+            assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{bad}");
             assert!(challenge(&refused).contains("invalid_token"), "{bad}");
         }
         let twice = [("authorization", "Bearer a"), ("authorization", "Bearer b")];
@@ -186,7 +210,10 @@ mod tests {
     #[test]
     fn a_declared_body_over_the_limit_is_413_before_anything_else() {
         let refused = admit(&mut request(&[("content-length", "101")]), POLICY).unwrap_err();
-        assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let response = refused.into_response();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(response.headers().get(WWW_AUTHENTICATE).is_none());
         let mut at_limit = request(&[("content-length", "100"), ("authorization", "Bearer t")]);
         admit(&mut at_limit, POLICY).unwrap();
     }
