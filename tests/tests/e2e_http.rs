@@ -395,3 +395,53 @@ async fn join_all<F: std::future::Future<Output = ()>>(futures: Vec<F>) {
     })
     .await;
 }
+
+/// The status of a raw `initialize` POST to `/mcp` with `Host: host` and the `extra` headers.
+async fn initialize_status(server: &HttpServer, host: &str, extra: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "raw", "version": "0"}}})
+    .to_string();
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nhost: {host}\r\n{extra}content-type: application/json\r\n\
+         accept: application/json, text/event-stream\r\nauthorization: Bearer {}\r\n\
+         connection: close\r\ncontent-length: {}\r\n\r\n",
+        ANA.0,
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer}"))
+}
+
+#[tokio::test]
+async fn on_loopback_foreign_hosts_and_origins_are_refused() {
+    let backend = backend_with_users().await;
+    let server = HttpServer::start(&backend, &[]).await;
+    let port = server.addr().port();
+    let local = format!("127.0.0.1:{port}");
+    assert_eq!(initialize_status(&server, &local, "").await, 200);
+    let localhost = format!("localhost:{port}");
+    let own_origin = "origin: http://localhost:6274\r\n";
+    assert_eq!(
+        initialize_status(&server, &localhost, own_origin).await,
+        200
+    );
+    // DNS rebinding: a page on evil.example resolved to 127.0.0.1.
+    let rebound = format!("evil.example:{port}");
+    assert_eq!(initialize_status(&server, &rebound, "").await, 403);
+    let foreign_origin = "origin: https://evil.example\r\n";
+    assert_eq!(
+        initialize_status(&server, &local, foreign_origin).await,
+        403
+    );
+}
