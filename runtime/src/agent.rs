@@ -14,6 +14,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use ring::rand::SystemRandom;
 use serde_json::{Map, Value};
 
+use crate::call::UserToken;
 use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::key::{AgentKey, KEY_ENV};
@@ -182,7 +183,19 @@ impl Agent {
         request: &ProviderRequest,
         context: &AuditContext,
     ) -> Result<ProviderResponse, Error> {
-        self.dispatch(provider, request, context)
+        self.request_as(provider, request, context, None).await
+    }
+
+    /// [`Agent::request`] on behalf of an end user: `user` goes to Alter as `user_token`
+    /// (protocol §9) and picks which user's delegated grant is used.
+    pub async fn request_as(
+        &self,
+        provider: &str,
+        request: &ProviderRequest,
+        context: &AuditContext,
+        user: Option<&UserToken>,
+    ) -> Result<ProviderResponse, Error> {
+        self.dispatch(provider, request, context, user)
             .await
             .map_err(|e| e.with_provider(provider))
     }
@@ -192,6 +205,7 @@ impl Agent {
         provider: &str,
         request: &ProviderRequest,
         context: &AuditContext,
+        user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
         request.validate().map_err(Error::invalid_request)?;
         if let Some((name, _)) = request
@@ -208,12 +222,12 @@ impl Agent {
         match self.inner.mode {
             Mode::Proxy => {
                 proxy_can_carry(request)?;
-                self.proxy(provider, request, context_header.as_deref())
+                self.proxy(provider, request, context_header.as_deref(), user)
                     .await
             }
             Mode::Retrieve => {
-                crate::retrieve::call(self, provider, request, context, context_header.as_deref())
-                    .await
+                let header = context_header.as_deref();
+                crate::retrieve::call(self, provider, request, context, header, user).await
             }
         }
     }
@@ -223,11 +237,13 @@ impl Agent {
         provider: &str,
         request: &ProviderRequest,
         context: Option<&str>,
+        user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
         let body = ProxyRequest {
             method: request.method().as_str(),
             url: request.url(),
             provider_id: provider,
+            user_token: user.map(UserToken::expose),
             body: request.json_body(),
             headers: request
                 .headers()

@@ -1,44 +1,77 @@
-//! The server binary's few command-line arguments. Everything that configures the server comes
-//! from the environment (the key must never be in argv); arguments only ask for help or the
-//! version, so that a person who runs the binary in a terminal is not left facing a silent
-//! process waiting for JSON-RPC on stdin.
+//! The server binary's command line. Configuration comes from the environment (the key must
+//! never be in argv); arguments ask for help or the version, or choose HTTP mode and its
+//! settings (`http_options.rs`), so that a person who runs the binary in a terminal is not left
+//! facing a silent process waiting for JSON-RPC on stdin.
 
+use crate::http_options::{
+    ALLOW_ANONYMOUS_ENV, ALLOWED_HOSTS_ENV, DEFAULT_MAX_BODY, DEFAULT_SHUTDOWN_GRACE, HTTP_ENV,
+    HttpArgs, HttpOptions, MAX_BODY_ENV, SHUTDOWN_GRACE_ENV,
+};
 use crate::tool::ToolDef;
 
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Invocation {
+    /// Serve MCP on stdin/stdout.
     Serve,
+    /// Serve MCP over streamable HTTP.
+    ServeHttp(HttpOptions),
     /// Printed what was asked (or an error); exit with this code.
     Exit(u8),
 }
 
-/// Reads the arguments after the program name. Help and version go to stdout (the MCP
-/// channel is not in use when they are asked for); mistakes go to stderr.
+/// Reads the arguments after the program name (and the `ALTER_MCP_HTTP*` environment). Help
+/// and version go to stdout (the MCP channel is not in use when they are asked for); mistakes
+/// go to stderr.
 pub(crate) fn parse(
     name: &str,
     tool_sets: &[&'static [ToolDef]],
     args: impl IntoIterator<Item = String>,
 ) -> Invocation {
-    let Some(first) = args.into_iter().next() else {
-        return Invocation::Serve;
-    };
-    match first.as_str() {
-        "-h" | "--help" => {
-            print!("{}", help(name, tool_sets));
-            Invocation::Exit(0)
+    parse_with_env(name, tool_sets, args, |var| std::env::var(var).ok())
+}
+
+fn parse_with_env(
+    name: &str,
+    tool_sets: &[&'static [ToolDef]],
+    args: impl IntoIterator<Item = String>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Invocation {
+    let mut http = HttpArgs::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{}", help(name, tool_sets));
+                return Invocation::Exit(0);
+            }
+            "-V" | "--version" => {
+                println!("{name} (alter-mcp-runtime {})", env!("CARGO_PKG_VERSION"));
+                return Invocation::Exit(0);
+            }
+            _ => match http.accept(&arg, &mut args) {
+                Ok(true) => {}
+                // Not echoed: someone who passes the agent key as an argument must not find
+                // it in the client's logs too.
+                Ok(false) => {
+                    eprintln!(
+                        "{name}: unexpected argument. The server is configured through the \
+                         environment and a few HTTP options (see `{name} --help`)."
+                    );
+                    return Invocation::Exit(2);
+                }
+                Err(message) => {
+                    eprintln!("{name}: {message}");
+                    return Invocation::Exit(2);
+                }
+            },
         }
-        "-V" | "--version" => {
-            println!("{name} (alter-mcp-runtime {})", env!("CARGO_PKG_VERSION"));
-            Invocation::Exit(0)
-        }
-        // Not echoed: someone who passes the agent key as an argument must not find it in
-        // the client's logs too.
-        _ => {
-            eprintln!(
-                "{name}: unexpected argument. The server takes no options; it is configured \
-                 through the environment (see `{name} --help`)."
-            );
+    }
+    match http.resolve(env) {
+        Ok(None) => Invocation::Serve,
+        Ok(Some(options)) => Invocation::ServeHttp(options),
+        Err(message) => {
+            eprintln!("{name}: {message}");
             Invocation::Exit(2)
         }
     }
@@ -50,11 +83,24 @@ fn help(name: &str, tool_sets: &[&'static [ToolDef]]) -> String {
         .flat_map(|set| set.iter().map(|t| t.name))
         .collect();
     format!(
-        "{name}: an MCP server (stdio) whose tools call provider APIs through Alter.
+        "{name}: an MCP server whose tools call provider APIs through Alter.
 
-Usage: {name}            serve MCP on stdin/stdout until the client closes stdin
-       {name} --help     this text
-       {name} --version  the version
+Usage: {name}                 serve MCP on stdin/stdout until the client closes stdin
+       {name} --http ADDR     serve MCP over streamable HTTP at http://ADDR/mcp (stateless)
+       {name} --help          this text
+       {name} --version       the version
+
+HTTP options (each also settable in the environment; flags win):
+  --http IP:PORT         {HTTP_ENV}: listen address, e.g. 127.0.0.1:8080 or 0.0.0.0:8080
+  --max-body BYTES       {MAX_BODY_ENV}: larger request bodies get 413 (default {max_body})
+  --shutdown-grace SECS  {SHUTDOWN_GRACE_ENV}: on SIGTERM/SIGINT, time for calls in
+                         flight to finish (default {grace})
+  --allow-anonymous      {ALLOW_ANONYMOUS_ENV}=true: accept requests without a bearer token
+                         (they use the agent's own grants); by default they get 401
+  --allowed-host HOST    {ALLOWED_HOSTS_ENV} (comma-separated): Host header values to accept;
+                         default: loopback names on a loopback address, unchecked otherwise
+  Each HTTP request's `Authorization: Bearer <token>` is the end user's identity token, sent
+  to Alter as that call's user_token. GET /healthz answers 200 {{\"status\":\"ok\"}}.
 
 Environment:
   ALTER_MCP_AGENT_KEY  the agent's Alter key (required for calls; never pass it as an argument)
@@ -65,6 +111,8 @@ Environment:
 Tools ({count}): {list}
 ",
         default_url = crate::agent::DEFAULT_BASE_URL,
+        max_body = DEFAULT_MAX_BODY,
+        grace = DEFAULT_SHUTDOWN_GRACE.as_secs(),
         count = tools.len(),
         list = tools.join(", "),
     )
@@ -86,10 +134,30 @@ mod tests {
     }
 
     #[test]
+    fn http_flags_choose_http_mode() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let no_env = |_: &str| None;
+        let parsed = parse_with_env("x", &[], args(&["--http", "127.0.0.1:0"]), no_env);
+        let Invocation::ServeHttp(options) = parsed else {
+            panic!("not HTTP mode: {parsed:?}");
+        };
+        assert_eq!(options.addr.port(), 0);
+        assert!(!options.allow_anonymous);
+        let bad = parse_with_env("x", &[], args(&["--http", "nowhere"]), no_env);
+        assert_eq!(bad, Invocation::Exit(2));
+        let env = |var: &str| (var == HTTP_ENV).then(|| "127.0.0.1:9".to_owned());
+        assert!(matches!(
+            parse_with_env("x", &[], args(&[]), env),
+            Invocation::ServeHttp(_)
+        ));
+    }
+
+    #[test]
     fn help_names_the_environment_and_never_a_key_argument() {
         let text = help("alter-mcp", &[]);
         assert!(text.contains("ALTER_MCP_AGENT_KEY"));
         assert!(text.contains("ALTER_BASE_URL"));
+        assert!(text.contains("--http") && text.contains(MAX_BODY_ENV));
         assert!(!text.contains("--key"));
     }
 }

@@ -8,13 +8,14 @@
 //! ```no_run
 //! static TOOLS: &[alter_mcp_runtime::ToolDef] = &[];
 //! fn main() -> std::process::ExitCode {
-//!     alter_mcp_runtime::run_stdio("alter-mcp", &[TOOLS])
+//!     alter_mcp_runtime::run("alter-mcp", &[TOOLS])
 //! }
 //! ```
 //!
 //! Environment: `ALTER_MCP_AGENT_KEY` (the agent key), `ALTER_BASE_URL` (default
 //! `https://backend.alterauth.com`), `ALTER_MCP_MODE` (`proxy` default, or `retrieve`),
-//! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr).
+//! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr). `--http ADDR` serves
+//! streamable HTTP instead of stdio (see `--help`).
 
 mod agent;
 mod call;
@@ -23,6 +24,9 @@ mod context;
 mod encoding;
 mod error;
 mod error_text;
+mod http;
+mod http_gate;
+mod http_options;
 mod key;
 mod mapping;
 pub mod output;
@@ -41,11 +45,13 @@ pub use agent::{
 pub use call::{CallScope, Client, UserToken};
 pub use context::AuditContext;
 pub use error::{Error, ErrorKind};
+pub use http::{serve_http, shutdown_signal};
+pub use http_options::HttpOptions;
 pub use key::{AgentKey, KEY_ENV};
 pub use output::{OutputError, ToolOutput, output};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
-pub use server::{LOG_ENV, Server, run_stdio, serve_stdio};
+pub use server::{LOG_ENV, Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use wire::{ApprovalGate, PendingApproval};
 

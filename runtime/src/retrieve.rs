@@ -13,6 +13,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::agent::{Agent, is_loopback, transport_error};
+use crate::call::UserToken;
 use crate::context::AuditContext;
 use crate::error::Error;
 use crate::error_text::display_name;
@@ -43,11 +44,12 @@ pub(crate) async fn call(
     request: &ProviderRequest,
     context: &AuditContext,
     context_header: Option<&str>,
+    user: Option<&UserToken>,
 ) -> Result<ProviderResponse, Error> {
     let url = provider_url(request)?;
     // Encoded before the token is fetched: a body that cannot be sent costs no credential.
     let body = encoded_body(agent, request)?;
-    let token = fetch_token(agent, provider, request, context_header).await?;
+    let token = fetch_token(agent, provider, request, context_header, user).await?;
     let outgoing = provider_request(agent, request, body.as_ref(), &token, url.clone())?;
     let started = Instant::now();
     let result = send(outgoing).await;
@@ -117,6 +119,7 @@ async fn fetch_token(
     provider: &str,
     request: &ProviderRequest,
     context: Option<&str>,
+    user: Option<&UserToken>,
 ) -> Result<Token, Error> {
     let body = TokenRequest {
         provider_id: provider,
@@ -125,6 +128,7 @@ async fn fetch_token(
             method: request.method().as_str(),
             url: request.url(),
         },
+        user_token: user.map(UserToken::expose),
     };
     let body = serde_json::to_vec(&body)
         .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;

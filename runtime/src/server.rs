@@ -154,7 +154,9 @@ impl Server {
         // TODO(issue 5): the scope's user, trace fields, client and cancellation.
         let _ = &scope;
         let context = AuditContext::for_tool(def.name);
-        let result = agent.request(def.provider, &request, &context).await;
+        let result = agent
+            .request_as(def.provider, &request, &context, scope.user_token.as_ref())
+            .await;
         let elapsed_ms = started.elapsed().as_millis();
         match result {
             Ok(response) => {
@@ -202,6 +204,7 @@ impl ServerHandler for Server {
                 progress_token: context.meta.get_progress_token(),
                 peer: context.peer.clone(),
             }),
+            user_token: crate::http_gate::user_token(&context),
             ..CallScope::default()
         };
         self.call(&request.name, request.arguments, scope)
@@ -348,14 +351,15 @@ pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
 /// The whole `main` of a tool server binary: logs to stderr (filter from `ALTER_MCP_LOG`,
 /// default `info`), reads the agent from the environment (see [`Agent::from_env`]; without a
 /// key the server still starts and lists its tools, and each call explains how to set
-/// `ALTER_MCP_AGENT_KEY`), then serves stdio until the client closes it. `--help` and
+/// `ALTER_MCP_AGENT_KEY`), then serves stdio until the client closes it, or with `--http ADDR`
+/// (or `ALTER_MCP_HTTP`) serves streamable HTTP until SIGTERM/SIGINT. `--help` and
 /// `--version` print and exit; any other argument is refused (exit 2).
-pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
-    if let crate::cli::Invocation::Exit(code) =
-        crate::cli::parse(name, tool_sets, std::env::args().skip(1))
-    {
-        return ExitCode::from(code);
-    }
+pub fn run(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
+    let http = match crate::cli::parse(name, tool_sets, std::env::args().skip(1)) {
+        crate::cli::Invocation::Exit(code) => return ExitCode::from(code),
+        crate::cli::Invocation::Serve => None,
+        crate::cli::Invocation::ServeHttp(options) => Some(options),
+    };
     init_tracing();
     let server = match Server::new(name, tool_sets) {
         Ok(server) => server,
@@ -375,18 +379,19 @@ pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let server = match Agent::from_env() {
-            Ok(agent) => {
-                tracing::info!(base_url = agent.base_url(), mode = ?agent.mode(), "Alter agent ready");
-                server.with_agent(agent)
+        let server = with_agent_from_env(server);
+        tracing::info!(
+            name,
+            tools = server.tools.len(),
+            http = http.is_some(),
+            "serving MCP"
+        );
+        match http {
+            None => serve_stdio(server).await,
+            Some(options) => {
+                crate::http::serve_http(server, options, crate::http::shutdown_signal()).await
             }
-            Err(error) => {
-                tracing::warn!(%error, "no usable Alter agent; tools are listed, calls will explain the fix");
-                server.with_agent_error(error)
-            }
-        };
-        tracing::info!(name, tools = server.tools.len(), "serving MCP over stdio");
-        serve_stdio(server).await
+        }
     });
     // A blocking stdin read cannot be cancelled; do not wait for it forever.
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
@@ -395,6 +400,25 @@ pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
         Err(error) => {
             tracing::error!(%error, "MCP server stopped");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The same as [`run`] (stdio by default, HTTP with `--http`); kept for binaries written
+/// before HTTP mode existed.
+pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
+    run(name, tool_sets)
+}
+
+fn with_agent_from_env(server: Server) -> Server {
+    match Agent::from_env() {
+        Ok(agent) => {
+            tracing::info!(base_url = agent.base_url(), mode = ?agent.mode(), "Alter agent ready");
+            server.with_agent(agent)
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no usable Alter agent; tools are listed, calls will explain the fix");
+            server.with_agent_error(error)
         }
     }
 }

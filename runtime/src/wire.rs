@@ -14,13 +14,27 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 
-/// `POST /sdk/token` body, provider mode: `provider_id`, `reason`, `request`.
-#[derive(Debug, Serialize)]
+/// `POST /sdk/token` body, provider mode: `provider_id`, `reason`, `request`, then
+/// `user_token` only when set (§3, §9).
+#[derive(Serialize)]
 pub(crate) struct TokenRequest<'a> {
     pub provider_id: &'a str,
     /// Always present; `null` because tools give no reason.
     pub reason: Option<&'a str>,
     pub request: TokenTarget<'a>,
+    /// The end user's identity token (a credential: not in `Debug`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<&'a str>,
+}
+
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("provider_id", &self.provider_id)
+            .field("request", &self.request)
+            .field("user_token", &self.user_token.map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -30,12 +44,16 @@ pub(crate) struct TokenTarget<'a> {
     pub url: &'a str,
 }
 
-/// `POST /sdk/proxy` body; `None`/empty fields are omitted, as the SDK does.
-#[derive(Debug, Serialize)]
+/// `POST /sdk/proxy` body; `None`/empty fields are omitted, as the SDK does (§4 order:
+/// `method`, `url`, `provider_id`, `user_token`, `body`, `headers`, `query_params`).
+#[derive(Serialize)]
 pub(crate) struct ProxyRequest<'a> {
     pub method: &'a str,
     pub url: &'a str,
     pub provider_id: &'a str,
+    /// The end user's identity token (a credential: not in `Debug`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<&'a Value>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -43,6 +61,17 @@ pub(crate) struct ProxyRequest<'a> {
     /// Values as JSON (`{"maxResults":3}`, arrays as arrays).
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub query_params: Map<String, Value>,
+}
+
+impl fmt::Debug for ProxyRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProxyRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("provider_id", &self.provider_id)
+            .field("user_token", &self.user_token.map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// `POST /sdk/oauth/audit/api-call` body (§3 step 3), fields in wire order.

@@ -24,11 +24,52 @@ fn token_request_body_matches_the_sdk_bytes() {
             method: "GET",
             url: "https://www.googleapis.com/calendar/v3/calendars/primary/events",
         },
+        user_token: None,
     };
     assert_eq!(
         serde_json::to_string(&body).unwrap(),
         r#"{"provider_id":"google","reason":null,"request":{"method":"GET","url":"https://www.googleapis.com/calendar/v3/calendars/primary/events"}}"#
     );
+}
+
+#[test]
+fn user_token_goes_in_the_body_in_sdk_order_and_never_in_debug() {
+    let target = TokenTarget {
+        method: "GET",
+        url: "https://www.googleapis.com/calendar/v3/users/me/calendarList",
+    };
+    let token = TokenRequest {
+        provider_id: "google",
+        reason: None,
+        request: target,
+        user_token: Some("eyJ.user.jwt"),
+    };
+    assert_eq!(
+        serde_json::to_string(&token).unwrap(),
+        r#"{"provider_id":"google","reason":null,"request":{"method":"GET","url":"https://www.googleapis.com/calendar/v3/users/me/calendarList"},"user_token":"eyJ.user.jwt"}"#
+    );
+    let payload = json!({"text": "hi"});
+    let mut query = Map::new();
+    query.insert("limit".into(), json!(3));
+    let proxy = ProxyRequest {
+        method: "POST",
+        url: "https://slack.com/api/chat.postMessage",
+        provider_id: "slack",
+        user_token: Some("eyJ.user.jwt"),
+        body: Some(&payload),
+        headers: BTreeMap::new(),
+        query_params: query,
+    };
+    assert_eq!(
+        serde_json::to_string(&proxy).unwrap(),
+        r#"{"method":"POST","url":"https://slack.com/api/chat.postMessage","provider_id":"slack","user_token":"eyJ.user.jwt","body":{"text":"hi"},"query_params":{"limit":3}}"#
+    );
+    for debug in [format!("{token:?}"), format!("{proxy:?}")] {
+        assert!(
+            !debug.contains("eyJ.user.jwt") && debug.contains("<redacted>"),
+            "{debug}"
+        );
+    }
 }
 
 #[test]
@@ -38,6 +79,7 @@ fn proxy_body_omits_empty_fields_and_keeps_order() {
         method: "POST",
         url: "https://slack.com/api/chat.postMessage",
         provider_id: "slack",
+        user_token: None,
         body: Some(&payload),
         headers: BTreeMap::new(),
         query_params: Map::new(),
@@ -53,6 +95,7 @@ fn proxy_body_omits_empty_fields_and_keeps_order() {
         method: "GET",
         url: "https://h/x",
         provider_id: "google",
+        user_token: None,
         body: None,
         headers: BTreeMap::from([("X-Trace", "1")]),
         query_params: query,

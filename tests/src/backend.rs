@@ -21,6 +21,7 @@ use crate::approvals::Approvals;
 use crate::endpoints::{self, Answer, Ctx};
 use crate::faults::{Fault, FaultRule};
 use crate::record::{Endpoint, Recorded};
+use crate::users::User;
 use crate::util::{now_unix, stable_uuid};
 use crate::verify::Verifier;
 use crate::{TEST_AGENT_ID, TEST_KEY};
@@ -32,12 +33,34 @@ const MAX_BODY: usize = 4 << 20;
 #[derive(Debug, Clone)]
 pub struct BackendBuilder {
     keys: Vec<(String, String)>,
+    users: Vec<User>,
 }
 
 impl BackendBuilder {
     /// Accepts `key` as the agent `agent_id`. The first key added is [`Backend::key`].
     pub fn key(mut self, key: &str, agent_id: &str) -> BackendBuilder {
         self.keys.push((key.to_owned(), agent_id.to_owned()));
+        self
+    }
+
+    /// Knows the end user whose identity token is `user_token` (protocol §9): calls carrying
+    /// it use that user's grant, which reaches `email`'s calendar (Google answers name `email`
+    /// where the agent's own grant shows `alex.morgan@example.com`). Unknown tokens get 401
+    /// `jwt_validation_error`.
+    pub fn user(mut self, user_token: &str, email: &str) -> BackendBuilder {
+        self.users.push(User {
+            token: user_token.to_owned(),
+            email: Some(email.to_owned()),
+        });
+        self
+    }
+
+    /// Knows a user who delegated nothing to the agent: calls get 409 `no_delegated_grant`.
+    pub fn user_without_grants(mut self, user_token: &str) -> BackendBuilder {
+        self.users.push(User {
+            token: user_token.to_owned(),
+            email: None,
+        });
         self
     }
 
@@ -52,10 +75,12 @@ impl BackendBuilder {
         let shared = Arc::new(Shared {
             verifier,
             keys,
+            users: self.users,
             records: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
             approvals: Mutex::new(Approvals::default()),
             recorded: Notify::new(),
+            delay: Mutex::new(Duration::ZERO),
         });
         let listener = bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
         let addr = listener.local_addr()?;
@@ -85,10 +110,13 @@ fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 pub(crate) struct Shared {
     verifier: Verifier,
     keys: Vec<(String, String)>,
+    users: Vec<User>,
     records: Mutex<Vec<Recorded>>,
     faults: Mutex<Vec<FaultRule>>,
     approvals: Mutex<Approvals>,
     recorded: Notify,
+    /// How long each `/sdk/*` answer is held back (a slow backend; zero by default).
+    delay: Mutex<Duration>,
 }
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
@@ -145,7 +173,10 @@ async fn handle(
             if target.starts_with("/__test/") {
                 crate::control::handle(&shared, parts.method.as_str(), &target, &body)
             } else {
-                shared.answer(parts.method.as_str(), &target, &parts.headers, &body)
+                let answer = shared.answer(parts.method.as_str(), &target, &parts.headers, &body);
+                let delay = *lock(&shared.delay);
+                tokio::time::sleep(delay).await;
+                answer
             }
         }
         Err(_) => Answer::error(413, "payload_too_large", "Request body too large."),
@@ -219,6 +250,7 @@ impl Shared {
                             agent_id: &verified.agent_id,
                             faults: &mut faults,
                             approvals: &mut approvals,
+                            users: &self.users,
                         };
                         endpoints::dispatch(ctx, endpoint, target, json.as_ref())
                     }
@@ -329,7 +361,10 @@ impl Backend {
 
     /// Configures keys before starting.
     pub fn builder() -> BackendBuilder {
-        BackendBuilder { keys: Vec::new() }
+        BackendBuilder {
+            keys: Vec::new(),
+            users: Vec::new(),
+        }
     }
 
     /// `http://127.0.0.1:PORT`, the value for `ALTER_BASE_URL`.
@@ -419,6 +454,12 @@ impl Backend {
     /// Adds a fault rule (see [`FaultRule`] for scoping by endpoint, provider and count).
     pub fn add_fault(&self, rule: FaultRule) {
         self.shared.add_fault(rule);
+    }
+
+    /// Holds back every `/sdk/*` answer by `delay` (recorded on arrival, answered later): a
+    /// slow backend, so a call can be in flight while a test does something else.
+    pub fn delay_answers(&self, delay: Duration) {
+        *lock(&self.shared.delay) = delay;
     }
 
     /// Removes all fault rules.

@@ -7,6 +7,7 @@ use crate::approvals::Approvals;
 use crate::faults::{self, Fault, FaultRule};
 use crate::providers::{self, ProviderAnswer, ProviderUrl, allowed_host, call_from};
 use crate::record::Endpoint;
+use crate::users::{self, User};
 use crate::util::{is_canonical_uuid, now_unix, random_uuid, rfc3339, stable_uuid};
 use crate::validate::{
     check_audit_body, check_proxy_body, check_token_body, invalid, method_field, opt_str,
@@ -64,6 +65,8 @@ pub(crate) struct Ctx<'a> {
     pub agent_id: &'a str,
     pub faults: &'a mut Vec<FaultRule>,
     pub approvals: &'a mut Approvals,
+    /// The end users the backend knows (§9).
+    pub users: &'a [User],
 }
 
 /// Answers a verified request to `endpoint`.
@@ -144,14 +147,15 @@ fn proxy(ctx: Ctx<'_>, body: &Map<String, Value>) -> Answer {
         check_proxy_body(body)?;
         let provider = resolve_provider(body, ctx.agent_id)?;
         check_destination(&provider, &url)?;
-        Ok((method, url, provider))
+        let principal = users::resolve(ctx.users, body, &provider, ctx.agent_id)?;
+        Ok((method, url, provider, principal))
     })();
-    let (method, url, provider) = match checked {
+    let (method, url, provider, principal) = match checked {
         Ok(parts) => parts,
         Err(answer) => return answer,
     };
     let call = call_from(&method, &url, body.get("query_params"), body.get("body"));
-    let answer = || providers::answer(&url, &call);
+    let answer = || principal.personalize(providers::answer(&url, &call));
     match faults::take(ctx.faults, Endpoint::Proxy, Some(&provider)) {
         None => Answer::json(200, &answer().approval_result(None)),
         Some(Fault::PendingApproval(plan)) => {
@@ -201,19 +205,22 @@ fn token(ctx: Ctx<'_>, body: &Map<String, Value>) -> Answer {
     let checked = check_token_body(body).and_then(|url| {
         let provider = resolve_provider(body, ctx.agent_id)?;
         check_destination(&provider, &url)?;
-        Ok(provider)
+        let principal = users::resolve(ctx.users, body, &provider, ctx.agent_id)?;
+        Ok((provider, principal))
     });
-    let provider = match checked {
-        Ok(provider) => provider,
+    let (provider, principal) = match checked {
+        Ok(parts) => parts,
         Err(answer) => return answer,
     };
     if let Some(fault) = faults::take(ctx.faults, Endpoint::Token, Some(&provider)) {
         return faulted(fault_answer(fault));
     }
-    Answer::json(200, &token_response(ctx.agent_id, &provider))
+    let owner = format!("{}{}", ctx.agent_id, principal.grant_key());
+    Answer::json(200, &token_response(&owner, &provider))
 }
 
-fn token_response(agent_id: &str, provider: &str) -> Value {
+/// `owner`: the agent id, plus the user for a user's grant (a grant id per user).
+fn token_response(owner: &str, provider: &str) -> Value {
     let (token, scopes) = match provider {
         "slack" => (
             format!("xoxb-1000000001-2000000002-{}", &random_uuid()[..8]),
@@ -236,7 +243,7 @@ fn token_response(agent_id: &str, provider: &str) -> Value {
         "expires_in": 3599,
         "expires_at": rfc3339(now_unix() + 3599),
         "scopes": scopes,
-        "grant_id": grant_id(agent_id, provider),
+        "grant_id": grant_id(owner, provider),
         "provider_id": provider,
         "token_generation": random_uuid(),
         "scope_mismatch": false,

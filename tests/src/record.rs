@@ -131,6 +131,11 @@ impl Recorded {
         self.field(name)?.as_str()
     }
 
+    /// The end user's identity token the request carried in its body (`user_token`, §9).
+    pub fn user_token(&self) -> Option<&str> {
+        self.str_field("user_token")
+    }
+
     /// A `/sdk/proxy` query parameter as text (strings unquoted, numbers as written).
     pub fn query_param(&self, name: &str) -> Option<String> {
         match self.field("query_params")?.get(name)? {

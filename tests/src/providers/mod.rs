@@ -1,7 +1,7 @@
 //! Canned provider answers: what Google Calendar and Slack would answer to a proxied request,
 //! chosen by method and URL. Realistic enough that tools see real response shapes.
 
-mod google;
+pub(crate) mod google;
 mod slack;
 
 use base64::Engine;

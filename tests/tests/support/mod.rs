@@ -50,7 +50,23 @@ pub fn alter_mcp_binary() -> PathBuf {
         {
             args.push("--release");
         }
-        let status = std::process::Command::new(env!("CARGO"))
+        let mut cargo = std::process::Command::new(env!("CARGO"));
+        // The variables cargo sets for this test process describe this package; build
+        // scripts (ring's) watch some of them, so passing them on would make this build and
+        // a plain `cargo build` rebuild each other's dependencies every time.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            let per_package = name.starts_with("CARGO_PKG_")
+                || name.starts_with("CARGO_MANIFEST_")
+                || matches!(
+                    name.as_ref(),
+                    "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR"
+                );
+            if per_package {
+                cargo.env_remove(name.as_ref());
+            }
+        }
+        let status = cargo
             .args(&args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
