@@ -32,9 +32,21 @@ pub(crate) fn tool_message(error: &Error) -> String {
         ErrorKind::MalformedResponse | ErrorKind::Network | ErrorKind::Timeout => {
             transport_text(error)
         }
+        ErrorKind::Busy => format!(
+            "This server is busy: {}. Try again in a few seconds.",
+            said(error)
+        ),
+        ErrorKind::Cancelled => format!("Cancelled: {}.", said(error)),
     };
-    match error.hint() {
+    let text = match error.hint() {
         Some(hint) if !text.contains(hint) => format!("{text} Hint from Alter: {hint}"),
+        _ => text,
+    };
+    match error.retry_after() {
+        Some(after) if !text.contains("Retry after") => {
+            let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+            format!("{text} Retry after {seconds} s, not sooner.")
+        }
         _ => text,
     }
 }
