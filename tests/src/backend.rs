@@ -1,8 +1,8 @@
 //! The loopback Alter backend: a hyper server on 127.0.0.1 that verifies every request like
 //! the real backend, answers `/sdk/*` calls, records everything, and plays scripted faults.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -56,6 +56,7 @@ impl BackendBuilder {
             faults: Mutex::new(Vec::new()),
             approvals: Mutex::new(Approvals::default()),
             recorded: Notify::new(),
+            traffic: Traffic::default(),
         });
         let listener = bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
         let addr = listener.local_addr()?;
@@ -89,7 +90,61 @@ pub(crate) struct Shared {
     faults: Mutex<Vec<FaultRule>>,
     approvals: Mutex<Approvals>,
     recorded: Notify,
+    traffic: Traffic,
 }
+
+/// Concurrency seen by the `/sdk/*` handlers: for tests of the client's bounds and
+/// cancellation.
+#[derive(Default)]
+struct Traffic {
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// Requests whose connection went away before the answer was written.
+    abandoned: AtomicUsize,
+}
+
+/// Counts one request in flight; on drop before [`InFlight::done`], it was abandoned (the
+/// client closed the connection, so hyper dropped the handler).
+struct InFlight<'a> {
+    traffic: &'a Traffic,
+    done: bool,
+}
+
+impl<'a> InFlight<'a> {
+    fn start(traffic: &'a Traffic) -> Self {
+        let now = traffic.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        traffic.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        InFlight {
+            traffic,
+            done: false,
+        }
+    }
+
+    fn done(mut self) {
+        self.done = true;
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.traffic.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if !self.done {
+            self.traffic.abandoned.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// The service error that makes hyper close the connection without writing an answer.
+#[derive(Debug)]
+struct ResetConnection;
+
+impl std::fmt::Display for ResetConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("scripted reset: closing without an answer")
+    }
+}
+
+impl std::error::Error for ResetConnection {}
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -132,7 +187,9 @@ impl Server {
 async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Full<Bytes>>, ResetConnection> {
+    let counted = req.uri().path().starts_with("/sdk/");
+    let in_flight = counted.then(|| InFlight::start(&shared.traffic));
     let (parts, body) = req.into_parts();
     let answer = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => {
@@ -150,6 +207,16 @@ async fn handle(
         }
         Err(_) => Answer::error(413, "payload_too_large", "Request body too large."),
     };
+    if let Some(delay) = answer.delay {
+        // Dropped here (and counted as abandoned) if the client gives up first.
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(in_flight) = in_flight {
+        in_flight.done();
+    }
+    if answer.reset {
+        return Err(ResetConnection);
+    }
     Ok(into_response(answer))
 }
 
@@ -286,6 +353,16 @@ impl Shared {
 
     pub(crate) fn clear_faults(&self) {
         lock(&self.faults).clear();
+    }
+
+    /// `(in flight now, most in flight at once, abandoned)` for `/sdk/*` requests.
+    pub(crate) fn traffic(&self) -> (usize, usize, usize) {
+        let t = &self.traffic;
+        (
+            t.in_flight.load(Ordering::SeqCst),
+            t.max_in_flight.load(Ordering::SeqCst),
+            t.abandoned.load(Ordering::SeqCst),
+        )
     }
 }
 
@@ -424,6 +501,31 @@ impl Backend {
     /// Removes all fault rules.
     pub fn clear_faults(&self) {
         self.shared.clear_faults();
+    }
+
+    /// The most `/sdk/*` requests the backend was handling at once (since the last
+    /// [`Backend::reset_traffic`]).
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.traffic().1
+    }
+
+    /// `/sdk/*` requests being handled right now.
+    pub fn in_flight(&self) -> usize {
+        self.shared.traffic().0
+    }
+
+    /// `/sdk/*` requests whose client closed the connection before the answer was written
+    /// (a cancelled or timed-out call that really dropped its HTTP request).
+    pub fn abandoned(&self) -> usize {
+        self.shared.traffic().2
+    }
+
+    /// Restarts the [`Backend::max_in_flight`] and [`Backend::abandoned`] counts.
+    pub fn reset_traffic(&self) {
+        let t = &self.shared.traffic;
+        t.max_in_flight
+            .store(t.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+        t.abandoned.store(0, Ordering::SeqCst);
     }
 
     /// Stops listening and drops open connections: clients now get connection errors.
