@@ -615,6 +615,7 @@ pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
     };
     // The chain of causes says what failed ("tcp connect error: Connection refused").
     let mut parts = Vec::new();
+    let connect = error.is_connect();
     let error = error.without_url();
     let mut source: Option<&dyn std::error::Error> = Some(&error);
     while let Some(cause) = source {
@@ -624,7 +625,9 @@ pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
         }
         source = cause.source();
     }
-    Error::new(kind, parts.join(": ")).with_endpoint(endpoint)
+    Error::new(kind, parts.join(": "))
+        .with_endpoint(endpoint)
+        .with_maybe_sent(!connect)
 }
 
 #[cfg(test)]

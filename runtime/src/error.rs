@@ -110,6 +110,9 @@ struct Inner {
     endpoint: Option<String>,
     /// A transient failure's `Retry-After`, when the call gave up without waiting for it.
     retry_after: Option<std::time::Duration>,
+    /// A transport failure after the request may have reached the other side (a timeout, a
+    /// connection lost mid-answer): it may have run.
+    maybe_sent: bool,
 }
 
 /// Longest backend or provider text kept in an error, in characters.
@@ -127,6 +130,7 @@ impl Error {
                 provider: None,
                 endpoint: None,
                 retry_after: None,
+                maybe_sent: false,
             }),
         }
     }
@@ -169,6 +173,17 @@ impl Error {
     pub(crate) fn with_endpoint(mut self, endpoint: &str) -> Self {
         self.inner.endpoint = Some(endpoint.to_owned());
         self
+    }
+
+    pub(crate) fn with_maybe_sent(mut self, maybe_sent: bool) -> Self {
+        self.inner.maybe_sent = maybe_sent;
+        self
+    }
+
+    /// True when a transport failure happened after the request may have been received, so
+    /// it may have run (a timeout, or a connection lost before the answer).
+    pub fn maybe_sent(&self) -> bool {
+        self.inner.maybe_sent
     }
 
     pub(crate) fn with_retry_after(mut self, after: std::time::Duration) -> Self {
