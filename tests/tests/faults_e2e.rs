@@ -226,6 +226,31 @@ async fn attempts_are_bounded_and_a_long_retry_after_ends_the_call_at_once() {
 }
 
 #[tokio::test]
+async fn a_refused_connection_is_retried_for_a_get_only() {
+    let backend = Backend::start().await;
+    let session = session_with(&backend, &[("ALTER_MCP_RETRY_ATTEMPTS", "3")]).await;
+    list_events_works(&session, "before the backend stops").await;
+    backend.stop().await;
+    let retries = |session: &McpSession| session.stderr().matches("retrying").count();
+    let outcome = session.call("list_events", json!({})).await;
+    outcome.assert_error_mentions(&["could not connect", "ALTER_BASE_URL"]);
+    assert!(
+        !outcome.text.contains("may have been carried out"),
+        "nothing was sent: {}",
+        outcome.text
+    );
+    assert_eq!(retries(&session), 2, "three attempts for a GET");
+    let outcome = session
+        .call("send_slack", json!({"channel": "C0123456789", "text": "x"}))
+        .await;
+    outcome.assert_error_mentions(&["could not connect"]);
+    assert_eq!(retries(&session), 2, "a POST is not retried");
+    backend.resume().await.expect("listen again");
+    list_events_works(&session, "after the backend is back").await;
+    close(session, &backend).await;
+}
+
+#[tokio::test]
 async fn a_post_is_never_retried() {
     let backend = Backend::start().await;
     let session = session_with(&backend, &[]).await;
