@@ -29,6 +29,7 @@ mod gate;
 mod key;
 mod limits;
 mod mapping;
+mod proxy;
 pub mod request;
 mod response;
 mod retrieve;

@@ -205,7 +205,10 @@ async fn fetch_token(
             return Outcome::done(Err(error));
         }
     };
-    let Outcome { result, transient } = agent.post_attempt("/sdk/token", body, context).await;
+    let Outcome {
+        result,
+        mut transient,
+    } = agent.post_attempt("/sdk/token", body, context).await;
     let result = result.and_then(|answer| {
         if !(200..300).contains(&answer.status) {
             return Err(backend_error(
@@ -217,6 +220,9 @@ async fn fetch_token(
         }
         parse_token(&answer.body).map_err(|e| e.with_status(answer.status))
     });
+    if let Err(error) = &result {
+        transient = retry::with_body_wait(transient, error);
+    }
     Outcome { result, transient }
 }
 

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use ring::rand::{SecureRandom, SystemRandom};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::request::Method;
 
 /// How often and how long a call may retry.
@@ -66,6 +66,23 @@ impl<T> Outcome<T> {
             transient: Some(after),
         }
     }
+}
+
+/// A transient backend error's wait: the `Retry-After` header when there was one, otherwise
+/// the `retry_after` of a typed 429 body (§6.1), which the error mapping already read.
+pub(crate) fn with_body_wait(
+    transient: Option<Option<Duration>>,
+    error: &Error,
+) -> Option<Option<Duration>> {
+    transient.map(|after| {
+        after.or(match error.kind() {
+            ErrorKind::RateLimited {
+                retry_after: Some(seconds),
+                ..
+            } => Some(Duration::from_secs(*seconds)),
+            _ => None,
+        })
+    })
 }
 
 /// 429 and 503 say "not now" without having done anything; other statuses are final.
@@ -171,7 +188,6 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
@@ -196,6 +212,23 @@ mod tests {
         }
         let relayed = vec![("Retry-After".to_owned(), "3".to_owned())];
         assert_eq!(retry_after_of(&relayed, now), secs(3));
+    }
+
+    #[test]
+    fn a_rate_limit_body_gives_the_wait_when_the_header_does_not() {
+        let limited = Error::new(
+            ErrorKind::RateLimited {
+                retry_after: Some(4),
+                quota: false,
+            },
+            "slow down",
+        );
+        let four = Some(Duration::from_secs(4));
+        assert_eq!(with_body_wait(Some(None), &limited), Some(four));
+        let header = Some(Duration::from_secs(1));
+        assert_eq!(with_body_wait(Some(header), &limited), Some(header));
+        assert_eq!(with_body_wait(None, &limited), None, "final stays final");
+        assert_eq!(with_body_wait(Some(None), &transient_error()), Some(None));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the real backend, answers `/sdk/*` calls, records everything, and plays scripted faults.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -21,6 +21,7 @@ use crate::approvals::Approvals;
 use crate::endpoints::{self, Answer, Ctx};
 use crate::faults::{Fault, FaultRule};
 use crate::record::{Endpoint, Recorded};
+use crate::traffic::{InFlight, ResetConnection, Traffic};
 use crate::util::{now_unix, stable_uuid};
 use crate::verify::Verifier;
 use crate::{TEST_AGENT_ID, TEST_KEY};
@@ -92,59 +93,6 @@ pub(crate) struct Shared {
     recorded: Notify,
     traffic: Traffic,
 }
-
-/// Concurrency seen by the `/sdk/*` handlers: for tests of the client's bounds and
-/// cancellation.
-#[derive(Default)]
-struct Traffic {
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-    /// Requests whose connection went away before the answer was written.
-    abandoned: AtomicUsize,
-}
-
-/// Counts one request in flight; on drop before [`InFlight::done`], it was abandoned (the
-/// client closed the connection, so hyper dropped the handler).
-struct InFlight<'a> {
-    traffic: &'a Traffic,
-    done: bool,
-}
-
-impl<'a> InFlight<'a> {
-    fn start(traffic: &'a Traffic) -> Self {
-        let now = traffic.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        traffic.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        InFlight {
-            traffic,
-            done: false,
-        }
-    }
-
-    fn done(mut self) {
-        self.done = true;
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.traffic.in_flight.fetch_sub(1, Ordering::SeqCst);
-        if !self.done {
-            self.traffic.abandoned.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-/// The service error that makes hyper close the connection without writing an answer.
-#[derive(Debug)]
-struct ResetConnection;
-
-impl std::fmt::Display for ResetConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("scripted reset: closing without an answer")
-    }
-}
-
-impl std::error::Error for ResetConnection {}
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -22,6 +22,7 @@ mod endpoints;
 mod faults;
 pub mod providers;
 mod record;
+mod traffic;
 pub mod util;
 mod validate;
 pub mod verify;
