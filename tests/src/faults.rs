@@ -459,4 +459,30 @@ mod tests {
         let spec: FaultSpec = serde_json::from_value(json!({"preset": "nope"})).unwrap();
         assert!(spec.into_rule("agent").is_err());
     }
+
+    #[test]
+    fn control_specs_for_delays_resets_and_outages() {
+        let rule = |spec: Value| {
+            serde_json::from_value::<FaultSpec>(spec)
+                .unwrap()
+                .into_rule("agent")
+                .unwrap()
+                .fault
+        };
+        assert_eq!(
+            rule(json!({"delay_ms": 1500})),
+            Fault::Delay(Duration::from_millis(1500))
+        );
+        assert_eq!(rule(json!({"preset": "reset"})), Fault::Reset);
+        let Fault::Backend {
+            status, headers, ..
+        } = rule(json!({"preset": "unavailable"}))
+        else {
+            panic!("a backend answer");
+        };
+        assert_eq!(status, 503);
+        assert!(headers.contains(&("retry-after".to_owned(), "1".to_owned())));
+        let empty: FaultSpec = serde_json::from_value(json!({})).unwrap();
+        assert!(empty.into_rule("agent").unwrap_err().contains("delay_ms"));
+    }
 }
