@@ -215,3 +215,66 @@ async fn a_slow_provider_times_out_and_the_attempt_is_audited() {
     let audits = wait_for_audits(&peer, 1).await;
     assert!(audits[0].body_text().contains("timeout"));
 }
+
+/// Answers every connection with headers and the start of a body, then goes silent.
+async fn stalling_peer() -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = stream.read(&mut buffer).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"status_code\":";
+                let _ = stream.write_all(head.as_bytes()).await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_stalled_answer_hits_the_read_timeout_long_before_the_attempt_timeout() {
+    let url = stalling_peer().await;
+    let limits = Limits {
+        timeout: Duration::from_secs(20),
+        read_timeout: Duration::from_millis(300),
+        ..quick_retries()
+    };
+    let request = ProviderRequest::new(Method::Get, "https://www.googleapis.com/x");
+    let started = std::time::Instant::now();
+    let error = agent(&url, Mode::Proxy, limits)
+        .request("google", &request, &AuditContext::new())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), &ErrorKind::Timeout, "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(error.tool_message().contains("may have been carried out"));
+}
+
+#[test]
+fn every_limit_variable_is_documented_in_the_readme() {
+    // The variables the README documents are the ones the runtime reads.
+    for name in [
+        alter_mcp_runtime::TIMEOUT_ENV,
+        alter_mcp_runtime::CONNECT_TIMEOUT_ENV,
+        alter_mcp_runtime::READ_TIMEOUT_ENV,
+        alter_mcp_runtime::RETRY_ATTEMPTS_ENV,
+        alter_mcp_runtime::RETRY_BUDGET_ENV,
+        alter_mcp_runtime::MAX_CONCURRENT_ENV,
+        alter_mcp_runtime::QUEUE_TIMEOUT_ENV,
+        alter_mcp_runtime::MAX_RESPONSE_ENV,
+    ] {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&format!("`{name}`")),
+            "{name} is documented"
+        );
+    }
+}
