@@ -26,6 +26,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
+use tracing::Instrument as _;
 
 use crate::agent::Agent;
 use crate::call::{CallScope, Client};
@@ -163,7 +164,9 @@ impl Server {
         let _ = &scope;
         let context = AuditContext::for_tool(def.name);
         let call = agent.request(def.provider, &request, &context);
-        let result = self.gate.run(&scope.cancel, call).await;
+        // The span names the tool on the agent's own logs (retries, timeouts).
+        let span = tracing::info_span!("tool_call", tool = def.name);
+        let result = self.gate.run(&scope.cancel, call).instrument(span).await;
         let elapsed_ms = started.elapsed().as_millis();
         match result {
             Ok(response) => {

@@ -240,6 +240,14 @@ async fn a_refused_connection_is_retried_for_a_get_only() {
         outcome.text
     );
     assert_eq!(retries(&session), 2, "three attempts for a GET");
+    assert!(
+        session
+            .stderr()
+            .lines()
+            .filter(|l| l.contains("retrying"))
+            .all(|l| l.contains("tool_call") && l.contains("list_events")),
+        "retry logs name the tool"
+    );
     let outcome = session
         .call("send_slack", json!({"channel": "C0123456789", "text": "x"}))
         .await;
