@@ -4,7 +4,8 @@
 //! Invariants:
 //! - The agent keeps the key only as the derived signing key and a sensitive `x-api-key`
 //!   header value; `Debug` shows neither.
-//! - No retries and no redirects: one attempt per call, bounded by one timeout.
+//! - No redirects. Retries only where `retry.rs` says they are safe, each one signed afresh;
+//!   every attempt bounded by the timeouts of [`Limits`] and its answer read up to a size cap.
 //! - Every call carries `X-Alter-Context`, bound into the V2 signature.
 
 use std::sync::Arc;
@@ -15,14 +16,16 @@ use ring::rand::SystemRandom;
 use serde_json::{Map, Value};
 
 use crate::call::UserToken;
+use crate::cap;
 use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::key::{AgentKey, KEY_ENV};
-use crate::mapping::{Endpoint, backend_error};
+use crate::limits::Limits;
 use crate::request::{BodyEncoding, ProviderRequest};
-use crate::response::{GrantFacts, ProviderResponse, check_status};
+use crate::response::ProviderResponse;
+use crate::retry::{self, Outcome, is_transient_status};
 use crate::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
-use crate::wire::{ProxyRequest, parse_approval_result, parse_pending};
+use crate::wire::ProxyRequest;
 
 /// Env var for the backend URL; default [`DEFAULT_BASE_URL`].
 pub const BASE_URL_ENV: &str = "ALTER_BASE_URL";
@@ -30,7 +33,7 @@ pub const BASE_URL_ENV: &str = "ALTER_BASE_URL";
 pub const MODE_ENV: &str = "ALTER_MCP_MODE";
 /// The production Alter backend.
 pub const DEFAULT_BASE_URL: &str = "https://backend.alterauth.com";
-/// The default timeout of one call (connect, send, and read the answer).
+/// The default timeout of one HTTP attempt (connect, send, and read the answer).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const USER_AGENT: &str = concat!("alter-mcp-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -99,16 +102,18 @@ pub(crate) struct Inner {
     api_key: HeaderValue,
     pub(crate) base_url: String,
     pub(crate) mode: Mode,
-    timeout: Duration,
+    pub(crate) limits: Limits,
     pub(crate) http: reqwest::Client,
     pub(crate) rng: SystemRandom,
 }
 
-/// A backend answer, read in full.
+/// A backend answer, read up to [`Limits::max_envelope_bytes`].
 pub(crate) struct Answer {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// The answer was longer than the cap and `body` holds only its start.
+    pub truncated: bool,
 }
 
 impl Agent {
@@ -145,7 +150,7 @@ impl Agent {
         if let Some(mode) = lookup(MODE_ENV)?.filter(|m| !m.trim().is_empty()) {
             builder = builder.mode(mode.parse()?);
         }
-        builder.build()
+        builder.limits(Limits::from_lookup(&lookup)?).build()
     }
 
     /// A builder with the defaults: production base URL, 30 s timeout, proxy mode.
@@ -153,7 +158,7 @@ impl Agent {
         AgentBuilder {
             key,
             base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
+            limits: Limits::default(),
             mode: Mode::default(),
         }
     }
@@ -168,9 +173,14 @@ impl Agent {
         self.inner.mode
     }
 
-    /// The timeout of one HTTP call.
+    /// The timeout of one HTTP attempt.
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.inner.limits.timeout
+    }
+
+    /// Timeouts, retries, concurrency and response size.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
     }
 
     /// Calls the provider through Alter with the grant of `provider` (an Alter provider id)
@@ -254,35 +264,24 @@ impl Agent {
         };
         let body = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;
-        let answer = self.post("/sdk/proxy", body, context).await?;
-        match answer.status {
-            202 => {
-                let pending = parse_pending(&answer.body).map_err(|e| e.with_status(202))?;
-                let message = format!("waiting for approval {}", pending.approval_id);
-                Err(Error::new(ErrorKind::ApprovalPending(pending), message).with_status(202))
-            }
-            200..=299 => {
-                let result = parse_approval_result(&answer.body)
-                    .map_err(|e| e.with_status(answer.status))?;
-                let facts = GrantFacts {
-                    scope_mismatch: false,
-                    credential_hint: result.credential_hint.as_deref(),
-                };
-                let response = ProviderResponse::new(
-                    result.status_code,
-                    result.headers.clone(),
-                    result.body.clone(),
-                    result.body_truncated,
-                );
-                check_status(provider, response, facts)
-            }
-            status => Err(backend_error(
-                Endpoint::Proxy,
-                status,
-                &answer.headers,
-                &answer.body,
-            )),
-        }
+        let inner = &self.inner;
+        retry::run(
+            &inner.limits.retry,
+            request.method(),
+            &inner.rng,
+            || async {
+                let Outcome { result, transient } =
+                    self.post_attempt("/sdk/proxy", body.clone(), context).await;
+                match result {
+                    Ok(answer) => crate::proxy::answer(self, provider, answer, transient),
+                    Err(error) => Outcome {
+                        result: Err(error),
+                        transient,
+                    },
+                }
+            },
+        )
+        .await
     }
 
     /// `POST <base><path>` with a JSON body, signed; returns the answer whatever its status.
@@ -292,6 +291,59 @@ impl Agent {
         body: Vec<u8>,
         context: Option<&str>,
     ) -> Result<Answer, Error> {
+        self.post_attempt(path, body, context).await.result
+    }
+
+    /// One signed `POST`, as a retry attempt: 429, 503 and a connection that never opened
+    /// are transient. Each call signs afresh (new nonce and timestamp).
+    pub(crate) async fn post_attempt(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        context: Option<&str>,
+    ) -> Outcome<Answer> {
+        let inner = &self.inner;
+        let headers = match self.signed_headers(path, &body, context) {
+            Ok(headers) => headers,
+            Err(error) => return Outcome::done(Err(error)),
+        };
+        let url = format!("{}{path}", inner.base_url);
+        let endpoint = || format!("the Alter backend at {}", inner.base_url);
+        let sent = inner.http.post(url).headers(headers).body(body).send();
+        let response = match sent.await {
+            Ok(response) => response,
+            Err(error) if error.is_connect() => {
+                return Outcome::transient(Err(transport_error(error, &endpoint())), None);
+            }
+            Err(error) => return Outcome::done(Err(transport_error(error, &endpoint()))),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let (body, truncated) =
+            match cap::read_capped(response, inner.limits.max_envelope_bytes()).await {
+                Ok(read) => read,
+                Err(error) => return Outcome::done(Err(transport_error(error, &endpoint()))),
+            };
+        let answer = Answer {
+            status,
+            body,
+            truncated,
+            headers,
+        };
+        if is_transient_status(status) {
+            let after = retry::retry_after(&answer.headers, SystemTime::now());
+            return Outcome::transient(Ok(answer), after);
+        }
+        Outcome::done(Ok(answer))
+    }
+
+    /// The `x-api-key`, signature and context headers of one `POST path` with `body`.
+    fn signed_headers(
+        &self,
+        path: &str,
+        body: &[u8],
+        context: Option<&str>,
+    ) -> Result<HeaderMap, Error> {
         let inner = &self.inner;
         let nonce = new_nonce(&inner.rng)?;
         let timestamp = SystemTime::now()
@@ -306,7 +358,7 @@ impl Agent {
             &SignInput {
                 method: "POST",
                 target: path,
-                body: &body,
+                body,
                 timestamp,
                 nonce: &nonce,
                 identity,
@@ -331,21 +383,7 @@ impl Agent {
         if let Some(context) = context {
             put("x-alter-context", context);
         }
-        let url = format!("{}{path}", inner.base_url);
-        let sent = inner.http.post(url).headers(headers).body(body).send();
-        let endpoint = || format!("the Alter backend at {}", inner.base_url);
-        let response = sent.await.map_err(|e| transport_error(e, &endpoint()))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(e, &endpoint()))?;
-        Ok(Answer {
-            status,
-            headers,
-            body: body.to_vec(),
-        })
+        Ok(headers)
     }
 }
 
@@ -354,7 +392,7 @@ impl std::fmt::Debug for Agent {
         f.debug_struct("Agent")
             .field("base_url", &self.inner.base_url)
             .field("mode", &self.inner.mode)
-            .field("timeout", &self.inner.timeout)
+            .field("limits", &self.inner.limits)
             .field("key", &"<redacted>")
             .finish()
     }
@@ -365,7 +403,7 @@ impl std::fmt::Debug for Agent {
 pub struct AgentBuilder {
     key: AgentKey,
     base_url: String,
-    timeout: Duration,
+    limits: Limits,
     mode: Mode,
 }
 
@@ -376,9 +414,17 @@ impl AgentBuilder {
         self
     }
 
-    /// The timeout of one HTTP call (default 30 s).
+    /// The timeout of one HTTP attempt (default 30 s); the read timeout follows when it is
+    /// longer.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.limits.timeout = timeout;
+        self.limits.read_timeout = self.limits.read_timeout.min(timeout);
+        self
+    }
+
+    /// Timeouts, retries, concurrency and response size (default [`Limits::default`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -400,21 +446,24 @@ impl AgentBuilder {
                 api_key,
                 base_url,
                 mode: self.mode,
-                timeout: self.timeout,
-                http: http_client(self.timeout)?,
+                http: http_client(&self.limits)?,
+                limits: self.limits,
                 rng: SystemRandom::new(),
             }),
         })
     }
 }
 
-/// One HTTP client for backend and provider calls: rustls on ring, no redirects, one timeout.
-fn http_client(timeout: Duration) -> Result<reqwest::Client, Error> {
+/// One HTTP client for backend and provider calls: rustls on ring, no redirects; connect,
+/// read and whole-attempt timeouts.
+fn http_client(limits: &Limits) -> Result<reqwest::Client, Error> {
     // reqwest is built with `rustls-no-provider`; an already installed provider is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
+        .connect_timeout(limits.connect_timeout)
+        .read_timeout(limits.read_timeout)
+        .timeout(limits.timeout)
         .user_agent(USER_AGENT)
         .build()
         .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))
@@ -493,6 +542,7 @@ pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
     };
     // The chain of causes says what failed ("tcp connect error: Connection refused").
     let mut parts = Vec::new();
+    let connect = error.is_connect();
     let error = error.without_url();
     let mut source: Option<&dyn std::error::Error> = Some(&error);
     while let Some(cause) = source {
@@ -502,7 +552,9 @@ pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
         }
         source = cause.source();
     }
-    Error::new(kind, parts.join(": ")).with_endpoint(endpoint)
+    Error::new(kind, parts.join(": "))
+        .with_endpoint(endpoint)
+        .with_maybe_sent(!connect)
 }
 
 #[cfg(test)]

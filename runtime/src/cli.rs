@@ -107,6 +107,8 @@ Environment:
   ALTER_BASE_URL       the Alter backend (default {default_url})
   ALTER_MCP_MODE       proxy (default) or retrieve
   ALTER_MCP_LOG        log filter for stderr (default info)
+  ALTER_MCP_TIMEOUT_SECS, ALTER_MCP_RETRY_ATTEMPTS, ALTER_MCP_MAX_CONCURRENT_CALLS,
+  ALTER_MCP_MAX_RESPONSE_BYTES, ...  timeouts, retries and limits (README: Faults and limits)
 
 Tools ({count}): {list}
 ",

@@ -85,6 +85,10 @@ pub enum ErrorKind {
     Network,
     /// The request did not finish within the agent's timeout.
     Timeout,
+    /// The server already runs its maximum of tool calls and none finished in time.
+    Busy,
+    /// The client cancelled the call; its HTTP request was abandoned.
+    Cancelled,
 }
 
 /// A failed tool call. Small, opaque and free of secrets (like `reqwest::Error`).
@@ -104,6 +108,11 @@ struct Inner {
     provider: Option<String>,
     /// Where a network failure happened: the backend base URL or the provider's origin.
     endpoint: Option<String>,
+    /// A transient failure's `Retry-After`, when the call gave up without waiting for it.
+    retry_after: Option<std::time::Duration>,
+    /// A transport failure after the request may have reached the other side (a timeout, a
+    /// connection lost mid-answer): it may have run.
+    maybe_sent: bool,
 }
 
 /// Longest backend or provider text kept in an error, in characters.
@@ -120,6 +129,8 @@ impl Error {
                 hint: None,
                 provider: None,
                 endpoint: None,
+                retry_after: None,
+                maybe_sent: false,
             }),
         }
     }
@@ -164,6 +175,22 @@ impl Error {
         self
     }
 
+    pub(crate) fn with_maybe_sent(mut self, maybe_sent: bool) -> Self {
+        self.inner.maybe_sent = maybe_sent;
+        self
+    }
+
+    /// True when a transport failure happened after the request may have been received, so
+    /// it may have run (a timeout, or a connection lost before the answer).
+    pub fn maybe_sent(&self) -> bool {
+        self.inner.maybe_sent
+    }
+
+    pub(crate) fn with_retry_after(mut self, after: std::time::Duration) -> Self {
+        self.inner.retry_after = Some(after);
+        self
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
@@ -199,6 +226,11 @@ impl Error {
 
     pub(crate) fn endpoint(&self) -> Option<&str> {
         self.inner.endpoint.as_deref()
+    }
+
+    /// When the other side said to retry (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.inner.retry_after
     }
 }
 

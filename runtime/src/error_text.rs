@@ -32,9 +32,21 @@ pub(crate) fn tool_message(error: &Error) -> String {
         ErrorKind::MalformedResponse | ErrorKind::Network | ErrorKind::Timeout => {
             transport_text(error)
         }
+        ErrorKind::Busy => format!(
+            "This server is busy: {}. Try again in a few seconds.",
+            said(error)
+        ),
+        ErrorKind::Cancelled => format!("Cancelled: {}.", said(error)),
     };
-    match error.hint() {
+    let text = match error.hint() {
         Some(hint) if !text.contains(hint) => format!("{text} Hint from Alter: {hint}"),
+        _ => text,
+    };
+    match error.retry_after() {
+        Some(after) if !text.contains("Retry after") => {
+            let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+            format!("{text} Retry after {seconds} s, not sooner.")
+        }
         _ => text,
     }
 }
@@ -203,17 +215,23 @@ fn transport_text(error: &Error) -> String {
         );
     }
     let endpoint = error.endpoint().unwrap_or("the Alter backend");
-    let what = if *error.kind() == ErrorKind::Timeout {
-        "The request timed out"
+    let what = match (error.kind(), error.maybe_sent()) {
+        (ErrorKind::Timeout, _) => "The request timed out",
+        (_, true) => "The connection failed before an answer arrived",
+        _ => "Could not connect",
+    };
+    // A change that may have happened must not be repeated blindly (a POST is never retried).
+    let caution = if error.maybe_sent() {
+        " The request may have been carried out: check before repeating a change."
     } else {
-        "Could not connect"
+        ""
     };
     let check = if endpoint.starts_with("the Alter backend") {
         "Check the network connection and ALTER_BASE_URL, then try again."
     } else {
         "Check the network connection, then try again."
     };
-    format!("{what} ({endpoint}): {message}. {check}")
+    format!("{what} ({endpoint}): {message}.{caution} {check}")
 }
 
 fn backend_text(error: &Error) -> String {
@@ -325,6 +343,37 @@ mod tests {
             error.tool_message(),
             "Could not connect (the Alter backend at http://127.0.0.1:9): connection refused. \
              Check the network connection and ALTER_BASE_URL, then try again."
+        );
+    }
+
+    #[test]
+    fn a_request_that_may_have_run_says_so() {
+        let lost = Error::new(
+            ErrorKind::Network,
+            "connection closed before message completed",
+        )
+        .with_endpoint("the Alter backend at http://127.0.0.1:9")
+        .with_maybe_sent(true);
+        let text = lost.tool_message();
+        assert!(
+            text.starts_with("The connection failed before an answer arrived"),
+            "{text}"
+        );
+        assert!(text.contains("may have been carried out"), "{text}");
+        let slow = Error::new(ErrorKind::Timeout, "operation timed out").with_maybe_sent(true);
+        assert!(slow.tool_message().contains("may have been carried out"));
+        let later = Error::new(
+            ErrorKind::Provider {
+                status: 429,
+                body_excerpt: "x".into(),
+            },
+            "x",
+        )
+        .with_retry_after(std::time::Duration::from_millis(1500));
+        assert!(
+            later
+                .tool_message()
+                .ends_with("Retry after 2 s, not sooner.")
         );
     }
 

@@ -15,10 +15,12 @@
 //! Environment: `ALTER_MCP_AGENT_KEY` (the agent key), `ALTER_BASE_URL` (default
 //! `https://backend.alterauth.com`), `ALTER_MCP_MODE` (`proxy` default, or `retrieve`),
 //! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr). `--http ADDR` serves
-//! streamable HTTP instead of stdio (see `--help`).
+//! streamable HTTP instead of stdio (see `--help`); timeouts, retries,
+//! concurrency and response size from the `ALTER_MCP_*` variables of [`Limits`].
 
 mod agent;
 mod call;
+mod cap;
 mod cli;
 mod context;
 mod encoding;
@@ -27,12 +29,16 @@ mod error_text;
 mod http;
 mod http_gate;
 mod http_options;
+mod gate;
 mod key;
+mod limits;
 mod mapping;
 pub mod output;
+mod proxy;
 pub mod request;
 mod response;
 mod retrieve;
+mod retry;
 mod server;
 mod signing;
 mod stdio;
@@ -48,9 +54,14 @@ pub use error::{Error, ErrorKind};
 pub use http::{serve_http, shutdown_signal};
 pub use http_options::HttpOptions;
 pub use key::{AgentKey, KEY_ENV};
-pub use output::{OutputError, ToolOutput, output};
+pub use limits::{
+    CONNECT_TIMEOUT_ENV, Limits, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV,
+    READ_TIMEOUT_ENV, RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
+};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
+pub use retry::RetryPolicy;
+pub use output::{OutputError, ToolOutput, output};
 pub use server::{LOG_ENV, Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use wire::{ApprovalGate, PendingApproval};

@@ -1,6 +1,11 @@
 //! The provider request a tool produces from its typed input: method, URL with encoded path
 //! parameters, query, headers and body (with its encoding). Pure data; the [`crate::Agent`]
 //! decides how it travels.
+//!
+//! Invariants (checked by [`ProviderRequest::validate`] before anything is sent):
+//! - A parameter value never changes the URL's scheme, host, port or path structure: path
+//!   values are percent-encoded, and `.`/`..` segments are refused.
+//! - Header values hold no control characters (CR/LF would split the header).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -83,9 +88,11 @@ pub struct ProviderRequest {
     encoding: BodyEncoding,
     /// Form fields whose arrays are not sent as repeated keys.
     field_styles: Vec<(String, Style)>,
-    /// A value that could not be turned into JSON. Generated types always serialize, so this
-    /// stays `None` in practice; it exists so that no builder call can panic.
+    /// A value that could not be turned into JSON or is refused (a `..` path value, a header
+    /// value with CR/LF); the first one found. No builder call can panic.
     error: Option<String>,
+    /// `scheme://host[:port]` of the template: the only origin this request may go to.
+    origin: Option<String>,
 }
 
 impl ProviderRequest {
@@ -101,6 +108,7 @@ impl ProviderRequest {
             encoding: BodyEncoding::Json,
             field_styles: Vec::new(),
             error: None,
+            origin: origin_of(url_template),
         }
     }
 
@@ -109,6 +117,11 @@ impl ProviderRequest {
         let Some(text) = self.scalar_text(name, value) else {
             return self;
         };
+        if text == "." || text == ".." {
+            // Encoding does not help: URL parsers read `%2E%2E` as `..` too.
+            self.fail(name, "`.` and `..` are not valid path values");
+            return self;
+        }
         let placeholder = format!("{{{name}}}");
         let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
         self.url = self.url.replace(&placeholder, &encoded);
@@ -149,9 +162,17 @@ impl ProviderRequest {
         self
     }
 
-    /// Adds a header parameter; `null` adds nothing.
+    /// Adds a header parameter; `null` adds nothing. A value with a control character (CR,
+    /// LF, NUL...) is refused: it could end the header and start another.
     pub fn header(&mut self, name: &str, value: impl Serialize) -> &mut Self {
         if let Some(text) = self.scalar_text(name, value) {
+            if text.chars().any(|c| c.is_control() && c != '\t') {
+                self.fail(
+                    name,
+                    "header values may not contain control characters (CR, LF, ...)",
+                );
+                return self;
+            }
             self.headers.push((name.to_owned(), text));
         }
         self
@@ -302,6 +323,27 @@ impl ProviderRequest {
             let end = rest.find('}').map_or(rest.len(), |i| i + 1);
             return Err(format!("path parameter {} was not filled in", &rest[..end]));
         }
+        self.check_destination()
+    }
+
+    /// The final URL goes to the template's origin, with no dot segment and no fragment.
+    fn check_destination(&self) -> Result<(), String> {
+        let origin = origin_of(&self.url);
+        if origin.is_none() || origin != self.origin {
+            return Err(format!(
+                "the request URL must stay on {}; refusing to send it elsewhere",
+                self.origin.as_deref().unwrap_or("the tool's fixed host")
+            ));
+        }
+        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        let after_authority = path.splitn(4, '/').nth(3).unwrap_or("");
+        let dot = after_authority.split('/').any(|segment| {
+            let lower = segment.to_ascii_lowercase().replace("%2e", ".");
+            lower == "." || lower == ".."
+        });
+        if dot || self.url.contains('#') {
+            return Err("the request URL must not contain `.`/`..` segments or a `#`".to_owned());
+        }
         Ok(())
     }
 
@@ -335,6 +377,18 @@ impl ProviderRequest {
             self.error = Some(format!("`{name}`: {why}"));
         }
     }
+}
+
+/// `scheme://host[:port]` of an absolute http(s) URL whose host is fixed (no `{placeholder}`
+/// before the path); `None` otherwise.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains(['{', '}', '@']) || authority.is_empty() {
+        return None;
+    }
+    let parsed = reqwest::Url::parse(&format!("{scheme}://{authority}/")).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.origin().ascii_serialization())
 }
 
 /// The text form of a JSON scalar as it goes in a URL: strings unquoted, booleans lower-case.
@@ -451,6 +505,64 @@ mod tests {
             multipart.starts_with("--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n")
         );
         assert!(!multipart.contains("name=\"n\""), "{multipart}");
+    }
+
+    #[test]
+    fn dot_values_and_control_characters_are_refused_naming_the_field() {
+        for value in [".", ".."] {
+            let mut r = ProviderRequest::new(Method::Get, "https://h/c/{id}/events");
+            r.path("id", value);
+            let error = r.validate().unwrap_err();
+            assert!(
+                error.starts_with("`id`:") && error.contains("`..`"),
+                "{error}"
+            );
+        }
+        let mut fine = ProviderRequest::new(Method::Get, "https://h/c/{id}");
+        fine.path("id", "...").header("X-Tab", "a\tb");
+        assert_eq!(fine.url(), "https://h/c/...");
+        assert!(fine.validate().is_ok());
+        for value in ["a\r\nX-Injected: 1", "a\nb", "nul\0", "del\u{7f}"] {
+            let mut r = ProviderRequest::new(Method::Get, "https://h/x");
+            r.header("X-Request-Tag", value);
+            let error = r.validate().unwrap_err();
+            assert!(error.starts_with("`X-Request-Tag`:"), "{error}");
+            assert!(error.contains("CR, LF"), "{error}");
+            assert!(r.headers().is_empty(), "nothing kept: {value:?}");
+        }
+    }
+
+    #[test]
+    fn the_request_stays_on_the_template_origin() {
+        let ok = ProviderRequest::new(Method::Get, "https://h.example:8443/v1/x?fixed=1");
+        assert!(ok.validate().is_ok());
+        // Reserved expansion keeps `/`, but a value cannot climb out or reach another host.
+        for bad in ["//evil.example/x", "a/%2e%2E/b", "a/.%2e"] {
+            let mut r = ProviderRequest::new(Method::Get, "https://h.example/v1/{name}");
+            r.path_reserved("name", bad);
+            assert!(r.url().starts_with("https://h.example/v1/"), "{}", r.url());
+            // `%` is encoded, so `%2e` arrives as the text `%252e`, never as a dot segment.
+            assert!(!r.url().contains("/evil.example") || r.url().contains("v1///"));
+            assert!(r.validate().is_ok(), "{bad}: {}", r.url());
+        }
+        let mut templated = ProviderRequest::new(Method::Get, "https://{host}/x");
+        templated.path("host", "evil.example");
+        assert!(templated.validate().unwrap_err().contains("stay on"));
+        let mut moved = ProviderRequest::new(Method::Get, "https://h.example/{a}");
+        moved.url = "https://evil.example/x".to_owned();
+        assert!(moved.validate().unwrap_err().contains("https://h.example"));
+        moved.url = "https://h.example/a/../b".to_owned();
+        assert!(moved.validate().unwrap_err().contains("`..`"));
+        moved.url = "https://h.example/a/%2E%2e/b".to_owned();
+        assert!(moved.validate().is_err());
+        moved.url = "https://h.example/a#frag".to_owned();
+        assert!(moved.validate().is_err());
+        assert_eq!(
+            origin_of("https://H.example:443/x"),
+            Some("https://h.example".into())
+        );
+        assert_eq!(origin_of("ftp://h/x"), None);
+        assert_eq!(origin_of("https://u@h/x"), None);
     }
 
     #[test]

@@ -5,9 +5,12 @@
 //! - The provider URL is https (http only to loopback), checked before a token is fetched.
 //! - The provider call carries only the injected credential: never `x-api-key` or `X-Alter-*`.
 //! - The audit post never fails or delays the call, and never contains the credential.
+//! - A retry (idempotent methods only, see `retry.rs`) fetches a fresh token and posts its
+//!   own audit row: every provider call is audited.
+//! - The provider's body is read up to the response limit, never held whole.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
@@ -20,6 +23,7 @@ use crate::error_text::display_name;
 use crate::mapping::{Endpoint, backend_error};
 use crate::request::{BodyEncoding, EncodedBody, ProviderRequest, scalar_to_string};
 use crate::response::{GrantFacts, ProviderResponse, check_status};
+use crate::retry::{self, Outcome, is_transient_status};
 use crate::signing::new_nonce;
 use crate::wire::{AuditRow, Token, TokenRequest, TokenTarget, parse_token};
 
@@ -49,26 +53,96 @@ pub(crate) async fn call(
     let url = provider_url(request)?;
     // Encoded before the token is fetched: a body that cannot be sent costs no credential.
     let body = encoded_body(agent, request)?;
-    let token = fetch_token(agent, provider, request, context_header, user).await?;
-    let outgoing = provider_request(agent, request, body.as_ref(), &token, url.clone())?;
-    let started = Instant::now();
-    let result = send(outgoing).await;
-    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let row = audit_row(request, body.as_ref(), &token, context, &result, latency_ms);
-    spawn_audit(agent, row, context_header.map(str::to_owned));
-    let facts = GrantFacts {
-        scope_mismatch: token.scope_mismatch,
-        credential_hint: None,
+    let attempt = Attempt {
+        agent,
+        provider,
+        request,
+        body: body.as_ref(),
+        context,
+        context_header,
+        url: &url,
+        user,
     };
-    match result {
-        Ok(response) => check_status(provider, response, facts),
-        Err(error) => {
-            let endpoint = format!(
-                "{} at {}",
-                display_name(provider),
-                url.origin().ascii_serialization()
-            );
-            Err(transport_error(error, &endpoint))
+    let inner = &agent.inner;
+    retry::run(&inner.limits.retry, request.method(), &inner.rng, || {
+        attempt.run()
+    })
+    .await
+}
+
+/// What every attempt of one retrieve-mode call shares.
+struct Attempt<'a> {
+    agent: &'a Agent,
+    provider: &'a str,
+    request: &'a ProviderRequest,
+    body: Option<&'a EncodedBody>,
+    context: &'a AuditContext,
+    context_header: Option<&'a str>,
+    url: &'a reqwest::Url,
+    user: Option<&'a UserToken>,
+}
+
+impl Attempt<'_> {
+    /// Token, provider call, audit row: one attempt.
+    async fn run(&self) -> Outcome<ProviderResponse> {
+        let Self {
+            agent, provider, ..
+        } = *self;
+        let Outcome { result, transient } =
+            fetch_token(agent, provider, self.request, self.context_header, self.user).await;
+        let token = match result {
+            Ok(token) => token,
+            Err(error) => {
+                return Outcome {
+                    result: Err(error),
+                    transient,
+                };
+            }
+        };
+        let outgoing =
+            match provider_request(agent, self.request, self.body, &token, self.url.clone()) {
+                Ok(outgoing) => outgoing,
+                Err(error) => return Outcome::done(Err(error)),
+            };
+        let started = Instant::now();
+        let result = send(outgoing, agent.inner.limits.max_response_bytes).await;
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let row = audit_row(
+            self.request,
+            self.body,
+            &token,
+            self.context,
+            &result,
+            latency_ms,
+        );
+        spawn_audit(agent, row, self.context_header.map(str::to_owned));
+        let facts = GrantFacts {
+            scope_mismatch: token.scope_mismatch,
+            credential_hint: None,
+        };
+        match result {
+            Ok(response) => {
+                let status = response.status();
+                let after = retry::retry_after_of(response.headers(), SystemTime::now());
+                let checked = check_status(provider, response, facts);
+                match is_transient_status(status) {
+                    true => Outcome::transient(checked, after),
+                    false => Outcome::done(checked),
+                }
+            }
+            Err(error) => {
+                let endpoint = format!(
+                    "{} at {}",
+                    display_name(provider),
+                    self.url.origin().ascii_serialization()
+                );
+                let connect = error.is_connect();
+                let error = transport_error(error, &endpoint);
+                match connect {
+                    true => Outcome::transient(Err(error), None),
+                    false => Outcome::done(Err(error)),
+                }
+            }
         }
     }
 }
@@ -120,7 +194,7 @@ async fn fetch_token(
     request: &ProviderRequest,
     context: Option<&str>,
     user: Option<&UserToken>,
-) -> Result<Token, Error> {
+) -> Outcome<Token> {
     let body = TokenRequest {
         provider_id: provider,
         reason: None,
@@ -130,18 +204,32 @@ async fn fetch_token(
         },
         user_token: user.map(UserToken::expose),
     };
-    let body = serde_json::to_vec(&body)
-        .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;
-    let answer = agent.post("/sdk/token", body, context).await?;
-    if !(200..300).contains(&answer.status) {
-        return Err(backend_error(
-            Endpoint::Token,
-            answer.status,
-            &answer.headers,
-            &answer.body,
-        ));
+    let body = match serde_json::to_vec(&body) {
+        Ok(body) => body,
+        Err(e) => {
+            let error = Error::invalid_request(format!("the request is not JSON: {e}"));
+            return Outcome::done(Err(error));
+        }
+    };
+    let Outcome {
+        result,
+        mut transient,
+    } = agent.post_attempt("/sdk/token", body, context).await;
+    let result = result.and_then(|answer| {
+        if !(200..300).contains(&answer.status) {
+            return Err(backend_error(
+                Endpoint::Token,
+                answer.status,
+                &answer.headers,
+                &answer.body,
+            ));
+        }
+        parse_token(&answer.body).map_err(|e| e.with_status(answer.status))
+    });
+    if let Err(error) = &result {
+        transient = retry::with_body_wait(transient, error);
     }
-    parse_token(&answer.body).map_err(|e| e.with_status(answer.status))
+    Outcome { result, transient }
 }
 
 fn provider_request(
@@ -178,8 +266,12 @@ fn provider_request(
     Ok(builder)
 }
 
-/// Sends the provider request and reads the whole answer.
-async fn send(request: reqwest::RequestBuilder) -> Result<ProviderResponse, reqwest::Error> {
+/// Sends the provider request and reads its answer up to `max` bytes (a longer body is cut
+/// and marked truncated).
+async fn send(
+    request: reqwest::RequestBuilder,
+    max: usize,
+) -> Result<ProviderResponse, reqwest::Error> {
     let response = request.send().await?;
     let status = response.status().as_u16();
     let headers = response
@@ -187,8 +279,11 @@ async fn send(request: reqwest::RequestBuilder) -> Result<ProviderResponse, reqw
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    let body = response.bytes().await?.to_vec();
-    Ok(ProviderResponse::new(status, headers, body, false))
+    let (mut body, truncated) = crate::cap::read_capped(response, max).await?;
+    if truncated {
+        crate::cap::end_at_char_boundary(&mut body);
+    }
+    Ok(ProviderResponse::new(status, headers, body, truncated))
 }
 
 fn audit_row(

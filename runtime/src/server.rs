@@ -8,6 +8,8 @@
 //! - Schemas are parsed once, at start-up; a bad schema or a duplicate name stops start-up
 //!   with an error, never a panic.
 //! - Nothing is written to stdout except by rmcp's transport; logs go to stderr.
+//! - At most `ALTER_MCP_MAX_CONCURRENT_CALLS` calls run at once, and a cancelled MCP request
+//!   abandons its HTTP call (`gate.rs`).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,13 +26,16 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
+use tracing::Instrument as _;
 
 use crate::agent::Agent;
 use crate::call::{CallScope, Client};
 use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::error_text::display_name;
+use crate::gate::Gate;
 use crate::key::KEY_ENV;
+use crate::limits::{Limits, MAX_RESPONSE_ENV};
 use crate::request::scalar_to_string;
 use crate::response::ProviderResponse;
 use crate::tool::{Arguments, ResponseRule, ToolDef};
@@ -50,6 +55,8 @@ pub struct Server {
     by_name: BTreeMap<&'static str, usize>,
     /// The agent, or why there is none (reported by every tool call).
     agent: Result<Agent, Error>,
+    /// Bounds the calls in flight; sized by the agent's limits.
+    gate: Gate,
 }
 
 #[derive(Debug)]
@@ -95,11 +102,13 @@ impl Server {
             tools,
             by_name,
             agent: Err(missing_key()),
+            gate: Gate::new(&Limits::default()),
         })
     }
 
     /// Sets the agent that tool calls use.
     pub fn with_agent(mut self, agent: Agent) -> Server {
+        self.gate = Gate::new(agent.limits());
         self.agent = Ok(agent);
         self
     }
@@ -154,9 +163,10 @@ impl Server {
         // TODO(issue 5): the scope's user, trace fields, client and cancellation.
         let _ = &scope;
         let context = AuditContext::for_tool(def.name);
-        let result = agent
-            .request_as(def.provider, &request, &context, scope.user_token.as_ref())
-            .await;
+        let call = agent.request_as(def.provider, &request, &context, scope.user_token.as_ref());
+        // The span names the tool on the agent's own logs (retries, timeouts).
+        let span = tracing::info_span!("tool_call", tool = def.name);
+        let result = self.gate.run(&scope.cancel, call).instrument(span).await;
         let elapsed_ms = started.elapsed().as_millis();
         match result {
             Ok(response) => {
@@ -332,7 +342,13 @@ fn body_text(def: &ToolDef, response: &ProviderResponse) -> String {
         ),
     };
     if response.is_truncated() {
-        text.push_str("\n[Alter truncated this response; narrow the request to see all of it.]");
+        // The model reads this note: say where the cut is and how to get a smaller answer.
+        text.push_str(&format!(
+            "\n[…truncated at {} bytes (the response limit, {MAX_RESPONSE_ENV}); narrow the \
+             request (fewer fields, smaller page). The text above is incomplete and may not \
+             parse as JSON.]",
+            response.body().len()
+        ));
     }
     text
 }

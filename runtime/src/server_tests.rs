@@ -191,7 +191,14 @@ fn http_status_rule_ignores_ok_field_and_bodies_are_described() {
     let binary = ProviderResponse::new(200, vec![], vec![0xff, 0x00], false);
     assert!(text(&provider_result(&google, &binary)).contains("2 bytes of non-text data"));
     let cut = provider_result(&google, &answer(200, "[1,", true));
-    assert!(text(&cut).starts_with("[1,\n[Alter truncated"));
+    assert!(
+        text(&cut).starts_with(
+            "[1,\n[…truncated at 3 bytes (the response limit, ALTER_MCP_MAX_RESPONSE_BYTES)"
+        ),
+        "{}",
+        text(&cut)
+    );
+    assert!(text(&cut).contains("narrow the request (fewer fields, smaller page)"));
 }
 
 #[derive(serde::Deserialize, serde::Serialize)]

@@ -1,8 +1,8 @@
 //! The loopback Alter backend: a hyper server on 127.0.0.1 that verifies every request like
 //! the real backend, answers `/sdk/*` calls, records everything, and plays scripted faults.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -22,6 +22,7 @@ use crate::endpoints::{self, Answer, Ctx};
 use crate::faults::{Fault, FaultRule};
 use crate::record::{Endpoint, Recorded};
 use crate::users::User;
+use crate::traffic::{InFlight, ResetConnection, Traffic};
 use crate::util::{now_unix, stable_uuid};
 use crate::verify::Verifier;
 use crate::{TEST_AGENT_ID, TEST_KEY};
@@ -81,6 +82,7 @@ impl BackendBuilder {
             approvals: Mutex::new(Approvals::default()),
             recorded: Notify::new(),
             delay: Mutex::new(Duration::ZERO),
+            traffic: Traffic::default(),
         });
         let listener = bind(SocketAddr::from(([127, 0, 0, 1], port)))?;
         let addr = listener.local_addr()?;
@@ -117,6 +119,7 @@ pub(crate) struct Shared {
     recorded: Notify,
     /// How long each `/sdk/*` answer is held back (a slow backend; zero by default).
     delay: Mutex<Duration>,
+    traffic: Traffic,
 }
 
 /// A poisoned lock only means another test thread panicked; the data is still usable.
@@ -160,7 +163,9 @@ impl Server {
 async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Full<Bytes>>, ResetConnection> {
+    let counted = req.uri().path().starts_with("/sdk/");
+    let in_flight = counted.then(|| InFlight::start(&shared.traffic));
     let (parts, body) = req.into_parts();
     let answer = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => {
@@ -181,6 +186,16 @@ async fn handle(
         }
         Err(_) => Answer::error(413, "payload_too_large", "Request body too large."),
     };
+    if let Some(delay) = answer.delay {
+        // Dropped here (and counted as abandoned) if the client gives up first.
+        tokio::time::sleep(delay).await;
+    }
+    if let Some(in_flight) = in_flight {
+        in_flight.done();
+    }
+    if answer.reset {
+        return Err(ResetConnection);
+    }
     Ok(into_response(answer))
 }
 
@@ -318,6 +333,16 @@ impl Shared {
 
     pub(crate) fn clear_faults(&self) {
         lock(&self.faults).clear();
+    }
+
+    /// `(in flight now, most in flight at once, abandoned)` for `/sdk/*` requests.
+    pub(crate) fn traffic(&self) -> (usize, usize, usize) {
+        let t = &self.traffic;
+        (
+            t.in_flight.load(Ordering::SeqCst),
+            t.max_in_flight.load(Ordering::SeqCst),
+            t.abandoned.load(Ordering::SeqCst),
+        )
     }
 }
 
@@ -465,6 +490,31 @@ impl Backend {
     /// Removes all fault rules.
     pub fn clear_faults(&self) {
         self.shared.clear_faults();
+    }
+
+    /// The most `/sdk/*` requests the backend was handling at once (since the last
+    /// [`Backend::reset_traffic`]).
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.traffic().1
+    }
+
+    /// `/sdk/*` requests being handled right now.
+    pub fn in_flight(&self) -> usize {
+        self.shared.traffic().0
+    }
+
+    /// `/sdk/*` requests whose client closed the connection before the answer was written
+    /// (a cancelled or timed-out call that really dropped its HTTP request).
+    pub fn abandoned(&self) -> usize {
+        self.shared.traffic().2
+    }
+
+    /// Restarts the [`Backend::max_in_flight`] and [`Backend::abandoned`] counts.
+    pub fn reset_traffic(&self) {
+        let t = &self.shared.traffic;
+        t.max_in_flight
+            .store(t.in_flight.load(Ordering::SeqCst), Ordering::SeqCst);
+        t.abandoned.store(0, Ordering::SeqCst);
     }
 
     /// Stops listening and drops open connections: clients now get connection errors.

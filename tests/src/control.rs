@@ -3,7 +3,9 @@
 //!
 //! * `POST /__test/faults` with a fault spec (see `FaultSpec`) adds a fault rule;
 //! * `DELETE /__test/faults` removes them all;
-//! * `GET /__test/requests` lists what was recorded; `DELETE /__test/requests` forgets it.
+//! * `GET /__test/requests` lists what was recorded; `DELETE /__test/requests` forgets it;
+//! * `GET /__test/traffic` says how many `/sdk/*` requests are in flight, the most at once, and
+//!   how many were abandoned by their client.
 //!
 //! The backend only ever listens on 127.0.0.1, and the real backend has no such paths.
 
@@ -34,6 +36,13 @@ pub(crate) fn handle(shared: &Shared, method: &str, target: &str, body: &[u8]) -
         ("GET", "/__test/requests") => {
             let list: Vec<Value> = shared.records().iter().map(summary).collect();
             Answer::json(200, &Value::Array(list))
+        }
+        ("GET", "/__test/traffic") => {
+            let (in_flight, max_in_flight, abandoned) = shared.traffic();
+            Answer::json(
+                200,
+                &json!({"in_flight": in_flight, "max_in_flight": max_in_flight, "abandoned": abandoned}),
+            )
         }
         ("DELETE", "/__test/requests") => {
             shared.clear_records();

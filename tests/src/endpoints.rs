@@ -1,6 +1,8 @@
 //! The `/sdk/*` endpoints, after a request verified: body shape checks (FastAPI-style 422s),
 //! grant resolution, scripted faults, and the normal answers of alter-protocol.md §3, §4, §7.
 
+use std::time::Duration;
+
 use serde_json::{Map, Value, json};
 
 use crate::approvals::Approvals;
@@ -23,6 +25,10 @@ pub(crate) struct Answer {
     /// The `error` code, for the recording.
     pub error: Option<String>,
     pub faulted: bool,
+    /// Wait this long before answering ([`Fault::Delay`]).
+    pub delay: Option<Duration>,
+    /// Close the connection instead of answering ([`Fault::Reset`]).
+    pub reset: bool,
 }
 
 impl Answer {
@@ -33,6 +39,16 @@ impl Answer {
             body: body.to_string().into_bytes(),
             error: error_code(body),
             faulted: false,
+            delay: None,
+            reset: false,
+        }
+    }
+
+    /// A 200 whose body is these exact JSON bytes.
+    fn json_bytes(body: Vec<u8>) -> Answer {
+        Answer {
+            body,
+            ..Answer::json(200, &Value::Null)
         }
     }
 
@@ -157,11 +173,29 @@ fn proxy(ctx: Ctx<'_>, body: &Map<String, Value>) -> Answer {
     let call = call_from(&method, &url, body.get("query_params"), body.get("body"));
     let answer = || principal.personalize(providers::answer(&url, &call));
     match faults::take(ctx.faults, Endpoint::Proxy, Some(&provider)) {
-        None => Answer::json(200, &answer().approval_result(None)),
         Some(Fault::PendingApproval(plan)) => {
             let pending = ctx.approvals.create(plan, answer());
             faulted(Answer::json(202, &pending))
         }
+        fault => with_fault(fault, || {
+            Answer::json_bytes(answer().approval_result_bytes())
+        }),
+    }
+}
+
+/// The normal answer, or what `fault` makes of it: later ([`Fault::Delay`]), never
+/// ([`Fault::Reset`]), or replaced.
+fn with_fault(fault: Option<Fault>, normal: impl FnOnce() -> Answer) -> Answer {
+    match fault {
+        None => normal(),
+        Some(Fault::Delay(delay)) => faulted(Answer {
+            delay: Some(delay),
+            ..normal()
+        }),
+        Some(Fault::Reset) => faulted(Answer {
+            reset: true,
+            ..Answer::error(500, "reset", "The connection was closed without an answer.")
+        }),
         Some(fault) => faulted(fault_answer(fault)),
     }
 }
@@ -189,13 +223,20 @@ fn fault_answer(fault: Fault) -> Answer {
                 body,
                 error,
                 faulted: true,
+                delay: None,
+                reset: false,
             }
         }
-        Fault::Provider(answer) => Answer::json(200, &answer.approval_result(None)),
+        Fault::Provider(answer) => Answer::json_bytes(answer.approval_result_bytes()),
         Fault::PendingApproval(_) => Answer::error(
             500,
             "misconfigured_fault",
             "pending approvals only apply to /sdk/proxy",
+        ),
+        Fault::Delay(_) | Fault::Reset => Answer::error(
+            500,
+            "misconfigured_fault",
+            "delays and resets are applied by with_fault",
         ),
     }
 }
@@ -212,11 +253,9 @@ fn token(ctx: Ctx<'_>, body: &Map<String, Value>) -> Answer {
         Ok(parts) => parts,
         Err(answer) => return answer,
     };
-    if let Some(fault) = faults::take(ctx.faults, Endpoint::Token, Some(&provider)) {
-        return faulted(fault_answer(fault));
-    }
     let owner = format!("{}{}", ctx.agent_id, principal.grant_key());
-    Answer::json(200, &token_response(&owner, &provider))
+    let fault = faults::take(ctx.faults, Endpoint::Token, Some(&provider));
+    with_fault(fault, || Answer::json(200, &token_response(&owner, &provider)))
 }
 
 /// `owner`: the agent id, plus the user for a user's grant (a grant id per user).
@@ -258,10 +297,10 @@ fn audit(ctx: Ctx<'_>, body: &Map<String, Value>) -> Answer {
         return answer;
     }
     let provider = body.get("provider_id").and_then(Value::as_str);
-    if let Some(fault) = faults::take(ctx.faults, Endpoint::Audit, provider) {
-        return faulted(fault_answer(fault));
-    }
-    Answer::json(201, &json!({"id": random_uuid(), "status": "recorded"}))
+    let fault = faults::take(ctx.faults, Endpoint::Audit, provider);
+    with_fault(fault, || {
+        Answer::json(201, &json!({"id": random_uuid(), "status": "recorded"}))
+    })
 }
 
 /// `POST /sdk/oauth/connect/session` (§5): a Connect link a user opens to grant access.

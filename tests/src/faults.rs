@@ -2,6 +2,8 @@
 //! for a provider, instead of the normal answer. Faults apply after a request verified, so the
 //! recording still proves the client signed it correctly.
 
+use std::time::Duration;
+
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -22,6 +24,10 @@ pub enum Fault {
     Provider(ProviderAnswer),
     /// `/sdk/proxy` answers 202 with a pending approval that then follows the plan.
     PendingApproval(ApprovalPlan),
+    /// The normal answer, after this long (a slow or hung backend; clients time out).
+    Delay(Duration),
+    /// The connection is closed without an answer (a crashed backend, a reset).
+    Reset,
 }
 
 impl Fault {
@@ -49,7 +55,7 @@ impl Fault {
             Fault::Backend { headers, .. } | Fault::Provider(ProviderAnswer { headers, .. }) => {
                 headers.push((name.to_ascii_lowercase(), value.to_owned()));
             }
-            Fault::PendingApproval(_) => {}
+            Fault::PendingApproval(_) | Fault::Delay(_) | Fault::Reset => {}
         }
         self
     }
@@ -172,6 +178,20 @@ impl Fault {
         Fault::raw(500, "text/plain; charset=utf-8", b"Internal Server Error")
     }
 
+    /// A body that is not JSON, with any status (e.g. a proxy's HTML error page on a 502).
+    pub fn malformed(status: u16, body: &str) -> Fault {
+        Fault::raw(status, "application/json", body.as_bytes())
+    }
+
+    /// 503 `service_unavailable` with `Retry-After: retry_after_secs`.
+    pub fn unavailable(retry_after_secs: u64) -> Fault {
+        Fault::json(
+            503,
+            json!({"error": "service_unavailable", "message": "Alter is briefly unavailable."}),
+        )
+        .with_header("retry-after", &retry_after_secs.to_string())
+    }
+
     /// A 202 pending approval that follows `plan`.
     pub fn pending_approval(plan: ApprovalPlan) -> Fault {
         Fault::PendingApproval(plan)
@@ -286,6 +306,9 @@ pub(crate) struct FaultSpec {
     endpoint: Option<String>,
     #[serde(default)]
     provider: Option<String>,
+    /// With no `preset` and no `status`: answer normally after this many milliseconds.
+    #[serde(default)]
+    delay_ms: Option<u64>,
 }
 
 fn one() -> Option<usize> {
@@ -307,6 +330,8 @@ fn preset(name: &str, status: Option<u16>, provider: &str, agent_id: &str) -> Op
         "provider_not_found" => Fault::provider_answer(404, google_404),
         "malformed_json" => Fault::malformed_json(),
         "internal_error" => Fault::internal_error(),
+        "unavailable" => Fault::unavailable(1),
+        "reset" => Fault::Reset,
         "pending_approval" => Fault::pending_approval(ApprovalPlan::executed()),
         "approval_denied" => {
             Fault::pending_approval(ApprovalPlan::denied("Not during the freeze."))
@@ -347,7 +372,10 @@ impl FaultSpec {
     }
 
     fn raw_fault(&self) -> Result<Fault, String> {
-        let status = self.status.ok_or("give `preset` or `status`")?;
+        if let (None, Some(ms)) = (self.status, self.delay_ms) {
+            return Ok(Fault::Delay(Duration::from_millis(ms)));
+        }
+        let status = self.status.ok_or("give `preset`, `status` or `delay_ms`")?;
         let body = match (&self.body, &self.raw_body) {
             (Some(value), None) => value.to_string().into_bytes(),
             (None, Some(raw)) => raw.clone().into_bytes(),
@@ -430,5 +458,31 @@ mod tests {
         );
         let spec: FaultSpec = serde_json::from_value(json!({"preset": "nope"})).unwrap();
         assert!(spec.into_rule("agent").is_err());
+    }
+
+    #[test]
+    fn control_specs_for_delays_resets_and_outages() {
+        let rule = |spec: Value| {
+            serde_json::from_value::<FaultSpec>(spec)
+                .unwrap()
+                .into_rule("agent")
+                .unwrap()
+                .fault
+        };
+        assert_eq!(
+            rule(json!({"delay_ms": 1500})),
+            Fault::Delay(Duration::from_millis(1500))
+        );
+        assert_eq!(rule(json!({"preset": "reset"})), Fault::Reset);
+        let Fault::Backend {
+            status, headers, ..
+        } = rule(json!({"preset": "unavailable"}))
+        else {
+            panic!("a backend answer");
+        };
+        assert_eq!(status, 503);
+        assert!(headers.contains(&("retry-after".to_owned(), "1".to_owned())));
+        let empty: FaultSpec = serde_json::from_value(json!({})).unwrap();
+        assert!(empty.into_rule("agent").unwrap_err().contains("delay_ms"));
     }
 }

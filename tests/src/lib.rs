@@ -23,6 +23,7 @@ mod faults;
 pub mod providers;
 mod record;
 mod users;
+mod traffic;
 pub mod util;
 mod validate;
 pub mod verify;

@@ -2,6 +2,8 @@
 //! loopback Alter backend. Checks what reaches Alter (one signed `/sdk/proxy` call per tool
 //! call, naming the tool) and what the model sees (results, and tool errors that say what to do).
 
+// `McpSession::client` serves faults_e2e.rs only.
+#[allow(dead_code)]
 mod support;
 
 use std::collections::BTreeSet;

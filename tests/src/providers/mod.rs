@@ -50,6 +50,34 @@ impl ProviderAnswer {
         }
     }
 
+    /// [`ProviderAnswer::approval_result`] as the bytes Alter sends: fields in the SDK model's
+    /// order (`status_code`, `headers`, `body_b64`, ...), as Pydantic writes them. Clients that
+    /// salvage a cut envelope rely on status and headers coming before the body.
+    pub fn approval_result_bytes(&self) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            status_code: u16,
+            headers: Map<String, Value>,
+            body_b64: String,
+            body_truncated: bool,
+            duration_ms: u64,
+            credential_hint: Option<&'a str>,
+        }
+        let wire = Wire {
+            status_code: self.status,
+            headers: self
+                .headers
+                .iter()
+                .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                .collect(),
+            body_b64: STANDARD.encode(&self.body),
+            body_truncated: false,
+            duration_ms: 87,
+            credential_hint: None,
+        };
+        serde_json::to_vec(&wire).unwrap_or_default()
+    }
+
     /// The `ApprovalResult` object `/sdk/proxy` (and `/result`) answers with (§4).
     pub fn approval_result(&self, approval_id: Option<&str>) -> Value {
         let headers: Map<String, Value> = self

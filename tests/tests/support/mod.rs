@@ -23,6 +23,14 @@ const SERVER_ENV: &[&str] = &[
     "ALTER_BASE_URL",
     "ALTER_MCP_MODE",
     "ALTER_MCP_LOG",
+    "ALTER_MCP_TIMEOUT_SECS",
+    "ALTER_MCP_CONNECT_TIMEOUT_SECS",
+    "ALTER_MCP_READ_TIMEOUT_SECS",
+    "ALTER_MCP_RETRY_ATTEMPTS",
+    "ALTER_MCP_RETRY_BUDGET_SECS",
+    "ALTER_MCP_MAX_CONCURRENT_CALLS",
+    "ALTER_MCP_QUEUE_TIMEOUT_SECS",
+    "ALTER_MCP_MAX_RESPONSE_BYTES",
 ];
 
 static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
@@ -134,6 +142,11 @@ impl McpSession {
             stderr,
             stderr_reader,
         }
+    }
+
+    /// The MCP client, for requests the helpers here do not cover (cancellation).
+    pub fn client(&self) -> &RunningService<RoleClient, ()> {
+        &self.client
     }
 
     /// What the server logged on stderr so far.
