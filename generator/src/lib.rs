@@ -21,19 +21,19 @@ mod format;
 mod frontend;
 mod input;
 mod ir;
+pub mod lint;
 mod lower;
 mod naming;
 mod schema;
 mod scopes;
-pub mod lint;
 
 use std::path::{Path, PathBuf};
 
 use allowlist::Allowlist;
 pub use diagnostic::{At, Diagnostic, Diagnostics, Location};
-pub use ir::Annotations;
 use format::HeaderInput;
 use input::Source;
+pub use ir::Annotations;
 use lower::{BaseUrl, Document};
 
 /// One generated module.
@@ -213,7 +213,11 @@ fn run(
         code,
         provider: api.provider.clone(),
         tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
-        tools: api.tools.iter().map(|tool| summary(tool, &api.types)).collect(),
+        tools: api
+            .tools
+            .iter()
+            .map(|tool| summary(tool, &api.types))
+            .collect(),
         files_read: Vec::new(),
         skipped: Vec::new(),
         scopes: api.scopes.clone(),

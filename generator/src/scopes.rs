@@ -13,27 +13,26 @@
 //!
 //! An allowlist `scopes = [...]` (per tool, or for the whole module) replaces the pick.
 
+use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Location};
 
 /// The scopes of the narrowest alternative (see the module docs); empty without any.
 pub fn narrowest(alternatives: &[Vec<String>]) -> Vec<String> {
-    let mut best: Option<(&Vec<String>, (usize, usize, usize))> = None;
-    for alternative in alternatives {
-        // Lower is better on every component.
-        let read_only = alternative.iter().filter(|s| is_read_only(s)).count();
-        let depth: usize = alternative.iter().map(|s| depth(s)).sum();
-        let key = (
-            alternative.len(),
-            usize::MAX - read_only,
-            usize::MAX - depth,
-        );
-        if best.as_ref().is_none_or(|(_, best_key)| key < *best_key) {
-            best = Some((alternative, key));
-        }
-    }
-    best.map(|(scopes, _)| scopes.clone()).unwrap_or_default()
+    alternatives
+        .iter()
+        .enumerate()
+        .min_by_key(|(index, alternative)| (rank(alternative), *index))
+        .map(|(_, alternative)| alternative.clone())
+        .unwrap_or_default()
+}
+
+/// Lower is narrower: fewer scopes, then more read-only ones, then deeper names.
+fn rank(alternative: &[String]) -> (usize, Reverse<usize>, Reverse<usize>) {
+    let read_only = alternative.iter().filter(|s| is_read_only(s)).count();
+    let depth = alternative.iter().map(|s| depth(s)).sum();
+    (alternative.len(), Reverse(read_only), Reverse(depth))
 }
 
 /// Every tool's scopes, once each, sorted, without a scope another in the set already covers

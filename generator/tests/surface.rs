@@ -66,7 +66,10 @@ fn annotations_follow_the_method_and_the_allowlist() {
         "PUT with idempotent = false"
     );
     assert_eq!(tool(&generated, "list_files").title, "List files");
-    assert_eq!(tool(&generated, "search_files").title, "Search example files");
+    assert_eq!(
+        tool(&generated, "search_files").title,
+        "Search example files"
+    );
     assert_eq!(tool(&generated, "delete_file").title, "Delete a file");
     assert!(generated.code.contains("title: \"Search example files\""));
     assert!(generated.code.contains("open_world: false"));
@@ -154,7 +157,10 @@ fn template_errors_name_the_allowlist_key() {
         "[[tool]]\noperation = \"files.list\"\ndescription = \"{{ sumary }}\"\n",
     )
     .expect_err("undefined variable");
-    assert!(error.contains("allowlist.toml (key `tool[0].description`)"), "{error}");
+    assert!(
+        error.contains("allowlist.toml (key `tool[0].description`)"),
+        "{error}"
+    );
     assert!(error.contains("undefined"), "{error}");
     let error = with_allowlist(
         "template-syntax",
@@ -190,7 +196,11 @@ fn scopes_are_the_narrowest_alternative_or_the_allowlist_s() {
         "{}",
         &generated.code[..800]
     );
-    assert!(generated.code.contains("(\"delete_file\", &[\"files.delete\"])"));
+    assert!(
+        generated
+            .code
+            .contains("(\"delete_file\", &[\"files.delete\"])")
+    );
 
     let own = with_allowlist(
         "module-scopes",
@@ -256,7 +266,10 @@ fn the_cli_writes_and_checks_the_catalog() {
     };
     assert!(!run(true).success(), "--check fails before the file exists");
     assert!(run(false).success());
-    assert_eq!(std::fs::read_to_string(&out).expect("written"), fixture().catalog);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("written"),
+        fixture().catalog
+    );
     assert!(run(true).success(), "--check passes once written");
 }
 
@@ -307,7 +320,10 @@ fn every_generated_tool_passes_the_lint() {
         }
         // The lint already ran inside the generator; this proves nothing was skipped for it.
         assert!(
-            generated.skipped.iter().all(|s| !s.problems.to_string().contains("client rule")),
+            generated
+                .skipped
+                .iter()
+                .all(|s| !s.problems.to_string().contains("client rule")),
             "{file}: an operation was skipped for a client rule"
         );
         eprintln!(
@@ -315,6 +331,10 @@ fn every_generated_tool_passes_the_lint() {
              would need schema_max_bytes): {over_budget:?}",
             generated.tools.len()
         );
-        assert!(generated.tools.len() > 30, "{file}: {}", generated.tools.len());
+        assert!(
+            generated.tools.len() > 30,
+            "{file}: {}",
+            generated.tools.len()
+        );
     }
 }

@@ -28,12 +28,37 @@ const ENTITIES: &[(&str, &str)] = &[
 ];
 
 /// Tags that end a line of text.
-const BLOCK_TAGS: &[&str] = &["br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4"];
+const BLOCK_TAGS: &[&str] = &[
+    "br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4",
+];
 /// Inline tags, dropped leaving their text. Only known HTML tags go: `<unique>` in
 /// `{"requestId": "<unique>"}` is a placeholder the model must read.
 const INLINE_TAGS: &[&str] = &[
-    "a", "b", "i", "em", "strong", "code", "pre", "tt", "span", "u", "s", "small", "sub", "sup",
-    "table", "td", "th", "tbody", "thead", "blockquote", "hr", "img", "kbd", "var", "cite",
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "tt",
+    "span",
+    "u",
+    "s",
+    "small",
+    "sub",
+    "sup",
+    "table",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "blockquote",
+    "hr",
+    "img",
+    "kbd",
+    "var",
+    "cite",
 ];
 
 /// The text with HTML, Markdown links and boilerplate reduced (see the module docs).
@@ -63,7 +88,7 @@ pub fn cap(text: &str, max: usize) -> String {
                     .is_some_and(char::is_whitespace)
         })
         .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .next_back();
     let cut = match sentence_end {
         Some(end) if room[..end].chars().count() * 2 >= max => end,
         _ => room
@@ -71,7 +96,8 @@ pub fn cap(text: &str, max: usize) -> String {
             .filter(|&i| i > 0)
             .unwrap_or(room.len()),
     };
-    let kept = room[..cut].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '('));
+    let kept = room[..cut]
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '('));
     format!("{kept}…")
 }
 
@@ -260,9 +286,15 @@ mod tests {
             ("Optional. The maximum number.", "The maximum number."),
             ("Can contain HTML. Optional.", "Can contain HTML."),
             ("Optional. At most 50.", "At most 50."),
-            ("Posts <b>bold</b> text &amp; more.", "Posts bold text & more."),
+            (
+                "Posts <b>bold</b> text &amp; more.",
+                "Posts bold text & more.",
+            ),
             ("One<br>two<p>three</p>", "One\ntwo\nthree"),
-            (r#"See <a href="https://x">this</a>, send "<unique>"."#, r#"See this, send "<unique>"."#),
+            (
+                r#"See <a href="https://x">this</a>, send "<unique>"."#,
+                r#"See this, send "<unique>"."#,
+            ),
             ("a < b and c &lt;d&gt; &#39;x&#x27;", "a < b and c <d> 'x'"),
             (
                 "The [IDP Group](https://slack.com/help/x) ID.",

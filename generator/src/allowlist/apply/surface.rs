@@ -140,8 +140,8 @@ impl ToolApplier<'_> {
         let safe_method = matches!(method, Method::Get | Method::Head | Method::Options);
         let read_only = entry.read_only.unwrap_or(safe_method);
         let destructive = entry.destructive.unwrap_or(method == Method::Delete);
-        let idempotent_method = safe_method
-            || matches!(method, Method::Trace | Method::Put | Method::Delete);
+        let idempotent_method =
+            safe_method || matches!(method, Method::Trace | Method::Put | Method::Delete);
         let idempotent = entry.idempotent.unwrap_or(read_only || idempotent_method);
         if read_only && destructive {
             self.read_only_destructive(method);
@@ -192,7 +192,8 @@ impl ToolApplier<'_> {
                 "remove `read_only = true`, or add `destructive = false` if it deletes nothing",
             ),
         };
-        self.out.push(Diagnostic::new(self.key(key), message).help(help));
+        self.out
+            .push(Diagnostic::new(self.key(key), message).help(help));
     }
 
     /// The tool's own `scopes`, else the narrowest the document's security asks for.
