@@ -204,6 +204,9 @@ impl ToolApplier<'_> {
             }
             return own.iter().map(|s| s.trim().to_owned()).collect();
         }
-        scopes::narrowest(&self.operation.security)
+        scopes::narrowest(
+            &self.operation.security,
+            &self.operation.operation.display_id(),
+        )
     }
 }
