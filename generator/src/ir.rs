@@ -472,6 +472,8 @@ pub struct Tool {
     pub response: Option<Response>,
     /// The OAuth scopes the tool needs (see `scopes.rs`).
     pub scopes: Vec<String>,
+    /// The scope alternatives the document lists (see [`Operation::security`]).
+    pub security: Vec<Vec<String>>,
 }
 
 /// MCP tool annotations (the title is [`Tool::title`]).

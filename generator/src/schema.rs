@@ -348,6 +348,7 @@ mod tests {
             omitted: Vec::new(),
             response: None,
             scopes: Vec::new(),
+            security: Vec::new(),
         }
     }
 

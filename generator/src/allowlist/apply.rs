@@ -65,6 +65,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             omitted: operation.omitted.clone(),
             response: operation.response.clone(),
             scopes,
+            security: operation.security.clone(),
         });
     }
     let response = match &allowlist.file.response {

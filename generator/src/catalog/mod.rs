@@ -35,6 +35,9 @@ struct ToolEntry<'a> {
     idempotent: bool,
     hints: Vec<&'static str>,
     scopes: &'a [String],
+    /// What the document lists (any one alternative), when it is not just the pick: `a`,
+    /// `b + c`.
+    accepted: Vec<String>,
     params: Vec<ParamEntry>,
 }
 
@@ -107,6 +110,11 @@ fn entry<'a>(tool: &'a Tool, api: &Api) -> ToolEntry<'a> {
         idempotent: a.idempotent,
         hints,
         scopes: &tool.scopes,
+        accepted: if tool.security != [tool.scopes.clone()] && !tool.security.is_empty() {
+            tool.security.iter().map(|a| a.join(" + ")).collect()
+        } else {
+            Vec::new()
+        },
         params: params(&input_schema(tool, &api.types)),
     }
 }

@@ -1,11 +1,11 @@
 //! What the model reads about a tool besides its inputs' types: title, description (document
 //! text cleaned and capped, or an allowlist template), annotations and OAuth scopes.
 
-use super::{Candidate, ToolApplier, describe as describe_input};
+use super::{Candidate, ToolApplier};
 use crate::allowlist::{Allowlist, ToolEntry};
 use crate::describe::{self, Context, Limits, ParamContext};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Annotations, Input, InputValue, Method, Operation};
+use crate::ir::{Annotations, Input, InputValue, Method, Operation, Target};
 use crate::{naming, scopes};
 
 /// What a template error says to do.
@@ -49,17 +49,16 @@ pub(super) fn context(allowlist: &Allowlist, operation: &Operation) -> Context {
 }
 
 fn param_context(input: &Input) -> ParamContext {
-    let what = describe_input(input);
-    let location = what
-        .trim_start_matches("the ")
-        .split(" `")
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(" parameter")
-        .to_owned();
+    let location = match input.target {
+        Target::Path { .. } => "path",
+        Target::Query(_) => "query",
+        Target::Header => "header",
+        Target::BodyField(_) => "body field",
+        Target::Body => "body",
+    };
     ParamContext {
         name: input.wire_name.clone(),
-        location,
+        location: location.to_owned(),
         required: matches!(input.value, InputValue::Model { required: true, .. }),
         description: input.schema.description.clone().unwrap_or_default(),
     }
