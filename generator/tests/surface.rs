@@ -338,3 +338,23 @@ fn every_generated_tool_passes_the_lint() {
         );
     }
 }
+
+#[test]
+fn the_build_script_writes_the_catalog_beside_the_module() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("surface-build");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).expect("scratch dir");
+    let output = alter_mcp_gen::build::Builder::new(FIXTURE)
+        .try_generate(&out)
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(output.path, out.join("surface.rs"));
+    assert_eq!(output.catalog, out.join("surface.md"));
+    assert_eq!(
+        std::fs::read_to_string(&output.catalog).expect("catalog written"),
+        fixture().catalog
+    );
+    let again = alter_mcp_gen::build::Builder::new(FIXTURE)
+        .try_generate(&out)
+        .expect("generates");
+    assert!(!again.changed, "same bytes are not rewritten");
+}
