@@ -1,5 +1,6 @@
-//! The generated modules are checked in under `generated/snapshots/` so reviewers read every
-//! change to the tools. This test fails when `build.rs` generates different bytes; run it with
+//! The generated modules, and their Markdown catalogs (`*.md`: what each tool does, its inputs,
+//! annotations and OAuth scopes), are checked in under `generated/snapshots/` so reviewers read
+//! every change to the tools. This test fails when `build.rs` generates different bytes; run it with
 //! `UPDATE_SNAPSHOTS=1` to accept the new output, then review the diff.
 
 use std::path::Path;
@@ -36,5 +37,21 @@ fn slack_snapshot_matches_generated_code() {
     check(
         "slack.rs",
         include_str!(concat!(env!("OUT_DIR"), "/slack.rs")),
+    );
+}
+
+#[test]
+fn google_calendar_catalog_matches_generated_catalog() {
+    check(
+        "google_calendar.md",
+        include_str!(concat!(env!("OUT_DIR"), "/google_calendar.md")),
+    );
+}
+
+#[test]
+fn slack_catalog_matches_generated_catalog() {
+    check(
+        "slack.md",
+        include_str!(concat!(env!("OUT_DIR"), "/slack.md")),
     );
 }

@@ -39,10 +39,9 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// For each `specs_dir/<name>/allowlist.toml`, writes `$OUT_DIR/<name with - as _>.rs` (and
-/// its Markdown catalog, `.md`) and
-/// prints `cargo:rerun-if-changed` for the directory and every file read. On any problem it
-/// prints them all to stderr and exits with status 1.
+/// For each `specs_dir/<name>/allowlist.toml`, writes `$OUT_DIR/<name with - as _>.rs` and its
+/// Markdown catalog beside it (`.md`), and prints `cargo:rerun-if-changed` for the directory
+/// and every file read. On any problem it prints them all to stderr and exits with status 1.
 pub fn generate_all(specs_dir: impl AsRef<Path>) -> Vec<Output> {
     let specs_dir = specs_dir.as_ref();
     println!("cargo:rerun-if-changed={}", specs_dir.display());

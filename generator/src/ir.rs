@@ -507,6 +507,8 @@ pub struct Tool {
     pub pointer: String,
     /// The document marks the operation `deprecated`.
     pub deprecated: bool,
+    /// The scope alternatives the document lists (see [`Operation::security`]).
+    pub security: Vec<Vec<String>>,
 }
 
 /// MCP tool annotations (the title is [`Tool::title`]).

@@ -23,20 +23,20 @@ mod frontend;
 mod input;
 mod ir;
 pub mod lock;
+pub mod lint;
 mod lower;
 mod naming;
 mod schema;
 mod scopes;
-pub mod lint;
 pub mod shape;
 
 use std::path::{Path, PathBuf};
 
 use allowlist::Allowlist;
 pub use diagnostic::{At, Diagnostic, Diagnostics, Location};
-pub use ir::Annotations;
 use format::HeaderInput;
 use input::Source;
+pub use ir::Annotations;
 use lower::{BaseUrl, Document};
 
 /// One generated module.
@@ -86,8 +86,8 @@ pub struct ToolSummary {
     pub fields: Vec<(String, &'static str)>,
     /// The input JSON Schema, as `tools/list` gives it.
     pub input_schema: String,
-    /// The MCP annotations under their MCP names (`title`, `readOnlyHint`, ...).
-    pub annotations: std::collections::BTreeMap<String, serde_json::Value>,
+    /// The MCP annotations (the title is [`ToolSummary::title`]).
+    pub annotations: Annotations,
     /// The document marks the operation `deprecated`.
     pub deprecated: bool,
 }
@@ -293,24 +293,9 @@ fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
             })
             .collect(),
         input_schema: schema::input_schema(tool, types),
-        annotations: annotations(tool),
+        annotations: tool.annotations,
         deprecated: tool.deprecated,
     }
-}
-
-/// The annotations as `tools/list` names them.
-fn annotations(tool: &ir::Tool) -> std::collections::BTreeMap<String, serde_json::Value> {
-    let a = tool.annotations;
-    [
-        ("title", tool.title.clone().into()),
-        ("readOnlyHint", a.read_only.into()),
-        ("destructiveHint", a.destructive.into()),
-        ("idempotentHint", a.idempotent.into()),
-        ("openWorldHint", a.open_world.into()),
-    ]
-    .into_iter()
-    .map(|(key, value)| (key.to_owned(), value))
-    .collect()
 }
 
 fn base_url(allowlist: &Allowlist) -> Option<BaseUrl> {

@@ -187,7 +187,9 @@ impl Walker<'_> {
                     if input && !naming::is_valid_input_name(name) {
                         self.out.push(Violation::new(
                             &at,
-                            format!("property name `{name}` does not match ^[a-zA-Z0-9_.-]{{1,64}}$"),
+                            format!(
+                                "property name `{name}` does not match ^[a-zA-Z0-9_.-]{{1,64}}$"
+                            ),
                             "rename the input (`params.X.name`), or hide it (`params.X.fixed`)",
                         ));
                     }
@@ -281,7 +283,10 @@ mod tests {
             "/properties/o/properties/x/items/0 an array without `items`",
         ];
         for want in want {
-            assert!(got.iter().any(|g| g.starts_with(want)), "{want:?} not in {got:#?}");
+            assert!(
+                got.iter().any(|g| g.starts_with(want)),
+                "{want:?} not in {got:#?}"
+            );
         }
         assert_eq!(got.len(), want.len(), "{got:#?}");
     }
@@ -292,7 +297,10 @@ mod tests {
             pointers(r#"{"type":"array","items":{}}"#, 100),
             vec![" the root schema is not `\"type\": \"object\"`"]
         );
-        assert_eq!(pointers("[]", 100), vec![" the root is not an object schema"]);
+        assert_eq!(
+            pointers("[]", 100),
+            vec![" the root is not an object schema"]
+        );
         assert!(check_tool_name("list_events").is_none());
         assert!(check_tool_name("calendar.events.list").is_some());
         assert!(check_tool_name(&"a".repeat(65)).is_some());

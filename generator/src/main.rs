@@ -211,7 +211,8 @@ fn write(args: &Args, generated: &Generated) -> ExitCode {
         }
     }
     match (&args.out, args.check) {
-        (None, _) => print!("{}", generated.code),
+        (None, true) => {}
+        (None, false) => print!("{}", generated.code),
         (Some(out), check) => return write_file(out, &generated.code, check),
     }
     ExitCode::SUCCESS

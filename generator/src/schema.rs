@@ -389,6 +389,7 @@ mod tests {
             scopes: Vec::new(),
             pointer: "/paths/~1t/get".to_owned(),
             deprecated: false,
+            security: Vec::new(),
         }
     }
 

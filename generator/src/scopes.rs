@@ -5,35 +5,60 @@
 //! Google Discovery, one scope per alternative: any one of them grants access). The rule, in
 //! order, picks one alternative:
 //! 1. fewest scopes;
-//! 2. the most scopes marked read-only (`.readonly`, `:read`, `.read`, `readonly`);
-//! 3. the deepest names: Google and Slack name a narrower scope by extending a broader one
+//! 2. the most scopes naming the operation's resource (Google's `calendar.events.owned` for
+//!    `calendar.events.insert`, rather than `calendar.app.created`, which reaches only
+//!    calendars the app made);
+//! 3. the most scopes marked read-only (`.readonly`, `:read`, `.read`, `readonly`);
+//! 4. the deepest names: Google and Slack name a narrower scope by extending a broader one
 //!    (`calendar` ⊃ `calendar.events` ⊃ `calendar.events.readonly`; `chat:write` ⊃
 //!    `chat:write:bot`);
-//! 4. the first in the document.
+//! 5. the first in the document.
+//!
+//! A heuristic over names: when its pick does not fit (a scope that reaches only some of the
+//! resources the tool is meant for), the allowlist's `scopes` says which.
 //!
 //! An allowlist `scopes = [...]` (per tool, or for the whole module) replaces the pick.
 
+use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, Location};
 
 /// The scopes of the narrowest alternative (see the module docs); empty without any.
-pub fn narrowest(alternatives: &[Vec<String>]) -> Vec<String> {
-    let mut best: Option<(&Vec<String>, (usize, usize, usize))> = None;
-    for alternative in alternatives {
-        // Lower is better on every component.
-        let read_only = alternative.iter().filter(|s| is_read_only(s)).count();
-        let depth: usize = alternative.iter().map(|s| depth(s)).sum();
-        let key = (
-            alternative.len(),
-            usize::MAX - read_only,
-            usize::MAX - depth,
-        );
-        if best.as_ref().is_none_or(|(_, best_key)| key < *best_key) {
-            best = Some((alternative, key));
-        }
-    }
-    best.map(|(scopes, _)| scopes.clone()).unwrap_or_default()
+pub fn narrowest(alternatives: &[Vec<String>], operation_id: &str) -> Vec<String> {
+    let words: Vec<String> = operation_id
+        .split(['.', '_', '/', ' ', '-'])
+        .map(str::to_ascii_lowercase)
+        .collect();
+    alternatives
+        .iter()
+        .enumerate()
+        .min_by_key(|(index, alternative)| (rank(alternative, &words), *index))
+        .map(|(_, alternative)| alternative.clone())
+        .unwrap_or_default()
+}
+
+/// Lower is narrower: fewer scopes, then more naming the operation's resource, then more
+/// read-only ones, then deeper names.
+fn rank(alternative: &[String], words: &[String]) -> (usize, [Reverse<usize>; 3]) {
+    let count = |f: &dyn Fn(&str) -> bool| alternative.iter().filter(|s| f(s)).count();
+    let resource = count(&|s| names_resource(s, words));
+    let read_only = count(&is_read_only);
+    let depth = alternative.iter().map(|s| depth(s)).sum();
+    (
+        alternative.len(),
+        [Reverse(resource), Reverse(read_only), Reverse(depth)],
+    )
+}
+
+/// A scope naming the operation's resource (`calendar.events.owned` for
+/// `calendar.events.insert`; its first segment, the API, does not count).
+fn names_resource(scope: &str, words: &[String]) -> bool {
+    name(scope)
+        .to_ascii_lowercase()
+        .split(['.', ':'])
+        .skip(1)
+        .any(|segment| words.iter().any(|w| w == segment))
 }
 
 /// Every tool's scopes, once each, sorted, without a scope another in the set already covers
@@ -113,17 +138,40 @@ mod tests {
             g("calendar.readonly"),
         ];
         let one_each: Vec<Vec<String>> = list.iter().map(|s| vec![s.clone()]).collect();
-        assert_eq!(narrowest(&one_each), vec![g("calendar.events.readonly")]);
+        let list = "calendar.events.list";
         assert_eq!(
-            narrowest(&one_each[..2]),
+            narrowest(&one_each, list),
+            vec![g("calendar.events.readonly")]
+        );
+        assert_eq!(
+            narrowest(&one_each[..2], list),
             vec![g("calendar.events")],
             "deeper wins without a read-only one"
         );
         let slack = alternatives(&[&["channels:read"], &["groups:read"], &["im:read"]]);
-        assert_eq!(narrowest(&slack), vec!["channels:read"], "document order");
+        assert_eq!(
+            narrowest(&slack, "conversations_list"),
+            vec!["channels:read"],
+            "document order"
+        );
         let together = alternatives(&[&["chat:write:user", "chat:write:bot"], &["chat:write"]]);
-        assert_eq!(narrowest(&together), vec!["chat:write"], "fewest first");
-        assert!(narrowest(&[]).is_empty());
+        assert_eq!(
+            narrowest(&together, "x"),
+            vec!["chat:write"],
+            "fewest first"
+        );
+        assert!(narrowest(&[], "x").is_empty());
+        let insert = [
+            vec![g("calendar")],
+            vec![g("calendar.app.created")],
+            vec![g("calendar.events")],
+            vec![g("calendar.events.owned")],
+        ];
+        assert_eq!(
+            narrowest(&insert, "calendar.events.insert"),
+            vec![g("calendar.events.owned")],
+            "the operation's resource before depth"
+        );
     }
 
     #[test]

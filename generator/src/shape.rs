@@ -85,7 +85,7 @@ impl ToolShape {
             request: tool.request.clone(),
             input_schema: short_hash(&tool.input_schema),
             output_schema: tool.output_schema.as_deref().map(short_hash),
-            annotations: tool.annotations.clone(),
+            annotations: mcp_annotations(&tool.title, tool.annotations),
             params,
             output: tool
                 .output_schema
@@ -248,4 +248,18 @@ mod tests {
         }});
         assert_eq!(without_descriptions(&a), b);
     }
+}
+
+/// The annotations as `tools/list` names them.
+fn mcp_annotations(title: &str, a: crate::Annotations) -> BTreeMap<String, Value> {
+    [
+        ("title", title.into()),
+        ("readOnlyHint", a.read_only.into()),
+        ("destructiveHint", a.destructive.into()),
+        ("idempotentHint", a.idempotent.into()),
+        ("openWorldHint", a.open_world.into()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
 }

@@ -263,6 +263,10 @@ fn registration_lists_every_tool_in_allowlist_order() {
     let names: Vec<&str> = bodies::TOOLS.iter().map(|tool| tool.name).collect();
     assert_eq!(names, bodies::TOOL_NAMES);
     assert!(!names.is_empty());
+    // The fixture declares no OAuth security: no scopes, one (empty) entry per tool.
+    assert!(bodies::SCOPES.is_empty());
+    let scoped: Vec<&str> = bodies::TOOL_SCOPES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(scoped, names);
 }
 
 #[test]

@@ -27,6 +27,12 @@ fn registrations_follow_the_allowlist() {
     assert_eq!(demo::PROVIDER, "demo");
     let names: Vec<&str> = demo::TOOLS.iter().map(|t| t.name).collect();
     assert_eq!(names, demo::TOOL_NAMES);
+    assert!(
+        demo::SCOPES.is_empty(),
+        "the demo document declares no OAuth scopes"
+    );
+    let scoped: Vec<&str> = demo::TOOL_SCOPES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(scoped, names);
     let list = tool("list_notes");
     assert!(list.annotations.read_only && list.annotations.idempotent);
     assert!(!list.annotations.destructive && list.annotations.open_world);

@@ -30,6 +30,8 @@ fn snapshot_is_what_the_generator_writes() {
 fn registration_names_the_fixture() {
     assert_eq!(edge::PROVIDER, "edge");
     assert_eq!(edge::TOOL_NAMES, ["things_create"]);
+    assert!(edge::SCOPES.is_empty());
+    assert_eq!(edge::TOOL_SCOPES, [("things_create", &[] as &[&str])]);
 }
 
 #[test]

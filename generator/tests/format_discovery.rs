@@ -235,6 +235,28 @@ fn google_calendar_discovery_generates_the_calendar_tools() {
         "events.list URL"
     );
     assert!(code.contains("\"https://www.googleapis.com/calendar/v3/freeBusy\""));
+    // Discovery lists each method's scopes (any one suffices); the narrowest is picked.
+    let g = |s: &str| format!("https://www.googleapis.com/auth/{s}");
+    let scopes = |name: &str| {
+        let tool = generated.tools.iter().find(|t| t.name == name);
+        tool.map(|t| t.scopes.clone()).unwrap_or_default()
+    };
+    assert_eq!(
+        scopes("calendar_events_list"),
+        [g("calendar.events.owned.readonly")]
+    );
+    assert_eq!(
+        scopes("calendar_events_insert"),
+        [g("calendar.events.owned")]
+    );
+    assert_eq!(
+        scopes("calendar_calendar_list_list"),
+        [g("calendar.calendarlist.readonly")]
+    );
+    assert_eq!(
+        scopes("calendar_freebusy_query"),
+        [g("calendar.events.freebusy")]
+    );
     let list = input_schema(code, "calendar_events_list");
     let p = &list["properties"];
     assert_eq!(list["required"], json!(["calendarId"]));

@@ -259,3 +259,12 @@ fn projection_errors_name_the_key_the_response_and_near_names() {
         );
     }
 }
+
+#[test]
+fn scopes_are_listed_for_every_tool() {
+    let names: Vec<&str> = outputs::TOOLS.iter().map(|tool| tool.name).collect();
+    // The fixture declares no OAuth security: no scopes, one (empty) entry per tool.
+    assert!(outputs::SCOPES.is_empty());
+    let scoped: Vec<&str> = outputs::TOOL_SCOPES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(scoped, names);
+}

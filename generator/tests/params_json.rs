@@ -43,6 +43,11 @@ fn snapshot_is_what_the_generator_writes() {
         snapshot == generated.code,
         "{SNAPSHOT} is out of date; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
     );
+    assert!(params_json::SCOPES.is_empty());
+    assert_eq!(
+        params_json::TOOL_SCOPES.len(),
+        params_json::TOOL_NAMES.len()
+    );
     assert_eq!(
         params_json::TOOL_NAMES,
         [

@@ -45,6 +45,17 @@ use alter_mcp_runtime::serde_json::{self, Value, json};
 
 #[test]
 fn registrations_name_each_fixture() {
+    let scopes = [
+        (all_of::SCOPES, all_of::TOOL_SCOPES),
+        (one_of::SCOPES, one_of::TOOL_SCOPES),
+        (tagged::SCOPES, tagged::TOOL_SCOPES),
+        (enums::SCOPES, enums::TOOL_SCOPES),
+        (fields::SCOPES, fields::TOOL_SCOPES),
+        (recursive::SCOPES, recursive::TOOL_SCOPES),
+    ];
+    for (module, per_tool) in scopes {
+        assert!(module.is_empty() && per_tool.len() == 1 && per_tool[0].1.is_empty());
+    }
     let modules = [
         (all_of::PROVIDER, all_of::TOOL_NAMES, all_of::TOOLS),
         (one_of::PROVIDER, one_of::TOOL_NAMES, one_of::TOOLS),

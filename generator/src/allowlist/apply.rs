@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::values::{fits, retype};
 use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::describe;
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
     Api, Body, BodyEncoding, Input, InputValue, Lowered, OmitReason, Operation, ParamIn,
     ResponseRule, Style, Target, Tool, TypeSpace,
@@ -68,6 +68,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             scopes,
             pointer: operation.operation.pointer.clone(),
             deprecated: operation.deprecated,
+            security: operation.security.clone(),
         });
     }
     super::output::outputs(

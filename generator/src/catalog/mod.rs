@@ -35,6 +35,9 @@ struct ToolEntry<'a> {
     idempotent: bool,
     hints: Vec<&'static str>,
     scopes: &'a [String],
+    /// What the document lists (any one alternative), when it is not just the pick: `a`,
+    /// `b + c`.
+    accepted: Vec<String>,
     params: Vec<ParamEntry>,
 }
 
@@ -70,14 +73,15 @@ pub fn render(api: &Api, allowlist: &Path) -> Result<String, Diagnostics> {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     });
     env.add_filter("yes", |flag: bool| if flag { "yes" } else { "no" });
-    env.render_str(TEMPLATE, minijinja::value::Serde(&context)).map_err(|error| {
-        Diagnostic::new(
-            Location::file(allowlist),
-            format!("the tool catalog does not render: {error}"),
-        )
-        .help("this is a generator bug; please report it with the allowlist")
-        .into()
-    })
+    env.render_str(TEMPLATE, minijinja::value::Serde(&context))
+        .map_err(|error| {
+            Diagnostic::new(
+                Location::file(allowlist),
+                format!("the tool catalog does not render: {error}"),
+            )
+            .help("this is a generator bug; please report it with the allowlist")
+            .into()
+        })
 }
 
 fn entry<'a>(tool: &'a Tool, api: &Api) -> ToolEntry<'a> {
@@ -90,7 +94,11 @@ fn entry<'a>(tool: &'a Tool, api: &Api) -> ToolEntry<'a> {
     if a.idempotent {
         hints.push("idempotent");
     }
-    hints.push(if a.open_world { "open world" } else { "closed world" });
+    hints.push(if a.open_world {
+        "open world"
+    } else {
+        "closed world"
+    });
     ToolEntry {
         name: &tool.name,
         title: &tool.title,
@@ -102,6 +110,11 @@ fn entry<'a>(tool: &'a Tool, api: &Api) -> ToolEntry<'a> {
         idempotent: a.idempotent,
         hints,
         scopes: &tool.scopes,
+        accepted: if tool.security != [tool.scopes.clone()] && !tool.security.is_empty() {
+            tool.security.iter().map(|a| a.join(" + ")).collect()
+        } else {
+            Vec::new()
+        },
         params: params(&input_schema(tool, &api.types)),
     }
 }
@@ -125,7 +138,10 @@ fn params(schema: &str) -> Vec<ParamEntry> {
             ty: type_label(property),
             required: required.contains(&name.as_str()),
             description: property["description"].as_str().map(str::to_owned),
-            default: property.get("default").filter(|d| !d.is_null()).map(Value::to_string),
+            default: property
+                .get("default")
+                .filter(|d| !d.is_null())
+                .map(Value::to_string),
         })
         .collect()
 }
@@ -177,7 +193,12 @@ mod tests {
             vec![
                 ("a".into(), "string or null".into(), false, None),
                 ("b".into(), "array of Item".into(), true, None),
-                ("c".into(), "integer or null".into(), false, Some("10".into())),
+                (
+                    "c".into(),
+                    "integer or null".into(),
+                    false,
+                    Some("10".into())
+                ),
             ]
         );
     }

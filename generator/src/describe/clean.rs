@@ -27,8 +27,39 @@ const ENTITIES: &[(&str, &str)] = &[
     ("hellip", "…"),
 ];
 
-/// Tags that end a line of text (the rest are dropped and leave nothing).
-const BLOCK_TAGS: &[&str] = &["br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4"];
+/// Tags that end a line of text.
+const BLOCK_TAGS: &[&str] = &[
+    "br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4",
+];
+/// Inline tags, dropped leaving their text. Only known HTML tags go: `<unique>` in
+/// `{"requestId": "<unique>"}` is a placeholder the model must read.
+const INLINE_TAGS: &[&str] = &[
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "tt",
+    "span",
+    "u",
+    "s",
+    "small",
+    "sub",
+    "sup",
+    "table",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "blockquote",
+    "hr",
+    "img",
+    "kbd",
+    "var",
+    "cite",
+];
 
 /// The text with HTML, Markdown links and boilerplate reduced (see the module docs).
 pub fn clean(text: &str) -> String {
@@ -57,7 +88,7 @@ pub fn cap(text: &str, max: usize) -> String {
                     .is_some_and(char::is_whitespace)
         })
         .map(|(i, c)| i + c.len_utf8())
-        .last();
+        .next_back();
     let cut = match sentence_end {
         Some(end) if room[..end].chars().count() * 2 >= max => end,
         _ => room
@@ -65,7 +96,8 @@ pub fn cap(text: &str, max: usize) -> String {
             .filter(|&i| i > 0)
             .unwrap_or(room.len()),
     };
-    let kept = room[..cut].trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '('));
+    let kept = room[..cut]
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '('));
     format!("{kept}…")
 }
 
@@ -81,14 +113,15 @@ fn strip_tags(text: &str) -> String {
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
-        match after.find('>').filter(|&end| is_tag && !after[..end].contains('\n')) {
-            Some(end) => {
-                let name: String = after[..end]
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(char::is_ascii_alphanumeric)
-                    .collect::<String>()
-                    .to_ascii_lowercase();
+        let tag = after
+            .find('>')
+            .filter(|&end| is_tag && !after[..end].contains('\n'))
+            .map(|end| (end, tag_name(&after[..end])))
+            .filter(|(_, name)| {
+                BLOCK_TAGS.contains(&name.as_str()) || INLINE_TAGS.contains(&name.as_str())
+            });
+        match tag {
+            Some((end, name)) => {
                 if BLOCK_TAGS.contains(&name.as_str()) {
                     out.push('\n');
                 }
@@ -102,6 +135,16 @@ fn strip_tags(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `b` for `b`, `/b`, `br/` or `a href="..."`.
+fn tag_name(inside: &str) -> String {
+    inside
+        .trim_start_matches('/')
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// `[text](url)` → `text`.
@@ -243,8 +286,15 @@ mod tests {
             ("Optional. The maximum number.", "The maximum number."),
             ("Can contain HTML. Optional.", "Can contain HTML."),
             ("Optional. At most 50.", "At most 50."),
-            ("Posts <b>bold</b> text &amp; more.", "Posts bold text & more."),
+            (
+                "Posts <b>bold</b> text &amp; more.",
+                "Posts bold text & more.",
+            ),
             ("One<br>two<p>three</p>", "One\ntwo\nthree"),
+            (
+                r#"See <a href="https://x">this</a>, send "<unique>"."#,
+                r#"See this, send "<unique>"."#,
+            ),
             ("a < b and c &lt;d&gt; &#39;x&#x27;", "a < b and c <d> 'x'"),
             (
                 "The [IDP Group](https://slack.com/help/x) ID.",

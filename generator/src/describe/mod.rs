@@ -13,7 +13,7 @@ use crate::ir::{Schema, TypeSpace};
 /// Default longest tool description taken from a document, in characters.
 pub const DESCRIPTION_MAX: usize = 600;
 /// Default longest parameter (and nested field) description taken from a document.
-pub const PARAM_DESCRIPTION_MAX: usize = 200;
+pub const PARAM_DESCRIPTION_MAX: usize = 300;
 /// Longest title derived from a summary: a title is a label, not a paragraph.
 pub const TITLE_MAX: usize = 80;
 

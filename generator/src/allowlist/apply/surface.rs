@@ -1,11 +1,11 @@
 //! What the model reads about a tool besides its inputs' types: title, description (document
 //! text cleaned and capped, or an allowlist template), annotations and OAuth scopes.
 
-use super::{Candidate, ToolApplier, describe as describe_input};
+use super::{Candidate, ToolApplier};
 use crate::allowlist::{Allowlist, ToolEntry};
 use crate::describe::{self, Context, Limits, ParamContext};
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Annotations, Input, InputValue, Method, Operation};
+use crate::ir::{Annotations, Input, InputValue, Method, Operation, Target};
 use crate::{naming, scopes};
 
 /// What a template error says to do.
@@ -49,17 +49,16 @@ pub(super) fn context(allowlist: &Allowlist, operation: &Operation) -> Context {
 }
 
 fn param_context(input: &Input) -> ParamContext {
-    let what = describe_input(input);
-    let location = what
-        .trim_start_matches("the ")
-        .split(" `")
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(" parameter")
-        .to_owned();
+    let location = match input.target {
+        Target::Path { .. } => "path",
+        Target::Query(_) => "query",
+        Target::Header => "header",
+        Target::BodyField(_) => "body field",
+        Target::Body => "body",
+    };
     ParamContext {
         name: input.wire_name.clone(),
-        location,
+        location: location.to_owned(),
         required: matches!(input.value, InputValue::Model { required: true, .. }),
         description: input.schema.description.clone().unwrap_or_default(),
     }
@@ -140,8 +139,8 @@ impl ToolApplier<'_> {
         let safe_method = matches!(method, Method::Get | Method::Head | Method::Options);
         let read_only = entry.read_only.unwrap_or(safe_method);
         let destructive = entry.destructive.unwrap_or(method == Method::Delete);
-        let idempotent_method = safe_method
-            || matches!(method, Method::Trace | Method::Put | Method::Delete);
+        let idempotent_method =
+            safe_method || matches!(method, Method::Trace | Method::Put | Method::Delete);
         let idempotent = entry.idempotent.unwrap_or(read_only || idempotent_method);
         if read_only && destructive {
             self.read_only_destructive(method);
@@ -192,7 +191,8 @@ impl ToolApplier<'_> {
                 "remove `read_only = true`, or add `destructive = false` if it deletes nothing",
             ),
         };
-        self.out.push(Diagnostic::new(self.key(key), message).help(help));
+        self.out
+            .push(Diagnostic::new(self.key(key), message).help(help));
     }
 
     /// The tool's own `scopes`, else the narrowest the document's security asks for.
@@ -203,6 +203,9 @@ impl ToolApplier<'_> {
             }
             return own.iter().map(|s| s.trim().to_owned()).collect();
         }
-        scopes::narrowest(&self.operation.security)
+        scopes::narrowest(
+            &self.operation.security,
+            &self.operation.operation.display_id(),
+        )
     }
 }
