@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "google";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "cd5b7c365c7d";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "list_events",
@@ -34,6 +37,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListEventsInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_event",
@@ -50,6 +54,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GetEventInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_event",
@@ -66,6 +71,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateEventInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "update_event",
@@ -82,6 +88,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<UpdateEventInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_event",
@@ -98,6 +105,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<DeleteEventInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "quick_add_event",
@@ -114,6 +122,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<QuickAddEventInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_calendars",
@@ -130,6 +139,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListCalendarsInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "query_free_busy",
@@ -146,6 +156,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<QueryFreeBusyInput>,
+        spec_hash: SPEC_HASH,
     },
 ];
 

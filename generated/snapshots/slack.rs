@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "slack";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "86da39a116bd";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "send_slack",
@@ -36,6 +39,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<SendSlackInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "update_slack_message",
@@ -55,6 +59,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<UpdateSlackMessageInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_slack_message",
@@ -74,6 +79,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<DeleteSlackMessageInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_slack_channels",
@@ -93,6 +99,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ListSlackChannelsInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "slack_channel_history",
@@ -112,6 +119,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<SlackChannelHistoryInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_slack_user",
@@ -131,6 +139,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<GetSlackUserInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "add_slack_reaction",
@@ -150,6 +159,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<AddSlackReactionInput>,
+        spec_hash: SPEC_HASH,
     },
 ];
 

@@ -14,17 +14,23 @@
 //!
 //! Environment: `ALTER_MCP_AGENT_KEY` (the agent key), `ALTER_BASE_URL` (default
 //! `https://backend.alterauth.com`), `ALTER_MCP_MODE` (`proxy` default, or `retrieve`),
-//! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr).
+//! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr), `ALTER_MCP_APPROVAL_WAIT`
+//! (seconds a call waits for a human approval, default 50), `ALTER_MCP_DRY_RUN` (`1`: calls
+//! answer with the request they would send, and send nothing).
 
 mod agent;
+mod approval;
 mod call;
 mod cli;
 mod context;
+mod dry_run;
 mod encoding;
 mod error;
 mod error_text;
 mod key;
 mod mapping;
+mod notify;
+mod poll;
 pub mod request;
 mod response;
 mod retrieve;
@@ -32,19 +38,23 @@ mod server;
 mod signing;
 mod stdio;
 pub mod tool;
+pub mod trace;
 mod wire;
 
 pub use agent::{
     Agent, AgentBuilder, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MODE_ENV, Mode,
 };
+pub use approval::{APPROVAL_WAIT_ENV, DEFAULT_APPROVAL_WAIT};
 pub use call::{CallScope, Client, UserToken};
 pub use context::AuditContext;
+pub use dry_run::DRY_RUN_ENV;
 pub use error::{Error, ErrorKind};
 pub use key::{AgentKey, KEY_ENV};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use server::{LOG_ENV, Server, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
+pub use trace::Trace;
 pub use wire::{ApprovalGate, PendingApproval};
 
 // Re-exports for generated code and binaries.

@@ -37,6 +37,7 @@ const fn def(name: &'static str, schema: &'static str) -> ToolDef {
             error_field: "error",
         },
         build: build_ok,
+        spec_hash: "0123456789ab",
     }
 }
 

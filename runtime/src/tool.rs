@@ -31,6 +31,10 @@ pub struct ToolDef {
     /// Validates the arguments against the tool's typed input and builds the request.
     /// Generated code sets this to [`build::<TheInputType>`](build).
     pub build: fn(Arguments) -> Result<ProviderRequest, ArgumentError>,
+    /// The first 12 hex digits of the SHA-256 of the API document the tool was generated
+    /// from; sent as `spec` in each call's audit context, so an audit row names the exact
+    /// document version. Empty for hand-written tools (then `spec` is not sent).
+    pub spec_hash: &'static str,
 }
 
 /// MCP tool annotations (hints for clients; never a security boundary).

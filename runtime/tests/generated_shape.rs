@@ -51,6 +51,9 @@ mod google {
         }
     }
 
+    /// The first 12 hex digits of the SHA-256 of the API document.
+    pub const SPEC_HASH: &str = "3f2a9c41d07e";
+
     pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[::alter_mcp_runtime::ToolDef {
         name: "list_events",
         title: "List events",
@@ -66,6 +69,7 @@ mod google {
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListEventsInput>,
+        spec_hash: SPEC_HASH,
     }];
 }
 

@@ -48,6 +48,7 @@ mod slack {
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<PostMessageInput>,
+        spec_hash: "",
     }];
 }
 
@@ -152,7 +153,8 @@ async fn calls_go_through_alter_and_ok_false_is_a_tool_error() {
     let sent = &backend.seen()[0];
     assert_eq!(
         sent.header("x-alter-context"),
-        Some(r#"{"tool":"post_message"}"#)
+        Some(r#"{"tool":"post_message","provider":"slack","operation":"chat.postMessage"}"#),
+        "a hand-written tool without a spec hash sends no `spec`"
     );
     support::assert_signed(sent);
 

@@ -1,4 +1,5 @@
-//! The tool registrations: `PROVIDER`, `TOOL_NAMES` and one `ToolDef` per tool in `TOOLS`.
+//! The tool registrations: `PROVIDER`, `SPEC_HASH`, `TOOL_NAMES` and one `ToolDef` per tool in
+//! `TOOLS`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,13 +8,17 @@ use super::doc::{ident, raw_string, string};
 use crate::ir::{Api, ResponseRule, Tool};
 use crate::schema::input_schema;
 
-pub fn registrations(api: &Api) -> TokenStream {
+pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
     let provider = string(&api.provider);
+    let spec_hash = string(spec_hash);
     let names = api.tools.iter().map(|tool| string(&tool.name));
     let defs = api.tools.iter().map(|tool| tool_def(tool, api));
     quote! {
         /// The Alter provider id these tools call through.
         pub const PROVIDER: &str = #provider;
+
+        /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+        pub const SPEC_HASH: &str = #spec_hash;
 
         /// The tool names, in allowlist order.
         pub const TOOL_NAMES: &[&str] = &[#(#names),*];
@@ -59,6 +64,7 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
             },
             response: #response,
             build: ::alter_mcp_runtime::build::<#input>,
+            spec_hash: SPEC_HASH,
         }
     }
 }

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "bodies";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "8fe2b1f7fa70";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "post_form",
@@ -32,6 +35,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PostFormInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "post_json",
@@ -48,6 +52,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PostJsonInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -64,6 +69,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "replace_note",
@@ -80,6 +86,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "search",
@@ -96,6 +103,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<SearchInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "insert_event",
@@ -112,6 +120,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<InsertEventInput>,
+        spec_hash: SPEC_HASH,
     },
 ];
 

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "demo";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "a036fea5de5a";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "list_notes",
@@ -33,6 +36,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ListNotesInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -52,6 +56,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "notes_delete",
@@ -71,6 +76,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<NotesDeleteInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "reorder_notes",
@@ -90,6 +96,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ReorderNotesInput>,
+        spec_hash: SPEC_HASH,
     },
 ];
 

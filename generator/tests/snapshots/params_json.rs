@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "content";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "7b5ed503c5d1";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "find_items",
@@ -32,6 +35,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<FindItemsInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_charges",
@@ -48,6 +52,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListChargesInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_charge",
@@ -64,6 +69,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateChargeInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_charge_json",
@@ -80,6 +86,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateChargeJsonInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -96,6 +103,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "replace_note",
@@ -112,6 +120,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
+        spec_hash: SPEC_HASH,
     },
 ];
 

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "recursive";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "e10ef8231fe8";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &["graph_put"];
 
@@ -25,6 +28,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GraphPutInput>,
+        spec_hash: SPEC_HASH,
     },
 ];
 
