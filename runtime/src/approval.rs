@@ -101,7 +101,22 @@ impl Approvals {
             }
             None => {
                 let mode = mode_for(def, agent.mode());
-                match agent.request_in(mode, def.provider, request, context).await {
+                let mut result = agent.request_in(mode, def.provider, request, context).await;
+                // A grant held for approvals refuses the token path before any provider call
+                // (`hitl_grant_requires_proxy`): the proxy is the way that works.
+                if let Err(error) = &result
+                    && mode == Mode::Retrieve
+                    && *error.kind() == ErrorKind::RequiresProxy
+                {
+                    tracing::info!(
+                        tool = def.name,
+                        "the grant requires the proxy; calling through it"
+                    );
+                    result = agent
+                        .request_in(Mode::Proxy, def.provider, request, context)
+                        .await;
+                }
+                match result {
                     Err(error) => match error.kind() {
                         ErrorKind::ApprovalPending(pending) => pending.clone(),
                         _ => return Err(error),
@@ -139,64 +154,32 @@ impl Approvals {
         scope: &CallScope,
         notifier: &mut Notifier<'_>,
     ) -> Result<Result<ProviderResponse, Error>, Unsettled> {
-        let started = Instant::now();
-        let deadline = started + self.wait;
-        let mut heartbeat = tokio::time::interval_at(started + HEARTBEAT, HEARTBEAT);
+        let mut waiter = Waiter::new(self.wait, scope, notifier, pending);
         let mut last = "pending".to_owned();
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = waiter.left();
             if left.is_zero() {
                 return Err(Unsettled::StillPending);
             }
             let asked = Instant::now();
             let wait_param = left.as_secs().min(crate::poll::MAX_WAIT);
-            let step = async {
-                match poll.status(wait_param).await {
-                    Ok(status) => Step::Status(status),
-                    Err(error) if crate::poll::is_transient(&error) => Step::Transient(error),
-                    Err(error) => Step::Done(Err(error)),
-                }
-            };
-            let step = guarded(
-                step,
-                deadline,
-                scope,
-                &mut heartbeat,
-                notifier,
-                pending,
-                started,
-            )
-            .await?;
-            let status = match step {
-                Step::Done(outcome) => return Ok(outcome),
-                Step::Transient(error) => {
+            let status = match waiter.guard(poll.status(wait_param)).await? {
+                Ok(status) => status,
+                Err(error) if crate::poll::is_transient(&error) => {
                     tracing::info!(%error, "approval poll failed; retrying");
                     Status::default()
                 }
-                Step::Status(status) => status,
+                Err(error) => return Ok(Err(error)),
             };
             if let Some(outcome) = status.outcome(pending) {
                 return Ok(outcome);
             }
             if status.executed_with_result() {
-                let fetch = async {
-                    match poll.result().await {
-                        Err(error) if crate::poll::is_transient(&error) => Step::Transient(error),
-                        outcome => Step::Done(outcome),
+                match waiter.guard(poll.result()).await? {
+                    Err(error) if crate::poll::is_transient(&error) => {
+                        tracing::info!(%error, "approval result fetch failed; retrying");
                     }
-                };
-                let step = guarded(
-                    fetch,
-                    deadline,
-                    scope,
-                    &mut heartbeat,
-                    notifier,
-                    pending,
-                    started,
-                )
-                .await?;
-                if let Step::Done(outcome) = step {
-                    return Ok(outcome);
+                    outcome => return Ok(outcome),
                 }
             }
             // A changed status is news: ask again at once. An unchanged one that came back
@@ -207,20 +190,9 @@ impl Approvals {
             }
             let held = asked.elapsed() >= Duration::from_secs(wait_param.max(1));
             if !changed && !held {
-                let pause = tokio::time::sleep(crate::poll::POLL_INTERVAL);
-                guarded(
-                    async {
-                        pause.await;
-                        Step::Transient(Error::new(ErrorKind::Timeout, "pause"))
-                    },
-                    deadline,
-                    scope,
-                    &mut heartbeat,
-                    notifier,
-                    pending,
-                    started,
-                )
-                .await?;
+                waiter
+                    .guard(tokio::time::sleep(crate::poll::POLL_INTERVAL))
+                    .await?;
             }
         }
     }
@@ -245,37 +217,58 @@ impl Approvals {
     }
 }
 
-enum Step {
-    Status(Status),
-    Transient(Error),
-    Done(Result<ProviderResponse, Error>),
+/// The bounds of one wait: its deadline, the call's cancellation, and the progress heartbeat.
+struct Waiter<'s, 'n, 'a> {
+    deadline: Instant,
+    started: Instant,
+    heartbeat: tokio::time::Interval,
+    scope: &'s CallScope,
+    notifier: &'n mut Notifier<'a>,
+    pending: &'s PendingApproval,
 }
 
-/// Runs `step` until it ends, sending a progress heartbeat meanwhile; gives up at the
-/// deadline or on cancellation.
-async fn guarded(
-    step: impl Future<Output = Step>,
-    deadline: Instant,
-    scope: &CallScope,
-    heartbeat: &mut tokio::time::Interval,
-    notifier: &mut Notifier<'_>,
-    pending: &PendingApproval,
-    started: Instant,
-) -> Result<Step, Unsettled> {
-    tokio::pin!(step);
-    loop {
-        tokio::select! {
-            () = scope.cancel.cancelled() => return Err(Unsettled::Cancelled),
-            () = tokio::time::sleep_until(deadline) => return Err(Unsettled::StillPending),
-            _ = heartbeat.tick() => {
-                let message = format!(
-                    "Still waiting for approval at {} ({} s so far)",
-                    pending.approval_url,
-                    started.elapsed().as_secs()
-                );
-                notifier.progress(&message).await;
+impl<'s, 'n, 'a> Waiter<'s, 'n, 'a> {
+    fn new(
+        wait: Duration,
+        scope: &'s CallScope,
+        notifier: &'n mut Notifier<'a>,
+        pending: &'s PendingApproval,
+    ) -> Self {
+        let started = Instant::now();
+        let mut heartbeat = tokio::time::interval_at(started + HEARTBEAT, HEARTBEAT);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Waiter {
+            deadline: started + wait,
+            started,
+            heartbeat,
+            scope,
+            notifier,
+            pending,
+        }
+    }
+
+    fn left(&self) -> Duration {
+        self.deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// Runs `step` to its end, sending a progress heartbeat meanwhile; gives up at the
+    /// deadline or on cancellation.
+    async fn guard<T>(&mut self, step: impl Future<Output = T>) -> Result<T, Unsettled> {
+        tokio::pin!(step);
+        loop {
+            tokio::select! {
+                () = self.scope.cancel.cancelled() => return Err(Unsettled::Cancelled),
+                () = tokio::time::sleep_until(self.deadline) => return Err(Unsettled::StillPending),
+                _ = self.heartbeat.tick() => {
+                    let message = format!(
+                        "Still waiting for approval at {} ({} s so far)",
+                        self.pending.approval_url,
+                        self.started.elapsed().as_secs()
+                    );
+                    self.notifier.progress(&message).await;
+                }
+                value = &mut step => return Ok(value),
             }
-            step = &mut step => return Ok(step),
         }
     }
 }

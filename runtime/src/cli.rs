@@ -61,6 +61,8 @@ Environment:
   ALTER_BASE_URL       the Alter backend (default {default_url})
   ALTER_MCP_MODE       proxy (default) or retrieve
   ALTER_MCP_LOG        log filter for stderr (default info)
+  ALTER_MCP_APPROVAL_WAIT  seconds a call waits for a human approval (default 50)
+  ALTER_MCP_DRY_RUN    1: calls answer with the request they would send, and send nothing
 
 Tools ({count}): {list}
 ",
