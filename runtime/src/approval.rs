@@ -99,31 +99,11 @@ impl Approvals {
                 tracing::info!(tool = def.name, approval = %pending.approval_id, "resuming the wait for an earlier approval");
                 pending
             }
-            None => {
-                let mode = mode_for(def, agent.mode());
-                let mut result = agent.request_in(mode, def.provider, request, context).await;
-                // A grant held for approvals refuses the token path before any provider call
-                // (`hitl_grant_requires_proxy`): the proxy is the way that works.
-                if let Err(error) = &result
-                    && mode == Mode::Retrieve
-                    && *error.kind() == ErrorKind::RequiresProxy
-                {
-                    tracing::info!(
-                        tool = def.name,
-                        "the grant requires the proxy; calling through it"
-                    );
-                    result = agent
-                        .request_in(Mode::Proxy, def.provider, request, context)
-                        .await;
-                }
-                match result {
-                    Err(error) => match error.kind() {
-                        ErrorKind::ApprovalPending(pending) => pending.clone(),
-                        _ => return Err(error),
-                    },
-                    done => return done,
-                }
-            }
+            None => match send(agent, def, request, context).await {
+                Err(SendOutcome::Pending(pending)) => pending,
+                Err(SendOutcome::Done(outcome)) => return outcome,
+                Ok(response) => return Ok(response),
+            },
         };
         let mut notifier = Notifier::new(scope.client.as_ref(), log_level);
         announce(&mut notifier, def, &pending).await;
@@ -215,6 +195,41 @@ impl Approvals {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, entry);
     }
+}
+
+/// How a first attempt ended when it did not simply succeed.
+enum SendOutcome {
+    Pending(PendingApproval),
+    Done(Result<ProviderResponse, Error>),
+}
+
+/// The call itself, through the proxy for destructive tools.
+async fn send(
+    agent: &Agent,
+    def: &ToolDef,
+    request: &ProviderRequest,
+    context: &AuditContext,
+) -> Result<ProviderResponse, SendOutcome> {
+    let mode = mode_for(def, agent.mode());
+    let mut result = agent.request_in(mode, def.provider, request, context).await;
+    // A grant held for approvals refuses the token path before any provider call
+    // (`hitl_grant_requires_proxy`): the proxy is the way that works.
+    if let Err(error) = &result
+        && mode == Mode::Retrieve
+        && *error.kind() == ErrorKind::RequiresProxy
+    {
+        tracing::info!(
+            tool = def.name,
+            "the grant requires the proxy; calling through it"
+        );
+        result = agent
+            .request_in(Mode::Proxy, def.provider, request, context)
+            .await;
+    }
+    result.map_err(|error| match error.kind() {
+        ErrorKind::ApprovalPending(pending) => SendOutcome::Pending(pending.clone()),
+        _ => SendOutcome::Done(Err(error)),
+    })
 }
 
 /// The bounds of one wait: its deadline, the call's cancellation, and the progress heartbeat.

@@ -318,6 +318,18 @@ async fn destructive_tools_go_through_the_proxy_in_retrieve_mode() {
     );
     assert_eq!(proxied[0].str_field("method"), Some("DELETE"));
     assert_eq!(backend.token_calls().len(), 1, "and fetched no token");
+    // A grant that refuses the token path (held for approvals) is called through the proxy.
+    backend.add_fault(
+        FaultRule::once(Fault::json(
+            400,
+            json!({"error": "hitl_grant_requires_proxy", "message": "Use the proxy."}),
+        ))
+        .endpoint(Endpoint::Token),
+    );
+    let held = session.call("list_events", json!({})).await;
+    assert_eq!(held.is_error, Some(false), "{}", text(&held));
+    assert_eq!(backend.token_calls().len(), 2);
+    assert_eq!(backend.proxy_calls().len(), 2);
 }
 
 fn spec_hash(path: &str) -> String {
