@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "slack";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "86da39a116bd";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "send_slack",
@@ -60,6 +63,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channel":{"type":"string","description":"The channel ID the message was posted to."},"ts":{"type":"string","description":"Timestamp of the new message."},"message":{"type":"object","description":"A message (key fields only).","properties":{"type":{"type":"string","description":"Always \"message\"."},"subtype":{"type":"string","description":"The message subtype, e.g. \"bot_message\"; absent for plain user messages."},"ts":{"type":"string","description":"Timestamp of the message; with the channel, it identifies the message."},"thread_ts":{"type":"string","description":"Timestamp of the thread's parent message, when this message is in a thread."},"user":{"type":"string","description":"ID of the user who posted the message."},"bot_id":{"type":"string","description":"ID of the bot that posted the message, if any."},"username":{"type":"string","description":"Display name used by a bot, if any."},"text":{"type":"string","description":"The message text (Slack mrkdwn)."},"blocks":{"type":"array","description":"Block Kit blocks of the message.","items":{"type":"object","additionalProperties":true}},"reply_count":{"type":"integer","description":"Number of replies in the thread (parent messages only)."},"reactions":{"type":"array","description":"Reactions to the message.","items":{"type":"object","properties":{"name":{"type":"string","description":"Emoji name."},"count":{"type":"integer","description":"How many users reacted with it."},"users":{"type":"array","description":"IDs of the users who reacted.","items":{"type":"string"}}},"additionalProperties":true}}},"additionalProperties":true}},"additionalProperties":true}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<SendSlackOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "update_slack_message",
@@ -83,6 +87,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channel":{"type":"string"},"ts":{"type":"string"},"text":{"type":"string"},"message":{"type":"object","properties":{"text":{"type":"string"}},"additionalProperties":true}},"additionalProperties":true}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<UpdateSlackMessageOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_slack_message",
@@ -106,6 +111,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channel":{"type":"string"},"ts":{"type":"string"}},"additionalProperties":true}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<DeleteSlackMessageOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_slack_channels",
@@ -129,6 +135,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channels":{"type":"array","items":{"type":"object","description":"A channel, private channel, DM or group DM (key fields only).","properties":{"id":{"type":"string","description":"Conversation ID (C..., G... or D...)."},"name":{"type":"string","description":"Channel name, without the leading '#'."},"is_channel":{"type":"boolean"},"is_group":{"type":"boolean"},"is_im":{"type":"boolean"},"is_mpim":{"type":"boolean"},"is_private":{"type":"boolean"},"is_archived":{"type":"boolean"},"is_general":{"type":"boolean"},"is_member":{"type":"boolean","description":"Whether the calling user is a member."},"created":{"type":"integer","description":"Creation time (Unix time)."},"creator":{"type":"string","description":"ID of the user who created it."},"num_members":{"type":"integer"},"user":{"type":"string","description":"For a DM, the other user's ID."},"topic":{"type":"object","properties":{"value":{"type":"string","description":"The text."},"creator":{"type":"string","description":"ID of the user who set it, or an empty string."},"last_set":{"type":"integer","description":"When it was set (Unix time)."}},"additionalProperties":true},"purpose":{"type":"object","properties":{"value":{"type":"string","description":"The text."},"creator":{"type":"string","description":"ID of the user who set it, or an empty string."},"last_set":{"type":"integer","description":"When it was set (Unix time)."}},"additionalProperties":true}},"additionalProperties":true}},"response_metadata":{"type":"object","properties":{"next_cursor":{"type":"string","description":"Pass as `cursor` to fetch the next page; empty on the last page."}},"additionalProperties":true}},"additionalProperties":true}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<ListSlackChannelsOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "slack_channel_history",
@@ -152,6 +159,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","description":"A message (key fields only).","properties":{"ts":{"type":"string","description":"Timestamp of the message; with the channel, it identifies the message."},"thread_ts":{"type":"string","description":"Timestamp of the thread's parent message, when this message is in a thread."},"user":{"type":"string","description":"ID of the user who posted the message."},"text":{"type":"string","description":"The message text (Slack mrkdwn)."},"reply_count":{"type":"integer","description":"Number of replies in the thread (parent messages only)."},"reactions":{"type":"array","description":"Reactions to the message.","items":{"type":"object","properties":{"name":{"type":"string","description":"Emoji name."},"count":{"type":"integer","description":"How many users reacted with it."},"users":{"type":"array","description":"IDs of the users who reacted.","items":{"type":"string"}}},"additionalProperties":true}}},"additionalProperties":false}},"has_more":{"type":"boolean"},"response_metadata":{"type":"object","properties":{"next_cursor":{"type":"string","description":"Pass as `cursor` to fetch the next page; empty on the last page."}},"additionalProperties":false}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<SlackChannelHistoryOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_slack_user",
@@ -175,6 +183,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"user":{"type":"object","description":"A user (key fields only).","properties":{"id":{"type":"string","description":"User ID (U... or W...)."},"name":{"type":"string","description":"The user's handle (deprecated by Slack in favour of display_name)."},"real_name":{"type":"string"},"deleted":{"type":"boolean"},"is_bot":{"type":"boolean"},"tz":{"type":"string","description":"IANA time zone name, e.g. \"America/Los_Angeles\"."},"profile":{"type":"object","properties":{"real_name":{"type":"string"},"display_name":{"type":"string"},"title":{"type":"string"},"email":{"type":["string","null"],"description":"Only with the users:read.email scope."},"status_text":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<GetSlackUserOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "add_slack_reaction",
@@ -198,6 +207,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"ok":{"type":"boolean"}},"additionalProperties":true}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<AddSlackReactionOutput>),
+        spec_hash: SPEC_HASH,
     },
 ];
 

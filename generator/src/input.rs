@@ -22,6 +22,12 @@ impl Source {
         let digest = Sha256::digest(self.text.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
     }
+
+    /// The first 12 hex digits of the SHA-256 of the file's bytes: the `spec` field of each
+    /// call's audit context, so an audit row names the document version a tool came from.
+    pub fn spec_hash(&self) -> String {
+        self.short_hash()[..12].to_owned()
+    }
 }
 
 /// Reads a UTF-8 file.

@@ -112,7 +112,14 @@ pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnosti
         &allowlist_source,
         &spec_source,
     );
-    let mut generated = run(&document, &document.operations(), &allowlist, &header)?;
+    let spec_hash = spec_source.spec_hash();
+    let mut generated = run(
+        &document,
+        &document.operations(),
+        &allowlist,
+        &header,
+        &spec_hash,
+    )?;
     generated.files_read = vec![allowlist_source.path, spec_source.path];
     Ok(generated)
 }
@@ -149,11 +156,16 @@ pub fn generate_every_operation(
         name: spec_name,
         hash: spec_source.short_hash(),
     }];
-    let attempt = run(&document, &operations, &allowlist, &header);
+    let spec_hash = spec_source.spec_hash();
+    let attempt = run(&document, &operations, &allowlist, &header, &spec_hash);
     let mut generated = match attempt {
-        Err(diagnostics) if options.skip_unsupported => {
-            skipping_unsupported(&document, &operations, allowlist, &header, diagnostics)?
-        }
+        Err(diagnostics) if options.skip_unsupported => skipping_unsupported(
+            &document,
+            &operations,
+            allowlist,
+            (&header, &spec_hash),
+            diagnostics,
+        )?,
         other => other?,
     };
     generated.files_read = vec![spec_source.path];
@@ -165,7 +177,7 @@ fn skipping_unsupported(
     document: &Document,
     operations: &[ir::OperationRef],
     mut allowlist: Allowlist,
-    header: &[HeaderInput],
+    (header, spec_hash): (&[HeaderInput], &str),
     first_attempt: Diagnostics,
 ) -> Result<Generated, Diagnostics> {
     let mut skipped = Vec::new();
@@ -187,7 +199,7 @@ fn skipping_unsupported(
         return Err(first_attempt);
     }
     allowlist.file.tools = kept;
-    let mut generated = run(document, operations, &allowlist, header)?;
+    let mut generated = run(document, operations, &allowlist, header, spec_hash)?;
     generated.skipped = skipped;
     Ok(generated)
 }
@@ -214,10 +226,11 @@ fn run(
     operations: &[ir::OperationRef],
     allowlist: &Allowlist,
     header: &[HeaderInput],
+    spec_hash: &str,
 ) -> Result<Generated, Diagnostics> {
     let api = api(document, operations, allowlist)?;
     let warnings = document.remap(deprecations(&api, document.path()));
-    let tokens = emit::module(&api);
+    let tokens = emit::module(&api, spec_hash);
     let code = format::format(
         tokens,
         &format::header(header),

@@ -63,8 +63,34 @@ fn same_output_from_a_json_document() {
     std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write");
     let from_json = generate(dir.join("allowlist.toml")).expect("generates");
     let from_yaml = generate(FIXTURE).expect("generates");
-    let body = |code: &str| code.split_once("\n\n").map(|(_, b)| b.to_owned());
+    // The header and `SPEC_HASH` name the input bytes, which differ; the rest must not.
+    let body = |code: &str| {
+        code.split_once("\n\n").map(|(_, b)| {
+            b.lines()
+                .filter(|l| !l.starts_with("pub const SPEC_HASH"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    };
     assert_eq!(body(&from_json.code), body(&from_yaml.code));
+}
+
+#[test]
+fn every_tool_names_the_hash_of_its_document() {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read("tests/fixtures/demo/openapi.yaml").expect("fixture");
+    let hex: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let code = generate(FIXTURE).expect("generates").code;
+    let constant = format!("pub const SPEC_HASH: &str = \"{}\";", &hex[..12]);
+    assert!(code.contains(&constant), "{constant} missing");
+    assert_eq!(
+        code.matches("spec_hash: SPEC_HASH,").count(),
+        code.matches("::alter_mcp_runtime::ToolDef {").count(),
+        "every ToolDef carries it"
+    );
 }
 
 /// A minimal valid document; cases edit it with `replace`.

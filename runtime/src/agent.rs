@@ -13,7 +13,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use ring::rand::SystemRandom;
-use serde_json::{Map, Value};
 
 use crate::call::UserToken;
 use crate::cap;
@@ -98,8 +97,8 @@ pub struct Agent {
 }
 
 pub(crate) struct Inner {
-    signing: SigningKey,
-    api_key: HeaderValue,
+    pub(crate) signing: SigningKey,
+    pub(crate) api_key: HeaderValue,
     pub(crate) base_url: String,
     pub(crate) mode: Mode,
     pub(crate) limits: Limits,
@@ -205,33 +204,45 @@ impl Agent {
         context: &AuditContext,
         user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
-        self.dispatch(provider, request, context, user)
+        self.request_in(self.inner.mode, provider, request, context, user)
+            .await
+    }
+
+    /// [`Agent::request_as`] in `mode` instead of the configured one. An empty `context` means
+    /// the ambient one, from the enclosing [`crate::Trace::scope`].
+    pub async fn request_in(
+        &self,
+        mode: Mode,
+        provider: &str,
+        request: &ProviderRequest,
+        context: &AuditContext,
+        user: Option<&UserToken>,
+    ) -> Result<ProviderResponse, Error> {
+        let ambient;
+        let context = if context.is_empty() {
+            ambient = crate::trace::current();
+            &ambient
+        } else {
+            context
+        };
+        self.dispatch(mode, provider, request, context, user)
             .await
             .map_err(|e| e.with_provider(provider))
     }
 
     async fn dispatch(
         &self,
+        mode: Mode,
         provider: &str,
         request: &ProviderRequest,
         context: &AuditContext,
         user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
-        request.validate().map_err(Error::invalid_request)?;
-        if let Some((name, _)) = request
-            .headers()
-            .iter()
-            .find(|(name, _)| RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
-        {
-            return Err(Error::invalid_request(format!(
-                "header `{name}` is reserved for Alter and cannot be set by a tool"
-            )));
-        }
+        preflight(mode, request)?;
         let context_header = context.to_header()?;
-        tracing::debug!(provider, method = %request.method(), url = request.url(), mode = ?self.mode(), "calling provider");
-        match self.inner.mode {
+        tracing::debug!(provider, method = %request.method(), url = request.url(), ?mode, "calling provider");
+        match mode {
             Mode::Proxy => {
-                proxy_can_carry(request)?;
                 self.proxy(provider, request, context_header.as_deref(), user)
                     .await
             }
@@ -250,17 +261,8 @@ impl Agent {
         user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
         let body = ProxyRequest {
-            method: request.method().as_str(),
-            url: request.url(),
-            provider_id: provider,
             user_token: user.map(UserToken::expose),
-            body: request.json_body(),
-            headers: request
-                .headers()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect(),
-            query_params: query_map(request.query_params()),
+            ..ProxyRequest::new(provider, request)
         };
         let body = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;
@@ -503,6 +505,25 @@ pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
 }
 
+/// The checks made before anything is sent in `mode`: the request is complete, sets no header
+/// Alter owns, and (proxy) has a body the proxy can carry.
+pub(crate) fn preflight(mode: Mode, request: &ProviderRequest) -> Result<(), Error> {
+    request.validate().map_err(Error::invalid_request)?;
+    if let Some((name, _)) = request
+        .headers()
+        .iter()
+        .find(|(name, _)| RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
+    {
+        return Err(Error::invalid_request(format!(
+            "header `{name}` is reserved for Alter and cannot be set by a tool"
+        )));
+    }
+    match mode {
+        Mode::Proxy => proxy_can_carry(request),
+        Mode::Retrieve => Ok(()),
+    }
+}
+
 /// `/sdk/proxy` carries a JSON `body` only (§4): a form or multipart body is refused before
 /// anything is sent, rather than silently sent as JSON to an API that expects a form.
 fn proxy_can_carry(request: &ProviderRequest) -> Result<(), Error> {
@@ -516,21 +537,6 @@ fn proxy_can_carry(request: &ProviderRequest) -> Result<(), Error> {
          the allowlist if the API also accepts JSON",
         encoding.media_type()
     )))
-}
-
-/// Query parameters as the proxy's `query_params` object; a repeated name becomes an array.
-fn query_map(params: &[(String, Value)]) -> Map<String, Value> {
-    let mut map = Map::new();
-    for (name, value) in params {
-        match map.get_mut(name) {
-            None => {
-                map.insert(name.clone(), value.clone());
-            }
-            Some(Value::Array(items)) => items.push(value.clone()),
-            Some(existing) => *existing = Value::Array(vec![existing.take(), value.clone()]),
-        }
-    }
-    map
 }
 
 /// A reqwest failure as [`ErrorKind::Timeout`] or [`ErrorKind::Network`], naming `endpoint`.

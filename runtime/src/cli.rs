@@ -109,6 +109,8 @@ Environment:
   ALTER_MCP_LOG        log filter for stderr (default info)
   ALTER_MCP_TIMEOUT_SECS, ALTER_MCP_RETRY_ATTEMPTS, ALTER_MCP_MAX_CONCURRENT_CALLS,
   ALTER_MCP_MAX_RESPONSE_BYTES, ...  timeouts, retries and limits (README: Faults and limits)
+  ALTER_MCP_APPROVAL_WAIT  seconds a call waits for a human approval (default 50)
+  ALTER_MCP_DRY_RUN    1: calls answer with the request they would send, and send nothing
 
 Tools ({count}): {list}
 ",

@@ -188,10 +188,13 @@ fn approval_text(error: &Error) -> String {
                     gate.approval_url
                 ));
             }
-            text.push_str(
-                " Alter runs the request itself once it is approved, so do not call again for \
-                 the same action.",
-            );
+            text.push_str(&format!(
+                " Nobody has decided yet ({}). Once it is approved, Alter runs the request \
+                 itself; then call this tool again with the same arguments to get the result: \
+                 the server resumes waiting on this approval instead of asking for a new one, so \
+                 the action runs once.",
+                error.message()
+            ));
             text
         }
         ErrorKind::ApprovalDenied => {
@@ -400,7 +403,14 @@ mod tests {
             text.contains("https://alter/a1") && text.contains("https://alter/a2"),
             "{text}"
         );
-        assert!(text.contains("do not call again"), "{text}");
+        assert!(
+            text.contains("call this tool again with the same arguments"),
+            "{text}"
+        );
+        assert!(
+            text.contains("(pending)"),
+            "says how long it waited: {text}"
+        );
     }
 
     #[test]

@@ -17,12 +17,17 @@
 //! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr). `--http ADDR` serves
 //! streamable HTTP instead of stdio (see `--help`); timeouts, retries,
 //! concurrency and response size from the `ALTER_MCP_*` variables of [`Limits`].
+//! `ALTER_MCP_APPROVAL_WAIT`
+//! (seconds a call waits for a human approval, default 50), `ALTER_MCP_DRY_RUN` (`1`: calls
+//! answer with the request they would send, and send nothing).
 
 mod agent;
+mod approval;
 mod call;
 mod cap;
 mod cli;
 mod context;
+mod dry_run;
 mod encoding;
 mod error;
 mod error_text;
@@ -35,6 +40,8 @@ mod limits;
 mod mapping;
 pub mod output;
 mod proxy;
+mod notify;
+mod poll;
 pub mod request;
 mod response;
 mod retrieve;
@@ -43,13 +50,16 @@ mod server;
 mod signing;
 mod stdio;
 pub mod tool;
+pub mod trace;
 mod wire;
 
 pub use agent::{
     Agent, AgentBuilder, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MODE_ENV, Mode,
 };
+pub use approval::{APPROVAL_WAIT_ENV, DEFAULT_APPROVAL_WAIT};
 pub use call::{CallScope, Client, UserToken};
 pub use context::AuditContext;
+pub use dry_run::DRY_RUN_ENV;
 pub use error::{Error, ErrorKind};
 pub use http::{serve_http, shutdown_signal};
 pub use http_options::HttpOptions;
@@ -64,6 +74,7 @@ pub use retry::RetryPolicy;
 pub use output::{OutputError, ToolOutput, output};
 pub use server::{LOG_ENV, Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
+pub use trace::Trace;
 pub use wire::{ApprovalGate, PendingApproval};
 
 // Re-exports for generated code and binaries.

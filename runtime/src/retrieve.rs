@@ -148,7 +148,7 @@ impl Attempt<'_> {
 }
 
 /// The provider URL with its query; https, or http to loopback only.
-fn provider_url(request: &ProviderRequest) -> Result<reqwest::Url, Error> {
+pub(crate) fn provider_url(request: &ProviderRequest) -> Result<reqwest::Url, Error> {
     let mut url = reqwest::Url::parse(request.url())
         .map_err(|e| Error::invalid_request(format!("the provider URL is not valid: {e}")))?;
     let secure = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(&url));

@@ -28,14 +28,15 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
 use tracing::Instrument as _;
 
-use crate::agent::Agent;
+use crate::agent::{Agent, Mode};
+use crate::approval::Approvals;
 use crate::call::{CallScope, Client};
-use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::error_text::display_name;
 use crate::gate::Gate;
 use crate::key::KEY_ENV;
 use crate::limits::{Limits, MAX_RESPONSE_ENV};
+use crate::notify::LogLevel;
 use crate::request::scalar_to_string;
 use crate::response::ProviderResponse;
 use crate::tool::{Arguments, ResponseRule, ToolDef};
@@ -57,6 +58,12 @@ pub struct Server {
     agent: Result<Agent, Error>,
     /// Bounds the calls in flight; sized by the agent's limits.
     gate: Gate,
+    /// How long calls wait for human approvals, and the approvals they stopped waiting for.
+    approvals: Approvals,
+    /// The MCP log level the client asked for.
+    log_level: LogLevel,
+    /// Dry run: calls answer with the request they would send, in this mode, and send nothing.
+    dry_run: Option<Mode>,
 }
 
 #[derive(Debug)]
@@ -67,8 +74,9 @@ struct Entry {
 
 impl Server {
     /// Checks and indexes the tools. Fails on an unparsable or non-object input schema, a
-    /// name outside `^[a-zA-Z0-9_-]{1,64}$`, or the same name twice. Until an agent is set,
-    /// tool calls answer how to set `ALTER_MCP_AGENT_KEY`.
+    /// name outside `^[a-zA-Z0-9_-]{1,64}$`, the same name twice, or an invalid
+    /// `ALTER_MCP_APPROVAL_WAIT`. Until an agent is set, tool calls answer how to set
+    /// `ALTER_MCP_AGENT_KEY`.
     pub fn new(name: impl Into<String>, tool_sets: &[&'static [ToolDef]]) -> Result<Server, Error> {
         let mut tools = Vec::new();
         let mut by_name = BTreeMap::new();
@@ -103,7 +111,24 @@ impl Server {
             by_name,
             agent: Err(missing_key()),
             gate: Gate::new(&Limits::default()),
+            approvals: Approvals::from_env()?,
+            log_level: LogLevel::default(),
+            dry_run: None,
         })
+    }
+
+    /// How long a call waits for a human approval before it answers "still pending"
+    /// (default: `ALTER_MCP_APPROVAL_WAIT`, or 50 s).
+    pub fn with_approval_wait(mut self, wait: std::time::Duration) -> Server {
+        self.approvals = Approvals::new(wait);
+        self
+    }
+
+    /// Dry run: every call answers with the exact request it would send in `mode` (see
+    /// `ALTER_MCP_DRY_RUN`), and nothing is sent. Works without an agent key.
+    pub fn with_dry_run(mut self, mode: Mode) -> Server {
+        self.dry_run = Some(mode);
+        self
     }
 
     /// Sets the agent that tool calls use.
@@ -152,6 +177,10 @@ impl Server {
                 return Ok(tool_error(error.to_string()));
             }
         };
+        let context = crate::trace::for_call(def, &scope.trace);
+        if let Some(mode) = self.dry_run {
+            return Ok(crate::dry_run::result(def, &request, &context, mode, scope.user_token.is_some()));
+        }
         let agent = match &self.agent {
             Ok(agent) => agent,
             Err(error) => {
@@ -160,11 +189,10 @@ impl Server {
             }
         };
         let started = Instant::now();
-        // TODO(issue 5): the scope's user, trace fields, client and cancellation.
-        let _ = &scope;
-        let context = AuditContext::for_tool(def.name);
-        let call = agent.request_as(def.provider, &request, &context, scope.user_token.as_ref());
-        // The span names the tool on the agent's own logs (retries, timeouts).
+        let call = self
+            .approvals
+            .call(agent, def, &request, &context, &scope, &self.log_level);
+        // The span names the tool on the agent's own logs (retries, timeouts, approvals).
         let span = tracing::info_span!("tool_call", tool = def.name);
         let result = self.gate.run(&scope.cancel, call).instrument(span).await;
         let elapsed_ms = started.elapsed().as_millis();
@@ -187,10 +215,17 @@ impl Server {
 }
 
 impl ServerHandler for Server {
+    #[allow(deprecated)] // enable_logging: see `set_level`.
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new(&self.name, &self.version))
-            .with_instructions(self.instructions.clone())
+        // Logging: approval links also go out as log messages (see `notify.rs`).
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_logging()
+                .build(),
+        )
+        .with_server_info(Implementation::new(&self.name, &self.version))
+        .with_instructions(self.instructions.clone())
     }
 
     async fn list_tools(
@@ -208,7 +243,12 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        let mut meta = context.meta.0.0.clone();
+        if let Some(own) = &request.meta {
+            meta.extend(own.0.0.clone());
+        }
         let scope = CallScope {
+            trace: crate::trace::from_meta(&meta),
             cancel: context.ct.clone(),
             client: Some(Client {
                 progress_token: context.meta.get_progress_token(),
@@ -220,6 +260,17 @@ impl ServerHandler for Server {
         self.call(&request.name, request.arguments, scope)
             .await
             .map(CallToolResponse::from)
+    }
+
+    // MCP logging is deprecated by SEP-2577; clients of the 2025-11-25 protocol still use it.
+    #[allow(deprecated)]
+    async fn set_level(
+        &self,
+        request: rmcp::model::SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.log_level.set(request.level);
+        Ok(())
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -396,6 +447,14 @@ pub fn run(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
     };
     let result = runtime.block_on(async {
         let server = with_agent_from_env(server);
+        let server = match crate::dry_run::from_env() {
+            Ok(None) => server,
+            Ok(Some(mode)) => {
+                tracing::info!(?mode, "dry run: tool calls answer with the request they would send, and send nothing");
+                server.with_dry_run(mode)
+            }
+            Err(error) => return Err(std::io::Error::other(error.to_string())),
+        };
         tracing::info!(
             name,
             tools = server.tools.len(),

@@ -39,6 +39,7 @@ const fn def(name: &'static str, schema: &'static str) -> ToolDef {
         build: build_ok,
         output_schema: None,
         output: None,
+        spec_hash: "0123456789ab",
     }
 }
 

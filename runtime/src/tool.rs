@@ -38,6 +38,10 @@ pub struct ToolDef {
     /// Reads a JSON answer into the tool's output type and writes it back (see
     /// [`output`](crate::output::output)); set together with `output_schema`.
     pub output: Option<fn(Value) -> Result<Value, OutputError>>,
+    /// The first 12 hex digits of the SHA-256 of the API document the tool was generated
+    /// from; sent as `spec` in each call's audit context, so an audit row names the exact
+    /// document version. Empty for hand-written tools (then `spec` is not sent).
+    pub spec_hash: &'static str,
 }
 
 /// MCP tool annotations (hints for clients; never a security boundary).

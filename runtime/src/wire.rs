@@ -74,6 +74,40 @@ impl fmt::Debug for ProxyRequest<'_> {
     }
 }
 
+impl<'a> ProxyRequest<'a> {
+    /// The proxy body for `request` through the grant of `provider`.
+    pub(crate) fn new(provider: &'a str, request: &'a crate::request::ProviderRequest) -> Self {
+        ProxyRequest {
+            method: request.method().as_str(),
+            url: request.url(),
+            provider_id: provider,
+            user_token: None,
+            body: request.json_body(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            query_params: query_map(request.query_params()),
+        }
+    }
+}
+
+/// Query parameters as the proxy's `query_params` object; a repeated name becomes an array.
+pub(crate) fn query_map(params: &[(String, Value)]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (name, value) in params {
+        match map.get_mut(name) {
+            None => {
+                map.insert(name.clone(), value.clone());
+            }
+            Some(Value::Array(items)) => items.push(value.clone()),
+            Some(existing) => *existing = Value::Array(vec![existing.take(), value.clone()]),
+        }
+    }
+    map
+}
+
 /// `POST /sdk/oauth/audit/api-call` body (§3 step 3), fields in wire order.
 #[derive(Debug, Serialize)]
 pub(crate) struct AuditRow {

@@ -51,6 +51,9 @@ mod google {
         }
     }
 
+    /// The first 12 hex digits of the SHA-256 of the API document.
+    pub const SPEC_HASH: &str = "3f2a9c41d07e";
+
     pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[::alter_mcp_runtime::ToolDef {
         name: "list_events",
         title: "List events",
@@ -70,6 +73,7 @@ mod google {
             r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"summary":{"type":"string"}},"additionalProperties":false}},"nextPageToken":{"type":"string"}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<ListEventsOutput>),
+        spec_hash: SPEC_HASH,
     }];
 
     /// Output of the `list_events` tool (projected by the allowlist's `returns`: every field

@@ -50,6 +50,7 @@ mod slack {
         build: ::alter_mcp_runtime::build::<PostMessageInput>,
         output_schema: None,
         output: None,
+        spec_hash: "",
     }];
 }
 
@@ -154,7 +155,8 @@ async fn calls_go_through_alter_and_ok_false_is_a_tool_error() {
     let sent = &backend.seen()[0];
     assert_eq!(
         sent.header("x-alter-context"),
-        Some(r#"{"tool":"post_message"}"#)
+        Some(r#"{"tool":"post_message","provider":"slack","operation":"chat.postMessage"}"#),
+        "a hand-written tool without a spec hash sends no `spec`"
     );
     support::assert_signed(sent);
 

@@ -47,6 +47,15 @@ impl ApprovalPlan {
         }
     }
 
+    /// Nobody ever decides: every poll says `pending` (a caller's wait runs out first).
+    pub fn never_decided() -> ApprovalPlan {
+        ApprovalPlan {
+            statuses: vec!["pending"],
+            decision_reason: None,
+            execution_error: None,
+        }
+    }
+
     /// Approved, but the provider call failed.
     pub fn failed(error: &str) -> ApprovalPlan {
         ApprovalPlan {
@@ -154,6 +163,14 @@ impl Approvals {
             "execution_error": (status == "failed").then(|| approval.plan.execution_error.clone()).flatten(),
             "has_result": status == "executed",
         }))
+    }
+
+    /// Every approval follows `plan` from now on, as if decided now (its polls restart).
+    pub fn settle_all(&mut self, plan: &ApprovalPlan) {
+        for approval in self.by_id.values_mut() {
+            approval.plan = plan.clone();
+            approval.polls = 0;
+        }
     }
 
     /// `GET /sdk/approvals/{id}/result`: the provider's answer once executed.

@@ -517,6 +517,11 @@ impl Backend {
         t.abandoned.store(0, Ordering::SeqCst);
     }
 
+    /// Every approval handed out so far follows `plan` from now on (a human decides now).
+    pub fn settle_approvals(&self, plan: &crate::ApprovalPlan) {
+        lock(&self.shared.approvals).settle_all(plan);
+    }
+
     /// Stops listening and drops open connections: clients now get connection errors.
     pub async fn stop(&self) {
         let server = lock(&self.server).take();

@@ -359,6 +359,10 @@ fn approval(ctx: Ctx<'_>, endpoint: Endpoint, target: &str) -> Answer {
             );
         }
     }
+    // Only rules naming this endpoint apply (a rule's default scope is proxy and token).
+    if let Some(fault) = faults::take(ctx.faults, endpoint, None) {
+        return faulted(fault_answer(fault));
+    }
     let result = if endpoint == Endpoint::ApprovalStatus {
         ctx.approvals.poll(id)
     } else {

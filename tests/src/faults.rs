@@ -336,6 +336,9 @@ fn preset(name: &str, status: Option<u16>, provider: &str, agent_id: &str) -> Op
         "approval_denied" => {
             Fault::pending_approval(ApprovalPlan::denied("Not during the freeze."))
         }
+        "approval_expired" => Fault::pending_approval(ApprovalPlan::expired()),
+        "approval_failed" => Fault::pending_approval(ApprovalPlan::failed("Google answered 500.")),
+        "approval_never_decided" => Fault::pending_approval(ApprovalPlan::never_decided()),
         _ => return None,
     })
 }
@@ -361,6 +364,8 @@ impl FaultSpec {
             Some("token") => Some(Endpoint::Token),
             Some("audit") => Some(Endpoint::Audit),
             Some("connect_session") => Some(Endpoint::ConnectSession),
+            Some("approval_status") => Some(Endpoint::ApprovalStatus),
+            Some("approval_result") => Some(Endpoint::ApprovalResult),
             Some(other) => return Err(format!("unknown endpoint `{other}`")),
         };
         Ok(FaultRule {

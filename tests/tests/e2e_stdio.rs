@@ -191,9 +191,9 @@ async fn backend_errors_become_guiding_tool_errors_and_the_server_keeps_answerin
             vec!["could not use"],
         ),
         (
-            "pending approval",
-            Fault::pending_approval(ApprovalPlan::executed()),
-            vec!["approv", "https://app.alterauth.com/approvals/"],
+            "denied approval",
+            Fault::pending_approval(ApprovalPlan::denied("Not during the freeze.")),
+            vec!["denied", "freeze"],
         ),
     ];
     for (what, fault, keywords) in cases {

@@ -136,7 +136,7 @@ fn side(allowlist: &Allowlist, spec: &Path) -> Result<Side, Diagnostics> {
             .map(|tool| Ok((ToolShape::of(tool), tool.deprecated)))
             .collect::<Vec<_>>()
     };
-    let tools = match crate::run(&document, &operations, &allowlist, &[]) {
+    let tools = match crate::run(&document, &operations, &allowlist, &[], "") {
         Ok(generated) => shapes(generated),
         Err(_) => allowlist
             .file
@@ -146,7 +146,7 @@ fn side(allowlist: &Allowlist, spec: &Path) -> Result<Side, Diagnostics> {
             .map(|(index, entry)| {
                 let mut alone = allowlist.clone();
                 alone.file.tools = vec![entry.clone()];
-                let generated = crate::run(&document, &operations, &alone, &[])
+                let generated = crate::run(&document, &operations, &alone, &[], "")
                     .map_err(|problems| renumber(problems, index))?;
                 shapes(generated).remove(0)
             })

@@ -17,9 +17,9 @@ use quote::quote;
 
 use crate::ir::Api;
 
-/// The whole module.
-pub fn module(api: &Api) -> TokenStream {
-    let registrations = tools::registrations(api);
+/// The whole module. `spec_hash` names the document version (see `Source::spec_hash`).
+pub fn module(api: &Api, spec_hash: &str) -> TokenStream {
+    let registrations = tools::registrations(api, spec_hash);
     let inputs = api.tools.iter().map(|tool| input::input(tool, &api.types));
     let outputs = tools::output_impls(api);
     let types = types::types(api);

@@ -1,5 +1,5 @@
-//! The tool registrations: `PROVIDER`, `TOOL_NAMES`, `SCOPES`, `TOOL_SCOPES` and one `ToolDef`
-//! per tool in `TOOLS`.
+//! The tool registrations: `PROVIDER`, `SPEC_HASH`, `TOOL_NAMES`, `SCOPES`, `TOOL_SCOPES` and one
+//! `ToolDef` per tool in `TOOLS`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,8 +8,9 @@ use super::doc::{ident, raw_string, string};
 use crate::ir::{Api, ResponseRule, Tool};
 use crate::schema::{input_schema, output_schema};
 
-pub fn registrations(api: &Api) -> TokenStream {
+pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
     let provider = string(&api.provider);
+    let spec_hash = string(spec_hash);
     let names = api.tools.iter().map(|tool| string(&tool.name));
     let defs = api.tools.iter().map(|tool| tool_def(tool, api));
     let scopes = api.scopes.iter().map(|scope| string(scope));
@@ -21,6 +22,9 @@ pub fn registrations(api: &Api) -> TokenStream {
     quote! {
         /// The Alter provider id these tools call through.
         pub const PROVIDER: &str = #provider;
+
+        /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+        pub const SPEC_HASH: &str = #spec_hash;
 
         /// The tool names, in allowlist order.
         pub const TOOL_NAMES: &[&str] = &[#(#names),*];
@@ -84,6 +88,7 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
             build: ::alter_mcp_runtime::build::<#input>,
             output_schema: #output_schema,
             output: #output,
+            spec_hash: SPEC_HASH,
         }
     }
 }

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "bodies";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "8fe2b1f7fa70";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "post_form",
@@ -47,6 +50,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<PostFormInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "post_json",
@@ -65,6 +69,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<PostJsonInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -83,6 +88,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "replace_note",
@@ -101,6 +107,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "search",
@@ -119,6 +126,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<SearchInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "insert_event",
@@ -137,6 +145,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<InsertEventInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
 ];
 

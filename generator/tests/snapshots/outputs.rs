@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "pets";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "c43f19691254";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "list_pets",
@@ -53,6 +56,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"pets":{"type":"array","items":{"type":"object","description":"A pet.","properties":{"id":{"type":"integer"},"name":{"type":"string","description":"The pet's name."},"owner":{"type":"object","properties":{"name":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}},"meta":{"type":"object","properties":{"next_cursor":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<ListPetsOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "all_pets",
@@ -73,6 +77,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","description":"A pet.","properties":{"name":{"type":"string","description":"The pet's name."},"tags":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<AllPetsOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_pet",
@@ -93,6 +98,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r##"{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","description":"The pet's name."},"kind":{"type":"string"},"born":{"type":["string","null"]},"tags":{"type":"array","items":{"type":"string"}},"owner":{"$ref":"#/$defs/PersonOutput"},"toys":{"type":"array","items":{}}},"additionalProperties":true,"$defs":{"PersonOutput":{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"friend":{"$ref":"#/$defs/PersonOutput"}},"additionalProperties":true}}}"##,
         ),
         output: Some(::alter_mcp_runtime::output::<PetOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_pet",
@@ -111,6 +117,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<DeletePetInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "count_pets",
@@ -131,6 +138,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"value":{"type":"integer"}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<CountPetsOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "pet_names",
@@ -151,6 +159,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{},"additionalProperties":{"type":"string"}}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<PetNamesOutput>),
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "anything",
@@ -169,6 +178,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<AnythingInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "search",
@@ -189,6 +199,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             r#"{"type":"object","properties":{"nextPageToken":{"type":"string"},"results":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},"pet":{"type":"object","description":"A pet.","properties":{"name":{"type":"string","description":"The pet's name."},"kind":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}}},"additionalProperties":false}"#,
         ),
         output: Some(::alter_mcp_runtime::output::<SearchOutput>),
+        spec_hash: SPEC_HASH,
     },
 ];
 

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "content";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "7b5ed503c5d1";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &[
     "find_items",
@@ -47,6 +50,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<FindItemsInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_charges",
@@ -65,6 +69,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<ListChargesInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_charge",
@@ -83,6 +88,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<CreateChargeInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_charge_json",
@@ -101,6 +107,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<CreateChargeJsonInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_note",
@@ -119,6 +126,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "replace_note",
@@ -137,6 +145,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
 ];
 

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "fields";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "1bbcffc79df5";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &["odd_create"];
 
@@ -33,6 +36,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<OddCreateInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
 ];
 

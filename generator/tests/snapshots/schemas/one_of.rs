@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "one_of";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "609b78cfce11";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &["shapes_create"];
 
@@ -33,6 +36,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<ShapesCreateInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
 ];
 

@@ -5,6 +5,9 @@
 /// The Alter provider id these tools call through.
 pub const PROVIDER: &str = "recursive";
 
+/// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+pub const SPEC_HASH: &str = "e10ef8231fe8";
+
 /// The tool names, in allowlist order.
 pub const TOOL_NAMES: &[&str] = &["graph_put"];
 
@@ -33,6 +36,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         build: ::alter_mcp_runtime::build::<GraphPutInput>,
         output_schema: None,
         output: None,
+        spec_hash: SPEC_HASH,
     },
 ];
 

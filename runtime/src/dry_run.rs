@@ -1,0 +1,257 @@
+//! Dry run (`ALTER_MCP_DRY_RUN=1`): a tool call answers with the exact request it would make
+//! (the provider request, and what would go to Alter) instead of sending it. For people
+//! checking a tool before trusting it, and for tests.
+//!
+//! Invariants:
+//! - Nothing is sent, and no key is needed: this module does no I/O.
+//! - No credential appears: the request a tool builds carries none (Alter injects it), and
+//!   the agent key and signature headers are not shown.
+//! - The same local checks as a real call run first, so a dry run that succeeds is a request
+//!   the runtime would send.
+
+use std::collections::BTreeMap;
+
+use rmcp::model::{CallToolResult, ContentBlock};
+use serde_json::{Value, json};
+
+use crate::agent::{Mode, preflight};
+use crate::approval::mode_for;
+use crate::context::AuditContext;
+use crate::error::Error;
+use crate::request::ProviderRequest;
+use crate::retrieve::provider_url;
+use crate::tool::ToolDef;
+use crate::wire::{ProxyRequest, TokenRequest, TokenTarget};
+
+/// Stands for the caller's bearer token in a dry run's Alter request.
+const USER_TOKEN_PLACEHOLDER: &str = "<the caller's bearer token>";
+
+/// Env var: `1` (or `true`) makes every call a dry run.
+pub const DRY_RUN_ENV: &str = "ALTER_MCP_DRY_RUN";
+
+/// The multipart boundary shown in a dry run (a real call uses a fresh random one).
+const BOUNDARY: &str = "alter-mcp-dry-run";
+
+/// The mode to dry-run in (from `ALTER_MCP_MODE`) when [`DRY_RUN_ENV`] asks for a dry run.
+pub(crate) fn from_env() -> Result<Option<Mode>, Error> {
+    let wanted = std::env::var(DRY_RUN_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+    if !wanted {
+        return Ok(None);
+    }
+    match std::env::var(crate::agent::MODE_ENV) {
+        Ok(mode) if !mode.trim().is_empty() => mode.parse().map(Some),
+        _ => Ok(Some(Mode::default())),
+    }
+}
+
+/// The tool result of a dry run of `def` with `request`: JSON text, or the tool error a real
+/// call would give before sending anything.
+pub(crate) fn result(
+    def: &ToolDef,
+    request: &ProviderRequest,
+    context: &AuditContext,
+    configured: Mode,
+    has_user: bool,
+) -> CallToolResult {
+    match render(def, request, context, configured, has_user) {
+        Ok(value) => {
+            let text = serde_json::to_string_pretty(&value).unwrap_or_else(|e| e.to_string());
+            CallToolResult::success(vec![ContentBlock::text(text)])
+        }
+        Err(error) => CallToolResult::error(vec![ContentBlock::text(
+            error.with_provider(def.provider).tool_message(),
+        )]),
+    }
+}
+
+/// The description of what a call would send. `has_user`: the call carries an end user's
+/// token (HTTP mode), shown as a placeholder, never itself.
+pub(crate) fn render(
+    def: &ToolDef,
+    request: &ProviderRequest,
+    context: &AuditContext,
+    configured: Mode,
+    has_user: bool,
+) -> Result<Value, Error> {
+    let user_token = has_user.then_some(USER_TOKEN_PLACEHOLDER);
+    let mode = mode_for(def, configured);
+    preflight(mode, request)?;
+    let context_header = context.to_header()?;
+    let mut alter_headers = BTreeMap::from([("Content-Type", "application/json".to_owned())]);
+    if let Some(header) = &context_header {
+        alter_headers.insert("X-Alter-Context", header.clone());
+    }
+    let alter = match mode {
+        Mode::Proxy => json!({
+            "method": "POST",
+            "path": "/sdk/proxy",
+            "headers": alter_headers,
+            "body": ProxyRequest {
+                user_token,
+                ..ProxyRequest::new(def.provider, request)
+            },
+        }),
+        Mode::Retrieve => json!({
+            "method": "POST",
+            "path": "/sdk/token",
+            "headers": alter_headers,
+            "body": TokenRequest {
+                provider_id: def.provider,
+                reason: None,
+                request: TokenTarget {
+                    method: request.method().as_str(),
+                    url: request.url(),
+                },
+                user_token,
+            },
+        }),
+    };
+    Ok(json!({
+        "dry_run": true,
+        "note": "Nothing was sent. Alter adds the provider credential; the agent key and the request signature are not shown.",
+        "tool": def.name,
+        "mode": match mode { Mode::Proxy => "proxy", Mode::Retrieve => "retrieve" },
+        "provider_request": provider_request(request, mode)?,
+        "alter_request": alter,
+        "audit_context": context_json(context),
+    }))
+}
+
+/// The request as the provider receives it (minus the credential).
+fn provider_request(request: &ProviderRequest, mode: Mode) -> Result<Value, Error> {
+    // In proxy mode Alter builds the URL; the query is shown the way retrieve mode encodes it.
+    let url = match (provider_url(request), mode) {
+        (Ok(url), _) => url.to_string(),
+        (Err(error), Mode::Retrieve) => return Err(error),
+        (Err(_), Mode::Proxy) => request.url().to_owned(),
+    };
+    let mut headers: BTreeMap<String, String> = request
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let query: Vec<Value> = request
+        .query_params()
+        .iter()
+        .map(|(name, value)| json!([name, value]))
+        .collect();
+    let mut out = json!({
+        "method": request.method().as_str(),
+        "url": url,
+        "query": query,
+    });
+    let encoded = request
+        .encode_body(BOUNDARY)
+        .map_err(|e| Error::invalid_request(format!("the body cannot be encoded: {e}")))?;
+    if let Some(encoded) = encoded {
+        headers.insert("Content-Type".into(), encoded.content_type.clone());
+        out["body"] = match request.body_encoding() {
+            crate::request::BodyEncoding::Json => {
+                request.json_body().cloned().unwrap_or(Value::Null)
+            }
+            _ => Value::String(String::from_utf8_lossy(&encoded.bytes).into_owned()),
+        };
+    }
+    out["headers"] = json!(headers);
+    Ok(out)
+}
+
+fn context_json(context: &AuditContext) -> Value {
+    let map = context
+        .iter()
+        .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+        .collect();
+    Value::Object(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Method;
+    use crate::tool::{Annotations, ResponseRule};
+
+    fn def(destructive: bool) -> ToolDef {
+        fn build(_: crate::Arguments) -> Result<ProviderRequest, crate::ArgumentError> {
+            unreachable!("not called")
+        }
+        ToolDef {
+            name: "post_message",
+            title: "",
+            description: "",
+            input_schema: "{}",
+            provider: "slack",
+            operation_id: "chat.postMessage",
+            annotations: Annotations {
+                destructive,
+                ..Annotations::default()
+            },
+            response: ResponseRule::HttpStatus,
+            build,
+            spec_hash: "abc123abc123",
+        }
+    }
+
+    #[test]
+    fn shows_the_provider_request_and_the_proxy_body() {
+        let mut request = ProviderRequest::new(Method::Post, "https://slack.com/api/{m}");
+        request
+            .path("m", "chat.postMessage")
+            .query("as", vec!["a b", "c"])
+            .header("X-Trace", "t1")
+            .body_field("text", "hi");
+        let context = AuditContext::for_tool("post_message");
+        let value = render(&def(false), &request, &context, Mode::Proxy, false).unwrap();
+        assert_eq!(value["mode"], "proxy");
+        let provider = &value["provider_request"];
+        assert_eq!(
+            provider["url"],
+            "https://slack.com/api/chat.postMessage?as=a+b&as=c"
+        );
+        assert_eq!(
+            provider["headers"],
+            json!({"Content-Type": "application/json", "X-Trace": "t1"})
+        );
+        assert_eq!(provider["body"], json!({"text": "hi"}));
+        let alter = &value["alter_request"];
+        assert_eq!(alter["path"], "/sdk/proxy");
+        assert_eq!(
+            alter["headers"]["X-Alter-Context"],
+            r#"{"tool":"post_message"}"#
+        );
+        assert_eq!(
+            alter["body"],
+            json!({"method": "POST", "url": "https://slack.com/api/chat.postMessage", "provider_id": "slack",
+                   "body": {"text": "hi"}, "headers": {"X-Trace": "t1"}, "query_params": {"as": ["a b", "c"]}})
+        );
+        let mut shown = value.clone();
+        shown["note"] = Value::Null;
+        let text = shown.to_string().to_ascii_lowercase();
+        assert!(
+            !text.contains("x-api-key") && !text.contains("x-alter-signature"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn retrieve_mode_shows_the_token_request_except_for_destructive_tools() {
+        let request = ProviderRequest::new(Method::Get, "https://slack.com/api/x");
+        let context = AuditContext::new();
+        let value = render(&def(false), &request, &context, Mode::Retrieve, false).unwrap();
+        assert_eq!(value["alter_request"]["path"], "/sdk/token");
+        assert_eq!(
+            value["alter_request"]["body"],
+            json!({"provider_id": "slack", "reason": null, "request": {"method": "GET", "url": "https://slack.com/api/x"}})
+        );
+        let destructive = render(&def(true), &request, &context, Mode::Retrieve, false).unwrap();
+        assert_eq!(destructive["mode"], "proxy");
+        assert_eq!(destructive["alter_request"]["path"], "/sdk/proxy");
+    }
+
+    #[test]
+    fn local_refusals_are_the_same_as_a_real_call() {
+        let mut request = ProviderRequest::new(Method::Get, "https://h/x");
+        request.header("Authorization", "Bearer x");
+        let error = render(&def(false), &request, &AuditContext::new(), Mode::Proxy, false).unwrap_err();
+        assert!(error.message().contains("reserved"), "{error}");
+    }
+}
