@@ -212,7 +212,9 @@ async fn send(
     user: Option<&UserToken>,
 ) -> Result<ProviderResponse, SendOutcome> {
     let mode = mode_for(def, agent.mode());
-    let mut result = agent.request_in(mode, def.provider, request, context, user).await;
+    let mut result = agent
+        .request_in(mode, def.provider, request, context, user)
+        .await;
     // A grant held for approvals refuses the token path before any provider call
     // (`hitl_grant_requires_proxy`): the proxy is the way that works.
     if let Err(error) = &result

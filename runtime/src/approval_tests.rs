@@ -20,6 +20,8 @@ fn def(destructive: bool) -> ToolDef {
         },
         response: ResponseRule::HttpStatus,
         build,
+        output_schema: None,
+        output: None,
         spec_hash: "",
     }
 }

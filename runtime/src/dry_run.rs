@@ -187,6 +187,8 @@ mod tests {
             },
             response: ResponseRule::HttpStatus,
             build,
+            output_schema: None,
+            output: None,
             spec_hash: "abc123abc123",
         }
     }
@@ -251,7 +253,14 @@ mod tests {
     fn local_refusals_are_the_same_as_a_real_call() {
         let mut request = ProviderRequest::new(Method::Get, "https://h/x");
         request.header("Authorization", "Bearer x");
-        let error = render(&def(false), &request, &AuditContext::new(), Mode::Proxy, false).unwrap_err();
+        let error = render(
+            &def(false),
+            &request,
+            &AuditContext::new(),
+            Mode::Proxy,
+            false,
+        )
+        .unwrap_err();
         assert!(error.message().contains("reserved"), "{error}");
     }
 }

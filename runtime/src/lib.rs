@@ -31,17 +31,17 @@ mod dry_run;
 mod encoding;
 mod error;
 mod error_text;
+mod gate;
 mod http;
 mod http_gate;
 mod http_options;
-mod gate;
 mod key;
 mod limits;
 mod mapping;
-pub mod output;
-mod proxy;
 mod notify;
+pub mod output;
 mod poll;
+mod proxy;
 pub mod request;
 mod response;
 mod retrieve;
@@ -68,10 +68,10 @@ pub use limits::{
     CONNECT_TIMEOUT_ENV, Limits, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV,
     READ_TIMEOUT_ENV, RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
 };
+pub use output::{OutputError, ToolOutput, output};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use retry::RetryPolicy;
-pub use output::{OutputError, ToolOutput, output};
 pub use server::{LOG_ENV, Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use trace::Trace;

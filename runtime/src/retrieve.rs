@@ -88,8 +88,14 @@ impl Attempt<'_> {
         let Self {
             agent, provider, ..
         } = *self;
-        let Outcome { result, transient } =
-            fetch_token(agent, provider, self.request, self.context_header, self.user).await;
+        let Outcome { result, transient } = fetch_token(
+            agent,
+            provider,
+            self.request,
+            self.context_header,
+            self.user,
+        )
+        .await;
         let token = match result {
             Ok(token) => token,
             Err(error) => {

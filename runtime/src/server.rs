@@ -179,7 +179,13 @@ impl Server {
         };
         let context = crate::trace::for_call(def, &scope.trace);
         if let Some(mode) = self.dry_run {
-            return Ok(crate::dry_run::result(def, &request, &context, mode, scope.user_token.is_some()));
+            return Ok(crate::dry_run::result(
+                def,
+                &request,
+                &context,
+                mode,
+                scope.user_token.is_some(),
+            ));
         }
         let agent = match &self.agent {
             Ok(agent) => agent,
@@ -450,7 +456,10 @@ pub fn run(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
         let server = match crate::dry_run::from_env() {
             Ok(None) => server,
             Ok(Some(mode)) => {
-                tracing::info!(?mode, "dry run: tool calls answer with the request they would send, and send nothing");
+                tracing::info!(
+                    ?mode,
+                    "dry run: tool calls answer with the request they would send, and send nothing"
+                );
                 server.with_dry_run(mode)
             }
             Err(error) => return Err(std::io::Error::other(error.to_string())),
