@@ -255,7 +255,9 @@ fn token(ctx: Ctx<'_>, body: &Map<String, Value>) -> Answer {
     };
     let owner = format!("{}{}", ctx.agent_id, principal.grant_key());
     let fault = faults::take(ctx.faults, Endpoint::Token, Some(&provider));
-    with_fault(fault, || Answer::json(200, &token_response(&owner, &provider)))
+    with_fault(fault, || {
+        Answer::json(200, &token_response(&owner, &provider))
+    })
 }
 
 /// `owner`: the agent id, plus the user for a user's grant (a grant id per user).
