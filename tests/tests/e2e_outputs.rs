@@ -70,13 +70,25 @@ async fn tools_list_declares_object_output_schemas_where_the_response_has_one() 
     let backend = Backend::start().await;
     let session = session_for(&backend).await;
     let schemas = output_schemas(&session).await;
-    for name in ["list_events", "get_event", "create_event", "send_slack", "get_slack_user"] {
-        let schema = schemas.get(name).unwrap_or_else(|| panic!("{name} has none"));
+    for name in [
+        "list_events",
+        "get_event",
+        "create_event",
+        "send_slack",
+        "get_slack_user",
+    ] {
+        let schema = schemas
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} has none"));
         assert_eq!(schema["type"], "object", "{name}");
         jsonschema::draft202012::new(schema).expect("a valid JSON Schema");
     }
     // Google's delete answers no JSON body: text only.
-    assert!(!schemas.contains_key("delete_event"), "{:?}", schemas.keys());
+    assert!(
+        !schemas.contains_key("delete_event"),
+        "{:?}",
+        schemas.keys()
+    );
     let list = &schemas["list_events"]["properties"];
     assert_eq!(keys(list), ["items", "nextPageToken", "timeZone"]);
     assert!(list["items"]["items"]["properties"].get("etag").is_none());
@@ -98,27 +110,45 @@ async fn calls_return_structured_content_that_validates_and_follows_the_projecti
     let event = &listed["items"][0];
     assert_eq!(event["summary"], "Daily standup");
     let allowed = [
-        "attendees", "description", "end", "htmlLink", "id", "location", "organizer",
-        "recurringEventId", "start", "status", "summary",
+        "attendees",
+        "description",
+        "end",
+        "htmlLink",
+        "id",
+        "location",
+        "organizer",
+        "recurringEventId",
+        "start",
+        "status",
+        "summary",
     ];
     for key in keys(event) {
         assert!(allowed.contains(&key), "`{key}` is not projected: {event}");
     }
-    assert!(event.get("id").is_some() && event.get("start").is_some(), "{event}");
+    assert!(
+        event.get("id").is_some() && event.get("start").is_some(),
+        "{event}"
+    );
 
     // Unprojected: everything the provider answered, undocumented fields included.
     let id = event["id"].as_str().expect("an id").to_owned();
     let got = session.call("get_event", json!({"eventId": id})).await;
     let full = validated(&got, &schemas["get_event"]);
     assert_eq!(full["id"], json!(id));
-    assert!(full.get("iCalUID").is_some() && full.get("etag").is_some(), "{full}");
+    assert!(
+        full.get("iCalUID").is_some() && full.get("etag").is_some(),
+        "{full}"
+    );
 
     let history = session
         .call("slack_channel_history", json!({"channel": "C0123456789"}))
         .await;
     let messages = validated(&history, &schemas["slack_channel_history"]);
     // `ok`, `pin_count`, ... dropped; the page cursor kept (the tool pages).
-    assert_eq!(keys(&messages), ["has_more", "messages", "response_metadata"]);
+    assert_eq!(
+        keys(&messages),
+        ["has_more", "messages", "response_metadata"]
+    );
     assert_eq!(keys(&messages["messages"][0]), ["text", "ts", "user"]);
     assert_eq!(messages["response_metadata"], json!({"next_cursor": ""}));
 
