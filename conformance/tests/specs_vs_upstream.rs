@@ -92,6 +92,14 @@ fn allowlist_for(provider: &str, upstream: &Path) -> PathBuf {
         spec_line,
         &format!("spec = {:?}", upstream.display().to_string()),
     );
+    // `returns` projections name fields of our documents' responses; upstream's response
+    // schemas are looser (Slack's `objs_user` is an array of `anyOf`), and this test compares
+    // inputs, so they are left out here.
+    let replaced: String = replaced
+        .lines()
+        .filter(|line| !line.starts_with("returns = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("specs-vs-upstream")
         .join(provider);

@@ -69,6 +69,9 @@ async def check_tools(session: ClientSession) -> None:
           sorted(properties))
     with_output = sorted(name for name, tool in tools.items() if tool.output_schema is not None)
     print(f"     {len(tools)} tools; with an outputSchema: {with_output or 'none'}", flush=True)
+    check("tools/list: list_events and send_slack declare an object outputSchema",
+          all((tools[n].output_schema or {}).get("type") == "object" for n in ("list_events", "send_slack")),
+          with_output)
 
 
 async def call(session: ClientSession, name: str, arguments: dict[str, Any]) -> Any:
@@ -81,6 +84,19 @@ async def check_calls(session: ClientSession, key: str) -> None:
     check("list_events {query: standup} succeeds with the backend's event",
           not result.is_error and "Daily standup" in text, (result.is_error, text[:300]))
     check("the agent key is not in the tool result", key not in text)
+    # The client itself already validated structuredContent against the outputSchema (it
+    # raises on a mismatch); check it once more, explicitly, with the jsonschema package.
+    schema = next(t.output_schema for t in (await session.list_tools()).tools if t.name == "list_events")
+    try:
+        import jsonschema
+        jsonschema.validate(result.structured_content, schema)
+        problem = ""
+    except Exception as error:  # noqa: BLE001 - reported as the check's detail
+        problem = repr(error)
+    check("list_events structuredContent validates against its outputSchema (jsonschema)",
+          result.structured_content is not None and not problem, problem or result.structured_content)
+    check("list_events text content is the structured JSON",
+          result.structured_content is not None and json.loads(text) == result.structured_content, text[:300])
 
     result = await call(session, "send_slack", {"channel": "C0123456789", "text": "hi from python"})
     text = text_of(result)

@@ -87,10 +87,12 @@ async fn list_events_makes_one_signed_proxy_call_naming_the_tool() {
         .call("list_events", json!({"query": "standup"}))
         .await;
     let text = outcome.ok_text();
+    // The allowlist's `returns` projection keeps the events and drops the collection's `kind`.
     assert!(
-        text.contains("Daily standup") && text.contains("calendar#events"),
+        text.contains("Daily standup") && !text.contains("calendar#events"),
         "{text}"
     );
+    assert!(outcome.structured.is_some(), "a typed output: {text}");
 
     let requests = backend.requests();
     assert_eq!(requests.len(), 1, "exactly one backend call: {requests:#?}");

@@ -27,6 +27,8 @@ async fn official_python_mcp_client_drives_alter_mcp() {
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    // The per-check lines, shown with `--nocapture`.
+    eprintln!("{stdout}");
     if output.status.code() == Some(EXIT_PACKAGE_MISSING) {
         return skip_or_fail(CHECK, stdout.trim());
     }

@@ -117,23 +117,13 @@ impl OutputBuilder<'_> {
             }
             None => kind,
         };
-        let type_id = match own {
-            Some((id, _)) => {
-                if let Some(def) = types.types.get_mut(id.0) {
-                    def.kind = kind;
-                }
-                id
-            }
-            None => {
-                types.types.push(TypeDef {
-                    name,
-                    pointer: self.pointer(),
-                    description,
-                    kind,
-                });
-                TypeId(types.types.len() - 1)
-            }
+        let def = TypeDef {
+            name,
+            pointer: self.pointer(),
+            description,
+            kind,
         };
+        let type_id = register(types, own.map(|(id, _)| id), def);
         Some(Output {
             type_id,
             wrap,
@@ -171,6 +161,18 @@ impl OutputBuilder<'_> {
         self.out
             .push(Diagnostic::new(key, message).related(related).help(help));
     }
+}
+
+/// Stores `def` in place of `own`'s kind, or as a new type.
+fn register(types: &mut TypeSpace, own: Option<TypeId>, def: TypeDef) -> TypeId {
+    if let Some(id) = own
+        && let Some(slot) = types.types.get_mut(id.0)
+    {
+        slot.kind = def.kind;
+        return id;
+    }
+    types.types.push(def);
+    TypeId(types.types.len() - 1)
 }
 
 /// A schema that says nothing (`{}`): there is no type to declare.
@@ -274,7 +276,10 @@ fn pagination(properties: &[Property], types: &TypeSpace, inputs: &[Input]) -> O
 /// The normalized input names that take back a token named `name`, if it is one.
 fn token_inputs(name: &str) -> Option<[String; 2]> {
     let name = normalized(name);
-    let rest = name.strip_prefix("next")?;
+    // A sync token (Google's `nextSyncToken`) asks for changes later, not for the next page.
+    let rest = name
+        .strip_prefix("next")
+        .filter(|rest| !rest.contains("sync"))?;
     ["token", "cursor", "marker"]
         .iter()
         .any(|end| rest.ends_with(end))
@@ -366,32 +371,11 @@ impl Projector<'_, '_, '_> {
             format!("{at}.")
         };
         let projected = match &target.kind {
-            Kind::Named(id) => match self.types.get(*id).cloned() {
-                Some(
-                    def @ TypeDef {
-                        kind: TypeKind::Struct { .. },
-                        ..
-                    },
-                ) => {
-                    let name = unique_type_name(&nested, self.types, self.builder.taken);
-                    // Registered before its members, so nested names come after it.
-                    let new_id = TypeId(self.types.types.len());
-                    self.types.types.push(TypeDef {
-                        name: name.clone(),
-                        ..def.clone()
-                    });
-                    let kind = self.project(&def.kind, inner, &name, &inner_path);
-                    if let Some(slot) = self.types.types.get_mut(new_id.0) {
-                        slot.kind = kind;
-                    }
-                    Schema {
-                        kind: Kind::Named(new_id),
-                        ..target.clone()
-                    }
-                }
-                _ => return self.not_an_object(at, schema),
-            },
-            _ => return self.not_an_object(at, schema),
+            Kind::Named(id) => self.projected_struct(*id, target, inner, &nested, &inner_path),
+            _ => None,
+        };
+        let Some(projected) = projected else {
+            return self.not_an_object(at, schema);
         };
         match &schema.kind {
             Kind::Array(_) => Schema {
@@ -400,6 +384,36 @@ impl Projector<'_, '_, '_> {
             },
             _ => projected,
         }
+    }
+
+    /// A projected copy of the struct `id` (`None` when it is not a struct), named `name`.
+    fn projected_struct(
+        &mut self,
+        id: TypeId,
+        target: &Schema,
+        inner: &Selection,
+        name: &str,
+        inner_path: &str,
+    ) -> Option<Schema> {
+        let def = self.types.get(id).cloned()?;
+        if !matches!(def.kind, TypeKind::Struct { .. }) {
+            return None;
+        }
+        let name = unique_type_name(name, self.types, self.builder.taken);
+        // Registered before its members, so nested names come after it.
+        let new_id = TypeId(self.types.types.len());
+        self.types.types.push(TypeDef {
+            name: name.clone(),
+            ..def.clone()
+        });
+        let kind = self.project(&def.kind, inner, &name, inner_path);
+        if let Some(slot) = self.types.types.get_mut(new_id.0) {
+            slot.kind = kind;
+        }
+        Some(Schema {
+            kind: Kind::Named(new_id),
+            ..target.clone()
+        })
     }
 
     fn not_an_object(&mut self, at: &str, schema: &Schema) -> Schema {
@@ -440,5 +454,30 @@ impl Projector<'_, '_, '_> {
             &format!("`returns` names `{path}{name}`, but {whose} has no field `{name}`"),
             &help,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_inputs;
+
+    #[test]
+    fn page_tokens_name_the_inputs_that_take_them_back() {
+        let cases: [(&str, Option<[&str; 2]>); 6] = [
+            ("nextPageToken", Some(["pagetoken", "nextpagetoken"])),
+            ("next_cursor", Some(["cursor", "nextcursor"])),
+            ("NextToken", Some(["token", "nexttoken"])),
+            ("nextMarker", Some(["marker", "nextmarker"])),
+            ("nextSyncToken", None),
+            ("next", None),
+        ];
+        for (name, wanted) in cases {
+            assert_eq!(
+                token_inputs(name),
+                wanted.map(|w| w.map(str::to_owned)),
+                "{name}"
+            );
+        }
+        assert_eq!(token_inputs("pageToken"), None);
     }
 }

@@ -41,6 +41,26 @@ pub fn rust_type(schema: &Schema, types: &TypeSpace, boxed: bool) -> TokenStream
     }
 }
 
+/// [`rust_type`] for a member of an output type: a JSON number stays the number it was
+/// (`serde_json::Number`, so `3600` is not written back as `3600.0`).
+fn member_type(schema: &Schema, types: &TypeSpace, boxed: bool, output: bool) -> TokenStream {
+    if !output {
+        return rust_type(schema, types, boxed);
+    }
+    match &schema.kind {
+        Kind::Number => quote!(::alter_mcp_runtime::serde_json::Number),
+        Kind::Array(items) => {
+            let items = member_type(items, types, false, true);
+            quote!(Vec<#items>)
+        }
+        Kind::Map(values) => {
+            let values = member_type(values, types, false, true);
+            quote!(::std::collections::BTreeMap<String, #values>)
+        }
+        _ => rust_type(schema, types, boxed),
+    }
+}
+
 /// `#[allow(clippy::type_complexity)]` for a field whose type clippy would score above its
 /// threshold (250: ten points per type path, times its nesting depth): deeply nested arrays and
 /// maps are the API's own shape, and a type alias per field would only move the nesting.
@@ -162,11 +182,11 @@ fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace, output: bool) -> Token
             let fields = properties
                 .iter()
                 .zip(&names)
-                .map(|(property, rust)| struct_field(id, property, rust, types));
+                .map(|(property, rust)| struct_field(id, property, rust, types, output));
             let (deny, flatten) = match (additional, extra_name) {
                 (Some(schema), Some(rust)) => {
                     let rust = ident(&rust);
-                    let values = rust_type(schema, types, false);
+                    let values = member_type(schema, types, false, output);
                     let map = Schema::of(Kind::Map(schema.clone()));
                     let allow = complexity_allow(&map, false, false);
                     (
@@ -195,12 +215,18 @@ fn type_def(id: TypeId, def: &TypeDef, types: &TypeSpace, output: bool) -> Token
 }
 
 /// A struct member; optional ones are left out when serializing when absent.
-fn struct_field(owner: TypeId, property: &Property, rust: &str, types: &TypeSpace) -> TokenStream {
+fn struct_field(
+    owner: TypeId,
+    property: &Property,
+    rust: &str,
+    types: &TypeSpace,
+    output: bool,
+) -> TokenStream {
     let docs = doc(description(&property.schema, types));
     let wire = string(&property.name);
     let boxed =
         matches!(property.schema.kind, Kind::Named(target) if types.reaches(target, owner, true));
-    let ty = rust_type(&property.schema, types, boxed);
+    let ty = member_type(&property.schema, types, boxed, output);
     let allow = complexity_allow(&property.schema, !property.required, boxed);
     let rust = ident(rust);
     if property.required_nullable {

@@ -208,6 +208,8 @@ pub struct ToolOutcome {
     pub is_error: bool,
     /// All text content blocks, joined by newlines.
     pub text: String,
+    /// `structuredContent`, when the tool declares an output schema.
+    pub structured: Option<Value>,
 }
 
 impl From<CallToolResult> for ToolOutcome {
@@ -221,6 +223,7 @@ impl From<CallToolResult> for ToolOutcome {
         ToolOutcome {
             is_error: result.is_error == Some(true),
             text,
+            structured: result.structured_content,
         }
     }
 }
