@@ -19,7 +19,7 @@ use crate::allowlist::Allowlist;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
 use crate::ir::Api;
 use crate::naming;
-use crate::schema::input_schema;
+use crate::schema::{input_schema, output_schema};
 
 /// Default per-tool budget for one schema's JSON, in bytes (allowlist `schema_max_bytes`).
 pub const SCHEMA_MAX_BYTES: usize = 16 * 1024;
@@ -230,9 +230,17 @@ pub(crate) fn check_api(api: &Api, allowlist: &Allowlist) -> Result<(), Diagnost
             .schema_max_bytes
             .or(allowlist.file.schema_max_bytes)
             .unwrap_or(SCHEMA_MAX_BYTES);
-        let json = input_schema(tool, &api.types);
-        let name = check_tool_name(&tool.name);
-        for violation in name.into_iter().chain(check_schema(&json, budget)) {
+        let input = input_schema(tool, &api.types);
+        let output = output_schema(tool, &api.types);
+        let name = check_tool_name(&tool.name).map(|v| ("input", v));
+        let inputs = check_schema(&input, budget)
+            .into_iter()
+            .map(|v| ("input", v));
+        let outputs = output
+            .iter()
+            .flat_map(|json| check_schema(json, budget))
+            .map(|v| ("output", v));
+        for (which, violation) in name.into_iter().chain(inputs).chain(outputs) {
             let at = if violation.pointer.is_empty() {
                 "the root".to_owned()
             } else {
@@ -242,7 +250,7 @@ pub(crate) fn check_api(api: &Api, allowlist: &Allowlist) -> Result<(), Diagnost
                 Diagnostic::new(
                     Location::key(&allowlist.path, format!("tool[{index}]")),
                     format!(
-                        "the input schema of `{}` breaks a client rule at {at}: {}",
+                        "the {which} schema of `{}` breaks a client rule at {at}: {}",
                         tool.name, violation.message
                     ),
                 )

@@ -274,7 +274,7 @@ fn the_cli_writes_and_checks_the_catalog() {
 }
 
 /// Every tool of our two providers and of the four upstream documents passes the client
-/// rules (the size budget applies to allowlisted tools; see `every.rs`).
+/// rules, input and output schemas alike (the size budget applies to allowlisted tools; see `every.rs`).
 #[test]
 fn every_generated_tool_passes_the_lint() {
     let mut checked = 0;
@@ -282,11 +282,13 @@ fn every_generated_tool_passes_the_lint() {
         let generated = generate(format!("../specs/{provider}/allowlist.toml"))
             .unwrap_or_else(|d| panic!("{d}"));
         for tool in &generated.tools {
-            let problems = alter_mcp_gen::lint::check_schema(
-                &tool.input_schema,
-                alter_mcp_gen::lint::SCHEMA_MAX_BYTES,
-            );
-            assert!(problems.is_empty(), "{}: {problems:#?}", tool.name);
+            for schema in std::iter::once(&tool.input_schema).chain(&tool.output_schema) {
+                let problems = alter_mcp_gen::lint::check_schema(
+                    schema,
+                    alter_mcp_gen::lint::SCHEMA_MAX_BYTES,
+                );
+                assert!(problems.is_empty(), "{}: {problems:#?}", tool.name);
+            }
             assert!(alter_mcp_gen::lint::check_tool_name(&tool.name).is_none());
             checked += 1;
         }
@@ -311,8 +313,10 @@ fn every_generated_tool_passes_the_lint() {
             .unwrap_or_else(|d| panic!("{file}: {d}"));
         let mut over_budget = Vec::new();
         for tool in &generated.tools {
-            let problems = alter_mcp_gen::lint::check_schema(&tool.input_schema, usize::MAX);
-            assert!(problems.is_empty(), "{file} {}: {problems:#?}", tool.name);
+            for schema in std::iter::once(&tool.input_schema).chain(&tool.output_schema) {
+                let problems = alter_mcp_gen::lint::check_schema(schema, usize::MAX);
+                assert!(problems.is_empty(), "{file} {}: {problems:#?}", tool.name);
+            }
             assert!(alter_mcp_gen::lint::check_tool_name(&tool.name).is_none());
             if tool.input_schema.len() > alter_mcp_gen::lint::SCHEMA_MAX_BYTES {
                 over_budget.push(tool.name.as_str());
