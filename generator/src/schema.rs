@@ -2,7 +2,7 @@
 //!
 //! Portable forms only: an object at the root with `additionalProperties: false`, optional
 //! fields simply not required (no `["string","null"]`; only a value the document declares
-//! nullable gets `null` among its types), nested objects inlined, `$defs` only for recursive
+//! nullable accepts `null`, as an `anyOf` branch), nested objects inlined, `$defs` only for recursive
 //! types, unions as `oneOf`/`anyOf` (a tagged one's branches requiring their tag value). Key
 //! order is fixed here, so the text never depends on serde_json's map features.
 
@@ -318,25 +318,15 @@ impl Writer<'_> {
     }
 }
 
-/// A schema that also accepts `null`: `"type": [T, "null"]` (and `null` among its `enum`
-/// values), else `anyOf` with `{"type": "null"}`. `{}` already accepts `null`.
+/// A schema that also accepts `null`: `anyOf` with `{"type": "null"}`, never a `type` array
+/// (`["string","null"]` is legal but less portable: clients that map tool schemas onto a
+/// single-`type` dialect, such as Gemini's function declarations, reject or flatten it; the
+/// MCP Inspector's `--strict` flags it). `{}` already accepts `null`.
 fn allow_null(node: Json) -> Json {
-    let Json::Object(mut entries) = node else {
+    let Json::Object(entries) = node else {
         return node;
     };
     if entries.is_empty() {
-        return Json::Object(entries);
-    }
-    let typed = entries
-        .iter()
-        .position(|(k, v)| k == "type" && matches!(v, Json::Leaf(Value::String(_))));
-    if let Some(at) = typed {
-        let null = Json::str("null");
-        let previous = std::mem::replace(&mut entries[at].1, Json::Leaf(Value::Null));
-        entries[at].1 = Json::Array(vec![previous, null]);
-        if let Some((_, Json::Array(values))) = entries.iter_mut().find(|(k, _)| k == "enum") {
-            values.push(Json::Leaf(Value::Null));
-        }
         return Json::Object(entries);
     }
     let mut wrapper = Json::object();
@@ -528,7 +518,7 @@ mod tests {
         ]);
         assert_eq!(
             input_schema(&t, &types),
-            r#"{"type":"object","properties":{"s":{"type":["string","null"]},"e":{"type":["string","null"],"enum":["a",null]},"j":{"anyOf":[{"oneOf":[{"type":"string"},{"type":"integer"}]},{"type":"null"}]},"any":{}},"additionalProperties":false}"#
+            r#"{"type":"object","properties":{"s":{"anyOf":[{"type":"string"},{"type":"null"}]},"e":{"anyOf":[{"type":"string","enum":["a"]},{"type":"null"}]},"j":{"anyOf":[{"oneOf":[{"type":"string"},{"type":"integer"}]},{"type":"null"}]},"any":{}},"additionalProperties":false}"#
         );
     }
 }

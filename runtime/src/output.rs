@@ -82,6 +82,17 @@ pub(crate) fn structured_result(
     }
     let answer = match serde_json::from_slice::<Value>(response.body()) {
         Ok(answer) => answer,
+        Err(_) if response.is_truncated() => {
+            // A cut answer cannot be structured output, and the MCP spec forbids a success
+            // without it when the tool declares a schema: an error the model can act on,
+            // with the part that arrived.
+            tracing::info!(tool = def.name, "provider answer cut at the size limit");
+            return tool_error(format!(
+                "{provider}'s answer was larger than the response limit and was cut, so it \
+                 cannot be returned as structured output. Narrow the request (fewer fields, a \
+                 smaller page, a filter) and call again. The part that arrived:\n{text}"
+            ));
+        }
         Err(error) => {
             tracing::info!(tool = def.name, %error, "provider answer is not JSON");
             return tool_error(format!(

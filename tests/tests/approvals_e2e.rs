@@ -300,11 +300,13 @@ async fn destructive_tools_go_through_the_proxy_in_retrieve_mode() {
     let session = start(&backend, &[("ALTER_MCP_MODE", "retrieve")]).await;
     // The provider itself is not reachable from the test, so only the token call is checked.
     session.call("list_calendars", json!({})).await;
-    assert_eq!(
-        backend.token_calls().len(),
-        1,
+    // The unreachable provider is a connection failure, which a read retries (each attempt
+    // with its own token); none of it goes through the proxy.
+    assert!(
+        !backend.token_calls().is_empty() && backend.proxy_calls().is_empty(),
         "a read tool uses retrieve mode"
     );
+    let tokens_before = backend.token_calls().len();
     backend.fail_next(Fault::pending_approval(ApprovalPlan::executed()));
     let delete = session
         .call("delete_event", json!({"eventId": "evt1"}))
@@ -317,7 +319,11 @@ async fn destructive_tools_go_through_the_proxy_in_retrieve_mode() {
         "the destructive tool went through /sdk/proxy"
     );
     assert_eq!(proxied[0].str_field("method"), Some("DELETE"));
-    assert_eq!(backend.token_calls().len(), 1, "and fetched no token");
+    assert_eq!(
+        backend.token_calls().len(),
+        tokens_before,
+        "and fetched no token"
+    );
     // A grant that refuses the token path (held for approvals) is called through the proxy.
     backend.add_fault(
         FaultRule::once(Fault::json(
@@ -328,7 +334,11 @@ async fn destructive_tools_go_through_the_proxy_in_retrieve_mode() {
     );
     let held = session.call("list_events", json!({})).await;
     assert_eq!(held.is_error, Some(false), "{}", text(&held));
-    assert_eq!(backend.token_calls().len(), 2);
+    assert_eq!(
+        backend.token_calls().len(),
+        tokens_before + 1,
+        "one refused token call"
+    );
     assert_eq!(backend.proxy_calls().len(), 2);
 }
 

@@ -376,7 +376,17 @@ async fn an_oversized_response_is_cut_with_a_note() {
         let body = big_events(events);
         backend.fail_next(Fault::provider_answer(200, body.clone()));
         let outcome = session.call("list_events", json!({})).await;
-        let text = outcome.ok_text();
+        // list_events declares an output schema, and a cut answer cannot fit it: a tool
+        // error that says so and carries the part that arrived.
+        assert!(outcome.is_error, "{what}: {}", outcome.text);
+        let (advice, text) = outcome
+            .text
+            .split_once("The part that arrived:\n")
+            .unwrap_or_else(|| panic!("{what}: {}", outcome.text));
+        assert!(
+            advice.contains("larger than the response limit"),
+            "{advice}"
+        );
         let (kept, note) = text
             .split_once("\n[…truncated at ")
             .unwrap_or_else(|| panic!("{what}: no truncation note: {text}"));

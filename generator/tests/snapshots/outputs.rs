@@ -95,7 +95,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GetPetInput>,
         output_schema: Some(
-            r##"{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","description":"The pet's name."},"kind":{"type":"string"},"born":{"type":["string","null"]},"tags":{"type":"array","items":{"type":"string"}},"weight":{"type":"number","description":"Kilograms; an integer stays one when read."},"owner":{"$ref":"#/$defs/PersonOutput"},"toys":{"type":"array","items":{}}},"additionalProperties":true,"$defs":{"PersonOutput":{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"friend":{"$ref":"#/$defs/PersonOutput"}},"additionalProperties":true}}}"##,
+            r##"{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","description":"The pet's name."},"kind":{"type":"string"},"born":{"anyOf":[{"type":"string"},{"type":"null"}]},"tags":{"type":"array","items":{"type":"string"}},"weight":{"type":"number","description":"Kilograms; an integer stays one when read."},"owner":{"$ref":"#/$defs/PersonOutput"},"toys":{"type":"array","items":{}}},"additionalProperties":true,"$defs":{"PersonOutput":{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"friend":{"$ref":"#/$defs/PersonOutput"}},"additionalProperties":true}}}"##,
         ),
         output: Some(::alter_mcp_runtime::output::<PetOutput>),
         spec_hash: SPEC_HASH,
