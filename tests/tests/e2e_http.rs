@@ -445,3 +445,30 @@ async fn on_loopback_foreign_hosts_and_origins_are_refused() {
         403
     );
 }
+
+#[tokio::test]
+async fn even_trace_logs_never_show_a_user_token_or_the_key() {
+    let backend = backend_with_users().await;
+    let base_url = backend.base_url();
+    let env = [
+        ("ALTER_MCP_AGENT_KEY", backend.key()),
+        ("ALTER_BASE_URL", base_url.as_str()),
+        ("ALTER_MCP_LOG", "trace"),
+    ];
+    let server = HttpServer::start_with(&env, &[]).await;
+    let client = connect(&server.url(), Some(ANA.0)).await;
+    let outcome = call(&client, "list_events", json!({"query": "standup"})).await;
+    outcome.ok_text();
+    let refused = connect(&server.url(), Some("eyJ.unknown-user.sig")).await;
+    assert!(call(&refused, "list_events", json!({})).await.is_error);
+    client.cancel().await.ok();
+    refused.cancel().await.ok();
+    let stderr = server.stderr();
+    assert!(stderr.contains("TRACE"), "trace logging is on");
+    for secret in [backend.key(), ANA.0, "eyJ.unknown-user.sig"] {
+        assert!(
+            !stderr.contains(secret),
+            "a credential appeared in trace logs"
+        );
+    }
+}
