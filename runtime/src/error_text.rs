@@ -32,6 +32,12 @@ pub(crate) fn tool_message(error: &Error) -> String {
         ErrorKind::MalformedResponse | ErrorKind::Network | ErrorKind::Timeout => {
             transport_text(error)
         }
+        ErrorKind::UserReauthRequired => format!(
+            "Alter could not validate the end user's identity token (the bearer token of this \
+             MCP request): {}. The user must sign in again in the app that calls this server, \
+             so that it sends a fresh token; then call again.",
+            said(error)
+        ),
     };
     match error.hint() {
         Some(hint) if !text.contains(hint) => format!("{text} Hint from Alter: {hint}"),
