@@ -461,3 +461,13 @@ async fn even_trace_logs_never_show_a_user_token_or_the_key() {
         );
     }
 }
+
+#[tokio::test]
+async fn sigterm_on_an_idle_server_exits_cleanly_at_once() {
+    let backend = backend_with_users().await;
+    let mut server = HttpServer::start(&backend, &[]).await;
+    server.sigterm();
+    let status = server.wait().await;
+    assert!(status.success(), "clean exit after SIGTERM: {status}");
+    assert!(server.stderr().contains("all requests finished"));
+}
