@@ -23,6 +23,8 @@ const SERVER_ENV: &[&str] = &[
     "ALTER_BASE_URL",
     "ALTER_MCP_MODE",
     "ALTER_MCP_LOG",
+    // Would switch the server to HTTP mode.
+    "ALTER_MCP_HTTP",
 ];
 
 static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
