@@ -91,16 +91,20 @@ Usage: {name}                 serve MCP on stdin/stdout until the client closes 
        {name} --version       the version
 
 HTTP options (each also settable in the environment; flags win):
-  --http IP:PORT         {HTTP_ENV}: listen address, e.g. 127.0.0.1:8080 or 0.0.0.0:8080
-  --max-body BYTES       {MAX_BODY_ENV}: larger request bodies get 413 (default {max_body})
-  --shutdown-grace SECS  {SHUTDOWN_GRACE_ENV}: on SIGTERM/SIGINT, time for calls in
-                         flight to finish (default {grace})
-  --allow-anonymous      {ALLOW_ANONYMOUS_ENV}=true: accept requests without a bearer token
-                         (they use the agent's own grants); by default they get 401
-  --allowed-host HOST    {ALLOWED_HOSTS_ENV} (comma-separated): Host header values to accept;
-                         default: loopback names on a loopback address, unchecked otherwise
-  Each HTTP request's `Authorization: Bearer <token>` is the end user's identity token, sent
-  to Alter as that call's user_token. GET /healthz answers 200 {{\"status\":\"ok\"}}.
+  --http IP:PORT         listen address, e.g. 127.0.0.1:8080 or 0.0.0.0:8080
+                         (env {HTTP_ENV})
+  --max-body BYTES       larger request bodies get 413 (default {max_body})
+                         (env {MAX_BODY_ENV})
+  --shutdown-grace SECS  on SIGTERM/SIGINT, time for calls in flight to finish
+                         (default {grace}) (env {SHUTDOWN_GRACE_ENV})
+  --allow-anonymous      accept requests without a bearer token (they use the agent's
+                         own grants); by default they get 401
+                         (env {ALLOW_ANONYMOUS_ENV}=true)
+  --allowed-host HOST    a Host header value to accept (repeatable); default: loopback
+                         names on a loopback address, unchecked otherwise
+                         (env {ALLOWED_HOSTS_ENV}, comma-separated)
+  Each HTTP request's `Authorization: Bearer <token>` is the end user's identity
+  token, sent to Alter as that call's user_token. GET /healthz answers 200 {{\"status\":\"ok\"}}.
 
 Environment:
   ALTER_MCP_AGENT_KEY  the agent's Alter key (required for calls; never pass it as an argument)

@@ -89,6 +89,9 @@ pub enum ErrorKind {
     Busy,
     /// The client cancelled the call; its HTTP request was abandoned.
     Cancelled,
+    /// 401 `jwt_validation_error`: Alter rejected the end user's identity token (the call's
+    /// `user_token`, e.g. an HTTP request's bearer token); the user must sign in again.
+    UserReauthRequired,
 }
 
 /// A failed tool call. Small, opaque and free of secrets (like `reqwest::Error`).

@@ -37,6 +37,12 @@ pub(crate) fn tool_message(error: &Error) -> String {
             said(error)
         ),
         ErrorKind::Cancelled => format!("Cancelled: {}.", said(error)),
+        ErrorKind::UserReauthRequired => format!(
+            "Alter could not validate the end user's identity token (the bearer token of this \
+             MCP request): {}. The user must sign in again in the app that calls this server, \
+             so that it sends a fresh token; then call again.",
+            said(error)
+        ),
     };
     let text = match error.hint() {
         Some(hint) if !text.contains(hint) => format!("{text} Hint from Alter: {hint}"),

@@ -120,11 +120,15 @@ fn grant_refusal(status: u16, code: Option<&str>) -> (ErrorKind, &'static str) {
     }
 }
 
-/// 401: the agent or its key was refused.
+/// 401: the agent, its key, or the end user's identity token was refused.
 fn unauthorized(code: Option<&str>) -> (ErrorKind, &'static str) {
     match code {
         Some("agent_revoked") => (ErrorKind::AgentRevoked, "The agent has been revoked"),
         Some("agent_inactive") => (ErrorKind::AgentInactive, "The agent is inactive"),
+        Some("jwt_validation_error") => (
+            ErrorKind::UserReauthRequired,
+            "The end user's identity token was rejected",
+        ),
         Some(
             "invalid_key"
             | "key_revoked"

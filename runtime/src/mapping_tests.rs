@@ -112,6 +112,12 @@ fn table() -> Vec<Row> {
         ),
         row(
             401,
+            r#"{"detail":{"error":"jwt_validation_error","message":"token expired"}}"#,
+            K::UserReauthRequired,
+            "token expired",
+        ),
+        row(
+            401,
             r#"{"error":"key_expired","message":""}"#,
             K::KeyRejected,
             "rejected",

@@ -7,20 +7,28 @@ use std::process::ExitCode;
 
 use alter_mcp_e2e::{Backend, TEST_AGENT_ID};
 
-const USAGE: &str = "usage: fake-alter [--port PORT] [--key AGENT_KEY]
+const USAGE: &str = "usage: fake-alter [--port PORT] [--key AGENT_KEY] [--user TOKEN=EMAIL]...
 
 Serves a loopback Alter backend on 127.0.0.1:PORT (default 0: any free port) that verifies
 signatures like the real one and answers /sdk/proxy with canned Google Calendar and Slack data.
+--user knows an end user (protocol 9): calls whose body carries user_token TOKEN use that user's
+grant, whose Google calendar belongs to EMAIL; other user tokens get 401 jwt_validation_error.
 Prints ALTER_BASE_URL=... and ALTER_MCP_AGENT_KEY=... on stdout.
 Control API (unsigned): POST /__test/faults, DELETE /__test/faults, GET|DELETE /__test/requests.";
 
 struct Args {
     port: u16,
     key: Option<String>,
+    /// (user token, email)
+    users: Vec<(String, String)>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { port: 0, key: None };
+    let mut args = Args {
+        port: 0,
+        key: None,
+        users: Vec::new(),
+    };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -31,6 +39,14 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--port: `{value}` is not a port number"))?;
             }
             "--key" => args.key = Some(iter.next().ok_or("--key needs a value")?),
+            "--user" => {
+                let value = iter.next().ok_or("--user needs TOKEN=EMAIL")?;
+                let (token, email) = value
+                    .split_once('=')
+                    .filter(|(t, e)| !t.is_empty() && !e.is_empty())
+                    .ok_or("--user expects TOKEN=EMAIL")?;
+                args.users.push((token.to_owned(), email.to_owned()));
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -57,6 +73,9 @@ async fn main() -> ExitCode {
     let mut builder = Backend::builder();
     if let Some(key) = &args.key {
         builder = builder.key(key, TEST_AGENT_ID);
+    }
+    for (token, email) in &args.users {
+        builder = builder.user(token, email);
     }
     let backend = match builder.start_on(args.port).await {
         Ok(backend) => backend,

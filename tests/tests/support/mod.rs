@@ -31,6 +31,10 @@ const SERVER_ENV: &[&str] = &[
     "ALTER_MCP_MAX_CONCURRENT_CALLS",
     "ALTER_MCP_QUEUE_TIMEOUT_SECS",
     "ALTER_MCP_MAX_RESPONSE_BYTES",
+    // Would switch the server to HTTP mode, dry runs, or change approval waits.
+    "ALTER_MCP_HTTP",
+    "ALTER_MCP_DRY_RUN",
+    "ALTER_MCP_APPROVAL_WAIT",
 ];
 
 static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
