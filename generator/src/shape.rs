@@ -193,6 +193,20 @@ pub fn without_descriptions(schema: &Value) -> Value {
     }
 }
 
+/// The annotations as `tools/list` names them.
+fn mcp_annotations(title: &str, a: crate::Annotations) -> BTreeMap<String, Value> {
+    [
+        ("title", title.into()),
+        ("readOnlyHint", a.read_only.into()),
+        ("destructiveHint", a.destructive.into()),
+        ("idempotentHint", a.idempotent.into()),
+        ("openWorldHint", a.open_world.into()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -248,18 +262,4 @@ mod tests {
         }});
         assert_eq!(without_descriptions(&a), b);
     }
-}
-
-/// The annotations as `tools/list` names them.
-fn mcp_annotations(title: &str, a: crate::Annotations) -> BTreeMap<String, Value> {
-    [
-        ("title", title.into()),
-        ("readOnlyHint", a.read_only.into()),
-        ("destructiveHint", a.destructive.into()),
-        ("idempotentHint", a.idempotent.into()),
-        ("openWorldHint", a.open_world.into()),
-    ]
-    .into_iter()
-    .map(|(key, value)| (key.to_owned(), value))
-    .collect()
 }

@@ -261,7 +261,6 @@ impl ServerHandler for Server {
                 peer: context.peer.clone(),
             }),
             user_token: crate::http_gate::user_token(&context),
-            ..CallScope::default()
         };
         self.call(&request.name, request.arguments, scope)
             .await
