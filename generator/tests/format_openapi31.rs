@@ -3,40 +3,14 @@
 
 mod support;
 
-use support::input_schema;
+use support::{input_schema, non_null, nullable, only_null};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 const DIR: &str = "tests/fixtures/formats/openapi31";
 
 fn generate(name: &str) -> alter_mcp_gen::Generated {
     alter_mcp_gen::generate(format!("{DIR}/{name}.toml")).unwrap_or_else(|d| panic!("{d}"))
-}
-
-/// `{type: T}`, or `{type: [T, "null"]}` where the emitter spells out nullability.
-fn nullable(schema: &Value, t: &str) -> bool {
-    schema == &json!({"type": t}) || schema == &json!({"anyOf": [{"type": t}, {"type": "null"}]})
-}
-
-/// The non-null branch of a nullable schema (`anyOf: [X, {"type": "null"}]`), else the schema.
-#[allow(
-    dead_code,
-    reason = "not every format's tests look inside a nullable schema"
-)]
-fn non_null(schema: &Value) -> &Value {
-    match schema["anyOf"].as_array().map(Vec::as_slice) {
-        Some([value, null]) if null == &json!({"type": "null"}) => value,
-        _ => schema,
-    }
-}
-
-/// A schema that admits only `null` (however the emitter spells it).
-fn only_null(schema: &Value) -> bool {
-    let text = schema.to_string();
-    text.contains("null")
-        && !["string", "integer", "number", "object", "array", "boolean"]
-            .iter()
-            .any(|t| text.contains(&format!("\"{t}\"")))
 }
 
 #[test]

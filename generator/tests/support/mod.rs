@@ -1,11 +1,11 @@
-//! Helpers shared by the format tests: a tool's input schema read from generated code, and the
-//! providers' upstream documents beside the repository.
+//! Helpers shared by the format tests: a tool's input schema read from generated code, how a
+//! schema spells nullability, and the providers' upstream documents beside the repository.
 
 #![allow(dead_code, reason = "each test file uses a part")]
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The `input_schema` of the tool `tool` in generated `code` (any number of raw-string `#`s).
 pub fn input_schema(code: &str, tool: &str) -> Value {
@@ -45,4 +45,27 @@ pub fn upstream(file: &str) -> Option<PathBuf> {
         eprintln!("skipped: specs/upstream/{file} not found (set ALTER_SHARED_DIR)");
     }
     found
+}
+
+/// `{type: T}`, or `{anyOf: [{type: T}, {type: null}]}` where the emitter spells out
+/// nullability.
+pub fn nullable(schema: &Value, t: &str) -> bool {
+    schema == &json!({"type": t}) || schema == &json!({"anyOf": [{"type": t}, {"type": "null"}]})
+}
+
+/// The non-null branch of a nullable schema (`anyOf: [X, {"type": "null"}]`), else the schema.
+pub fn non_null(schema: &Value) -> &Value {
+    match schema["anyOf"].as_array().map(Vec::as_slice) {
+        Some([value, null]) if null == &json!({"type": "null"}) => value,
+        _ => schema,
+    }
+}
+
+/// A schema that admits only `null` (however the emitter spells it).
+pub fn only_null(schema: &Value) -> bool {
+    let text = schema.to_string();
+    text.contains("null")
+        && !["string", "integer", "number", "object", "array", "boolean"]
+            .iter()
+            .any(|t| text.contains(&format!("\"{t}\"")))
 }
