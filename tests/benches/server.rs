@@ -8,6 +8,9 @@
 //!   The difference between the two is the server's overhead per call.
 //! - `in_flight/calls_64`: 64 concurrent calls on one session (throughput).
 //! - `startup/spawn_to_initialize`: process spawn until the `initialize` answer is read.
+//! - `http/one_call`, `http/calls_64`: the same `list_events` call through `alter-mcp --http`
+//!   (stateless streamable HTTP, one HTTP request per call) from rmcp's HTTP client, alone and
+//!   64 in flight.
 //!
 //! Before the benches run, `main` prints the server's idle memory and the CPU it used while
 //! serving many calls in flight (how many cores the request path keeps busy).
@@ -24,6 +27,10 @@ use serde_json::{Value, json};
 #[allow(dead_code)]
 #[path = "../tests/support/mod.rs"]
 mod support;
+
+#[allow(dead_code)]
+#[path = "../tests/http_support/mod.rs"]
+mod http_support;
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
@@ -341,6 +348,66 @@ fn report_resources() {
         (server_cpu + bench_cpu) / wall,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
+}
+
+struct HttpFixture {
+    runtime: tokio::runtime::Runtime,
+    backend: Backend,
+    // Kept alive for the benches: dropping it stops the server.
+    _server: http_support::HttpServer,
+    client: rmcp::service::RunningService<rmcp::RoleClient, ()>,
+}
+
+static HTTP: LazyLock<HttpFixture> = LazyLock::new(|| {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let (backend, server, client) = runtime.block_on(async {
+        let backend = Backend::start().await;
+        // Anonymous: the agent's own grant, as in the stdio benches (a bearer token would only
+        // add its bytes to each request).
+        let server = http_support::HttpServer::start(&backend, &["--allow-anonymous"]).await;
+        let client = http_support::connect(&server.url(), None).await;
+        (backend, server, client)
+    });
+    HttpFixture {
+        runtime,
+        backend,
+        _server: server,
+        client,
+    }
+});
+
+#[divan::bench_group(sample_count = 100, sample_size = 5)]
+mod http {
+    use super::*;
+
+    const IN_FLIGHT: usize = 64;
+
+    #[divan::bench]
+    fn one_call() {
+        let f = &*HTTP;
+        let outcome = f.runtime.block_on(http_support::call(
+            &f.client,
+            "list_events",
+            list_events_arguments(),
+        ));
+        assert!(!outcome.is_error, "{}", outcome.text);
+        f.backend.clear_requests();
+    }
+
+    #[divan::bench(sample_count = 30, sample_size = 1, counters = [divan::counter::ItemsCount::new(IN_FLIGHT)])]
+    fn calls_64() {
+        let f = &*HTTP;
+        let calls = (0..IN_FLIGHT)
+            .map(|_| http_support::call(&f.client, "list_events", list_events_arguments()));
+        for outcome in f.runtime.block_on(futures_join_all(calls)) {
+            assert!(!outcome.is_error, "{}", outcome.text);
+        }
+        f.backend.clear_requests();
+    }
 }
 
 fn main() {
