@@ -23,6 +23,13 @@ async fn session_for(backend: &Backend) -> McpSession {
     .await
 }
 
+/// The listed description of `name`.
+async fn description(session: &McpSession, name: &str) -> String {
+    let tools = session.list_tools().await;
+    let tool = tools.iter().find(|t| t.name == name).expect("listed");
+    tool.description.as_deref().unwrap_or_default().to_owned()
+}
+
 /// Every listed output schema, by tool name.
 async fn output_schemas(session: &McpSession) -> BTreeMap<String, Value> {
     session
@@ -92,6 +99,17 @@ async fn tools_list_declares_object_output_schemas_where_the_response_has_one() 
     let list = &schemas["list_events"]["properties"];
     assert_eq!(keys(list), ["items", "nextPageToken", "timeZone"]);
     assert!(list["items"]["items"]["properties"].get("etag").is_none());
+    // Paged tools say how to get the next page.
+    let events = description(&session, "list_events").await;
+    assert!(
+        events.contains("`nextPageToken`") && events.contains("`pageToken`"),
+        "{events}"
+    );
+    let history = description(&session, "slack_channel_history").await;
+    assert!(
+        history.contains("`response_metadata.next_cursor`") && history.contains("`cursor`"),
+        "{history}"
+    );
     let _ = session.close().await;
 }
 
