@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::allowlist::Allowlist;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
+use crate::frontend::json_schema::keywords::SINGLE;
 use crate::ir::Api;
 use crate::naming;
 use crate::schema::{input_schema, output_schema};
@@ -120,20 +121,6 @@ struct Walker<'a> {
     out: &'a mut Vec<Violation>,
 }
 
-/// Keywords whose value is one subschema (or, for `items`, maybe a list).
-const ONE: &[&str] = &[
-    "items",
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "additionalItems",
-];
 /// Keywords whose value is a list of subschemas.
 const LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to subschemas.
@@ -167,7 +154,8 @@ impl Walker<'_> {
         }
         for (keyword, value) in object {
             let at = child(pointer, keyword);
-            if ONE.contains(&keyword.as_str()) {
+            // One subschema (or, for `items`, maybe a list): the front end's keyword list.
+            if SINGLE.contains(&keyword.as_str()) {
                 match value {
                     Value::Array(list) => self.list(list, &at),
                     other => self.schema(other, &at),

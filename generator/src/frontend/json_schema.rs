@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::diagnostic::child;
 
-mod keywords;
+pub(crate) mod keywords;
 mod sanitize;
 #[cfg(test)]
 mod tests;

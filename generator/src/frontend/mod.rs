@@ -9,7 +9,7 @@
 
 mod discovery;
 mod guard;
-mod json_schema;
+pub(crate) mod json_schema;
 mod openapi31;
 mod origins;
 mod schemas;

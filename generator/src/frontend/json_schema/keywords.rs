@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-/// Keywords holding one subschema.
-pub(super) const SINGLE: &[&str] = &[
+/// Keywords holding one subschema (also walked by `lint.rs`).
+pub(crate) const SINGLE: &[&str] = &[
     "items",
     "additionalProperties",
     "not",
