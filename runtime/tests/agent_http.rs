@@ -9,18 +9,7 @@ use alter_mcp_runtime::{
     Agent, AgentKey, AuditContext, BodyEncoding, Error, ErrorKind, Method, Mode, ProviderRequest,
 };
 use serde_json::json;
-use support::{KEY, Peer, Reply, Seen, assert_signed};
-
-const GRANT: &str = "0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091";
-
-fn agent(url: &str, mode: Mode) -> Agent {
-    Agent::builder(AgentKey::new(KEY).unwrap())
-        .base_url(url)
-        .mode(mode)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap()
-}
+use support::{GRANT, KEY, Peer, Reply, Seen, agent, assert_signed};
 
 fn list_events() -> ProviderRequest {
     let mut request = ProviderRequest::new(

@@ -4,22 +4,11 @@
 
 mod support;
 
-use std::time::Duration;
-
 use alter_mcp_runtime::{
-    Agent, AgentKey, AuditContext, BodyEncoding, ErrorKind, Method, Mode, ProviderRequest, Style,
+    AuditContext, BodyEncoding, ErrorKind, Method, Mode, ProviderRequest, Style,
 };
 use serde_json::json;
-use support::{KEY, Peer, Reply, Seen};
-
-fn agent(url: &str, mode: Mode) -> Agent {
-    Agent::builder(AgentKey::new(KEY).unwrap())
-        .base_url(url)
-        .mode(mode)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap()
-}
+use support::{Peer, Reply, Seen, agent};
 
 /// One loopback peer plays both Alter (`/sdk/*`) and the provider (`/provider/*`).
 async fn retrieve_peer() -> Peer {

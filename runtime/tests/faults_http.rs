@@ -11,9 +11,7 @@ use alter_mcp_runtime::{
     Agent, AgentKey, AuditContext, ErrorKind, Limits, Method, Mode, ProviderRequest, RetryPolicy,
 };
 use serde_json::json;
-use support::{KEY, Peer, Reply, Seen};
-
-const GRANT: &str = "0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091";
+use support::{GRANT, KEY, Peer, Reply, Seen};
 
 fn agent(url: &str, mode: Mode, limits: Limits) -> Agent {
     Agent::builder(AgentKey::new(KEY).unwrap())

@@ -4,25 +4,11 @@
 
 mod support;
 
-use std::time::Duration;
-
-use alter_mcp_runtime::{
-    Agent, AgentKey, AuditContext, ErrorKind, Method, Mode, ProviderRequest, UserToken,
-};
+use alter_mcp_runtime::{AuditContext, ErrorKind, Method, Mode, ProviderRequest, UserToken};
 use serde_json::json;
-use support::{KEY, Peer, Reply, assert_signed};
+use support::{GRANT, Peer, Reply, agent, assert_signed};
 
-const GRANT: &str = "0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091";
 const USER: &str = "eyJhbGciOiJSUzI1NiJ9.user-identity.sig";
-
-fn agent(url: &str, mode: Mode) -> Agent {
-    Agent::builder(AgentKey::new(KEY).unwrap())
-        .base_url(url)
-        .mode(mode)
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap()
-}
 
 fn list_calendars(base: &str) -> ProviderRequest {
     ProviderRequest::new(

@@ -16,6 +16,19 @@ use ring::{digest, hmac};
 
 pub const KEY: &str = "alter_key_DOCexample000000000000000000000000000000";
 
+/// The grant id the tests' token answers carry.
+pub const GRANT: &str = "0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091";
+
+/// An agent with the test key against the peer at `url`, in `mode`, with a 5 s timeout.
+pub fn agent(url: &str, mode: alter_mcp_runtime::Mode) -> alter_mcp_runtime::Agent {
+    alter_mcp_runtime::Agent::builder(alter_mcp_runtime::AgentKey::new(KEY).unwrap())
+        .base_url(url)
+        .mode(mode)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
 /// One request as the peer saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
