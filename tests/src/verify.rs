@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use hyper::HeaderMap;
 use percent_encoding::percent_decode_str;
-use ring::hmac;
+use aws_lc_rs::hmac;
 use serde_json::{Map, Value};
 
 use crate::util::{hex, is_canonical_uuid, sha256_hex};

@@ -12,7 +12,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use ring::{digest, hmac};
+use aws_lc_rs::{digest, hmac};
 
 pub const KEY: &str = "alter_key_DOCexample000000000000000000000000000000";
 
