@@ -19,23 +19,33 @@ pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
         let scopes = tool.scopes.iter().map(|scope| string(scope));
         quote!((#name, &[#(#scopes),*]))
     });
+    // The module is `include!`d into a user's (often private) module, which uses some of these
+    // and not others; it has no inner attributes (an `include!`d file cannot), so each export
+    // says for itself that going unused is fine. `TOOLS` allowed also keeps every type it
+    // reaches alive, so a module not wired up yet builds without warnings too.
     quote! {
         /// The Alter provider id these tools call through.
+        #[allow(dead_code)]
         pub const PROVIDER: &str = #provider;
 
         /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+        #[allow(dead_code)]
         pub const SPEC_HASH: &str = #spec_hash;
 
         /// The tool names, in allowlist order.
+        #[allow(dead_code)]
         pub const TOOL_NAMES: &[&str] = &[#(#names),*];
 
         /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+        #[allow(dead_code)]
         pub const SCOPES: &[&str] = &[#(#scopes),*];
 
         /// Each tool's OAuth scopes, in allowlist order.
+        #[allow(dead_code)]
         pub const TOOL_SCOPES: &[(&str, &[&str])] = &[#(#tool_scopes),*];
 
         /// The tools, in allowlist order.
+        #[allow(dead_code)]
         pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[#(#defs),*];
     }
 }
