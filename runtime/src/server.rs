@@ -126,8 +126,16 @@ impl Server {
 
     /// Dry run: every call answers with the exact request it would send in `mode` (see
     /// `ALTER_MCP_DRY_RUN`), and nothing is sent. Works without an agent key.
+    ///
+    /// `tools/list` then declares no `outputSchema`: a dry run's result describes the request,
+    /// not the provider's answer, so it cannot honour the answer's schema, and a client that
+    /// checks (the Python SDK raises on a declared schema without `structuredContent`) must not
+    /// be told it will.
     pub fn with_dry_run(mut self, mode: Mode) -> Server {
         self.dry_run = Some(mode);
+        for entry in &mut self.tools {
+            entry.tool.output_schema = None;
+        }
         self
     }
 

@@ -274,3 +274,23 @@ fn output_schemas_are_checked_at_start_up() {
         "{error}"
     );
 }
+
+/// A dry run's result describes the request, not the provider's answer: the tool declares no
+/// output schema then (in `tools/list` and `get_tool`), and the result has no structured
+/// content a client would check against one.
+#[tokio::test]
+async fn dry_runs_declare_no_output_schema() {
+    let tools: &'static [ToolDef] = Vec::leak(vec![typed()]);
+    let server = Server::new("t", &[tools]).unwrap().with_dry_run(Mode::Proxy);
+    let tool = server.get_tool("post_message").expect("listed");
+    assert_eq!(tool.output_schema, None);
+    assert_eq!(server.tools[0].tool.output_schema, None);
+    let result = server
+        .call("post_message", None, CallScope::default())
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(false), "{}", text(&result));
+    assert_eq!(result.structured_content, None);
+    let shown: Value = serde_json::from_str(&text(&result)).unwrap();
+    assert_eq!(shown["dry_run"], true);
+}
