@@ -50,6 +50,15 @@ pub struct PageLinks {
 }
 
 impl PageLinks {
+    /// Reads the `Link` headers of an answer to a request for `url` (for tests and embedding;
+    /// the server builds these itself). An unparsable `url` reads as no links.
+    pub fn read(headers: &[(String, String)], url: &str) -> PageLinks {
+        match Url::parse(url) {
+            Ok(url) => PageLinks::new(headers, &url),
+            Err(_) => PageLinks::default(),
+        }
+    }
+
     /// Reads the `Link` headers of an answer to a request for `url`.
     pub(crate) fn new(headers: &[(String, String)], url: &Url) -> PageLinks {
         PageLinks {

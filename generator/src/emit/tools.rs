@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{ident, raw_string, string};
-use crate::ir::{Api, ResponseRule, Tool};
+use crate::ir::{Api, LinkPaging, PageKind, ResponseRule, Tool};
 use crate::schema::{input_schema, output_schema};
 
 pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
@@ -120,17 +120,40 @@ pub fn output_impls(api: &Api) -> Vec<TokenStream> {
             if !done.insert(name.to_string()) {
                 return None;
             }
-            let wrap = tool.output.as_ref()?.wrap;
-            let body = match wrap {
-                Some(key) => {
-                    let key = string(key);
-                    quote!(const WRAP: Option<&'static str> = Some(#key);)
-                }
-                None => quote!(),
-            };
+            let output = tool.output.as_ref()?;
+            let wrap = output.wrap.map(|key| {
+                let key = string(key);
+                quote!(const WRAP: Option<&'static str> = Some(#key);)
+            });
+            let paging = output.link_paging.as_ref().map(link_paging);
             Some(quote! {
-                impl ::alter_mcp_runtime::ToolOutput for #name { #body }
+                impl ::alter_mcp_runtime::ToolOutput for #name { #wrap #paging }
             })
         })
         .collect()
+}
+
+/// `const LINK_PAGING`: the query inputs a next link may set, and their JSON types.
+fn link_paging(paging: &LinkPaging) -> TokenStream {
+    let field = string(&paging.field);
+    let params = paging.params.iter().map(|param| {
+        let (wire, input) = (string(&param.wire), string(&param.input));
+        let kind = match param.kind {
+            PageKind::String => quote!(String),
+            PageKind::Integer => quote!(Integer),
+            PageKind::Number => quote!(Number),
+            PageKind::Boolean => quote!(Boolean),
+        };
+        quote! {
+            ::alter_mcp_runtime::PageParam {
+                wire: #wire,
+                input: #input,
+                kind: ::alter_mcp_runtime::PageKind::#kind,
+            }
+        }
+    });
+    quote! {
+        const LINK_PAGING: Option<::alter_mcp_runtime::LinkPaging> =
+            Some(::alter_mcp_runtime::LinkPaging { field: #field, params: &[#(#params),*] });
+    }
 }
