@@ -516,7 +516,8 @@ pub struct Schemas {
 /// An output schema over the size budget, and what was left out of it to fit (`schema/reduce.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reduced {
-    /// The size of the whole schema, in bytes, when it was measured (not for `--all`).
+    /// The size of the whole schema, in bytes, when it was measured (not for `--all`, nor
+    /// past 16 budgets).
     pub full: Option<usize>,
     pub rule: Reduction,
 }

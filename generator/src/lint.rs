@@ -298,6 +298,18 @@ mod tests {
     }
 
     #[test]
+    fn an_outputs_field_names_are_not_checked() {
+        let json = r#"{"type":"object","properties":{"@odata.context":{"type":"string"}}}"#;
+        assert_eq!(check_output_schema(json), Vec::new());
+        assert_eq!(
+            pointers(json, 1000),
+            vec![
+                "/properties/@odata.context property name `@odata.context` does not match ^[a-zA-Z0-9_.-]{1,64}$"
+            ]
+        );
+    }
+
+    #[test]
     fn the_root_must_be_an_object() {
         assert_eq!(
             pointers(r#"{"type":"array","items":{}}"#, 100),

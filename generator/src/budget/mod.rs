@@ -71,7 +71,7 @@ pub fn check(
             let diagnostic = Diagnostic::new(
                 at.clone(),
                 format!(
-                    "the input schema of `{}` is {input} bytes, over the budget of {} \
+                    "the input schema of `{}` ({input} bytes) is over the budget of {} bytes \
                      (the model reads every byte on each tools/list)",
                     tool.name, budget.bytes
                 ),
@@ -104,10 +104,10 @@ fn reduced_output(
     let full = reduced
         .full
         .map(|full| format!("{full} bytes"))
-        .unwrap_or_else(|| "larger".to_owned());
+        .unwrap_or_else(|| format!("over {} bytes", budget.bytes.saturating_mul(16)));
     let message = format!(
-        "the output schema of `{}` is {full}, over the budget of {}: it is written in {bytes} \
-         bytes, {}; answers are still returned whole",
+        "the output schema of `{}` ({full}) is over the budget of {} bytes: it is written in \
+         {bytes} bytes, {}; answers are still returned whole",
         tool.name,
         budget.bytes,
         what_was_left_out(reduced.rule)

@@ -14,12 +14,13 @@ const MAX_SELECT_DEPTH: usize = 2;
 /// The largest inputs, enough of them to remove `excess` bytes, with the allowlist keys that
 /// leave them out.
 pub(super) fn inputs(tool: &Tool, sizes: &Sizes<'_>, excess: usize, index: usize) -> String {
+    let whole = tool.schemas.input.len();
     let mut costs: Vec<(usize, &str, bool)> = tool
         .inputs
         .iter()
         .filter_map(|input| match &input.value {
             InputValue::Model { required, .. } => Some((
-                sizes.of(&input.schema, false) + input.wire_name.len() + 3,
+                sizes.of(&input.schema, false, whole).unwrap_or(whole) + input.wire_name.len() + 3,
                 input.wire_name.as_str(),
                 *required,
             )),
@@ -94,10 +95,14 @@ impl Picker<'_> {
             .iter()
             .filter(|p| is_selectable(&p.name))
             .collect();
+        // Fields that cannot fit whole (`None`) are only looked into.
         let mut by_size: Vec<(usize, usize)> = selectable
             .iter()
             .enumerate()
-            .map(|(i, p)| (self.sizes.of(&p.schema, true) + p.name.len() + 4, i))
+            .filter_map(|(i, p)| {
+                let bytes = self.sizes.of(&p.schema, true, *room)?;
+                Some((bytes + p.name.len() + 4, i))
+            })
             .collect();
         by_size.sort_unstable();
         let mut chosen: Vec<Option<String>> = vec![None; selectable.len()];

@@ -62,12 +62,16 @@ impl<'a> Sizes<'a> {
         Sizes(Context::new(types))
     }
 
-    pub fn of(&self, schema: &Schema, output: bool) -> usize {
+    /// The size of `schema` written alone, or `None` when it is surely over `limit`.
+    pub fn of(&self, schema: &Schema, output: bool, limit: usize) -> Option<usize> {
         let placement = self.0.placement(&[schema], Default::default(), output);
-        let mut writer = Writer::new(self.0.types, &placement, output);
+        let mut writer = Writer::new(self.0.types, &placement, output).limit(limit);
         writer.at_root_properties();
         let node = writer.node(schema);
-        writer.finish(node).len()
+        if writer.overflowed() {
+            return None;
+        }
+        Some(writer.finish(node).len()).filter(|size| *size <= limit)
     }
 }
 
@@ -322,5 +326,54 @@ mod tests {
             input_schema(&t, &types),
             r#"{"type":"object","properties":{"s":{"anyOf":[{"type":"string"},{"type":"null"}]},"e":{"anyOf":[{"type":"string","enum":["a"]},{"type":"null"}]},"j":{"anyOf":[{"oneOf":[{"type":"string"},{"type":"integer"}]},{"type":"null"}]},"any":{}},"additionalProperties":false}"#
         );
+    }
+
+    /// A chain of objects, each used once: inlined down to [`plan::MAX_INLINE_DEPTH`] property
+    /// levels, the rest under `$defs`, each written once.
+    #[test]
+    fn objects_past_the_inlining_depth_go_to_defs() {
+        let levels = 10;
+        let types = TypeSpace {
+            types: (0..levels)
+                .map(|i| TypeDef {
+                    name: format!("T{i}"),
+                    pointer: String::new(),
+                    description: None,
+                    kind: TypeKind::Struct {
+                        properties: if i + 1 < levels {
+                            vec![Property {
+                                name: "next".to_owned(),
+                                required: false,
+                                required_nullable: false,
+                                schema: Schema::of(Kind::Named(TypeId(i + 1))),
+                            }]
+                        } else {
+                            Vec::new()
+                        },
+                        additional: None,
+                    },
+                })
+                .collect(),
+        };
+        let t = tool(vec![model(
+            "root",
+            "root",
+            Schema::of(Kind::Named(TypeId(0))),
+            true,
+            None,
+        )]);
+        let json: Value = serde_json::from_str(&input_schema(&t, &types)).expect("JSON");
+        let mut node = &json["properties"]["root"];
+        let mut inlined = 1;
+        while node["properties"]["next"]["properties"].is_object() {
+            node = &node["properties"]["next"];
+            inlined += 1;
+        }
+        assert_eq!(inlined, plan::MAX_INLINE_DEPTH - 1, "{json}");
+        let reference = node["properties"]["next"]["$ref"].as_str().expect("a $ref");
+        let defs = json["$defs"].as_object().expect("$defs");
+        assert_eq!(reference, format!("#/$defs/T{inlined}"));
+        assert!(defs.contains_key(&format!("T{inlined}")));
+        assert!(!defs.contains_key("T0"));
     }
 }

@@ -17,9 +17,13 @@ use super::plan::{Context, Levels, Placement, members};
 use super::writer::{Descriptions, Writer, typed};
 use crate::ir::{Reduced, Reduction, Schema, TypeDef, TypeId};
 
+/// How many budgets a reduced schema's whole size is measured up to (for the warning; past
+/// it, writing it all would cost more than it tells).
+const MEASURE_MAX: usize = 16;
+
 /// The output schema of `root` within `budget` bytes, and how it was reduced, if it was.
 /// `measure` also writes a reduced schema in full, for its size ([`Reduced::full`]); without
-/// it, writing stops as soon as a step is surely over the budget.
+/// it, writing stops as soon as a step is surely over the budget (`--all`).
 pub(super) fn within(
     context: &Context<'_>,
     root: &TypeDef,
@@ -39,7 +43,7 @@ pub(super) fn within(
         return (text, None);
     }
     let full = match measure {
-        true => Some(attempt.unlimited(&whole)),
+        true => attempt.measure(&whole),
         false => None,
     };
     let reduced = |text: String, rule| (text, Some(Reduced { full, rule }));
@@ -97,10 +101,14 @@ impl Attempt<'_> {
         (text.len() <= self.budget).then_some(text)
     }
 
-    /// The size of the whole schema.
-    fn unlimited(&self, placement: &Placement) -> usize {
-        let mut writer = Writer::new(self.context.types, placement, true);
+    /// The size of the whole schema, up to [`MEASURE_MAX`] budgets.
+    fn measure(&self, placement: &Placement) -> Option<usize> {
+        let limit = self.budget.saturating_mul(MEASURE_MAX);
+        let mut writer = Writer::new(self.context.types, placement, true).limit(limit);
         let body = writer.body(self.root);
-        writer.finish(body).len()
+        if writer.overflowed() {
+            return None;
+        }
+        Some(writer.finish(body).len())
     }
 }

@@ -325,10 +325,8 @@ impl<'a> Writer<'a> {
             }
         }
         let mut node = typed("object");
-        if self.describes() {
-            if let Some(description) = &def.description {
-                node.set("description", Json::str(description));
-            }
+        if let (Some(description), true) = (&def.description, self.describes()) {
+            node.set("description", Json::str(description));
         }
         node.set("properties", Json::Object(properties));
         node.set("required", Json::Array(required));
