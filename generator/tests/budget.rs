@@ -267,3 +267,20 @@ fn an_output_over_the_budget_is_never_an_error_even_an_explicit_one() {
     assert!(output.len() <= 300, "{output}");
     assert_eq!(generated.warnings.len(), 1);
 }
+
+#[test]
+fn the_cli_prints_the_warning_and_its_fix_on_standard_error() {
+    let out = scratch("cli").join("budget.rs");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_alter-mcp-gen"))
+        .args(["generate", "--allowlist", FIXTURE, "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: the output schema of `get_root`")
+            && stderr.contains("help: to return less instead, add to `tool[0]`: returns = \""),
+        "{stderr}"
+    );
+}
