@@ -187,8 +187,14 @@ fn report(output: &Output) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     for warning in &output.warnings {
+        // One line each: Cargo takes a `cargo:warning` up to the end of its line.
+        let help = warning
+            .help
+            .as_ref()
+            .map(|help| format!("; help: {}", one_line(help)))
+            .unwrap_or_default();
         println!(
-            "cargo:warning={}: {} ({})",
+            "cargo:warning={}: {} ({}){help}",
             output.name,
             one_line(&warning.message),
             warning.location

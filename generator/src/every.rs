@@ -36,16 +36,16 @@ pub fn allowlist(
         base_url: base_url.map(str::to_owned),
         response: None,
         tools,
-        // The size budget is a policy for a curated tool set served to a model; every
-        // operation is generated for review and conformance, so only the structural client
-        // rules apply (an allowlist sets `schema_max_bytes` for what it serves).
-        schema_max_bytes: Some(usize::MAX),
         ..AllowlistFile::default()
     };
+    // The size budget is a policy for a curated tool set served to a model; every operation
+    // is generated for review and conformance, so an input schema over it is not reported;
+    // output schemas are still reduced to it (see `budget.rs`).
     Ok(Allowlist {
         path: spec.to_owned(),
         spec_path: spec.to_owned(),
         file,
+        every_operation: true,
     })
 }
 

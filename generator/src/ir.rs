@@ -150,6 +150,8 @@ pub enum OmitReason {
     Credential,
     /// A transport parameter the runtime controls (`Accept`, Google's `alt`).
     Transport,
+    /// An optional input the allowlist leaves out (`params.X.omit`).
+    Allowlist,
 }
 
 impl OmitReason {
@@ -157,6 +159,7 @@ impl OmitReason {
         match self {
             OmitReason::Credential => "credential",
             OmitReason::Transport => "transport",
+            OmitReason::Allowlist => "allowlist",
         }
     }
 }
@@ -169,13 +172,6 @@ pub struct Response {
     pub status: String,
     /// JSON pointer of the response object, after following `$ref`s.
     pub pointer: String,
-    /// The `application/json` body as portable JSON Schema (local references inlined, a
-    /// recursive one as `{}`); `None` when the response has no JSON body (`204`).
-    #[allow(
-        dead_code,
-        reason = "kept for checks of the document's own response schema"
-    )]
-    pub json_schema: Option<Value>,
     /// The JSON body lowered as output types (lenient: nothing required, further properties
     /// kept, enums as plain values); `None` without a JSON body schema.
     pub output: Option<Schema>,
@@ -434,13 +430,6 @@ impl TypeSpace {
         false
     }
 
-    /// A type that contains itself, through any number of steps.
-    pub fn is_recursive(&self, id: TypeId) -> bool {
-        self.edges(id, false)
-            .into_iter()
-            .any(|next| self.reaches(next, id, false))
-    }
-
     /// Every type reachable from `roots`.
     pub fn reachable<'s>(&self, roots: impl IntoIterator<Item = &'s Schema>) -> BTreeSet<TypeId> {
         let mut stack = Vec::new();
@@ -540,6 +529,42 @@ pub struct Tool {
     pub deprecated: bool,
     /// The scope alternatives the document lists (see [`Operation::security`]).
     pub security: Vec<Vec<String>>,
+    /// The JSON Schemas `tools/list` gives, written once by `schema::write` after the
+    /// allowlist is applied (empty before).
+    pub schemas: Schemas,
+}
+
+/// A tool's input and output JSON Schemas, as compact JSON text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schemas {
+    pub input: String,
+    /// `None` when the tool answers text only.
+    pub output: Option<String>,
+    /// How the output schema was made to fit the size budget, when it had to be.
+    pub reduced: Option<Reduced>,
+}
+
+/// An output schema over the size budget, and what was left out of it to fit (`schema/reduce.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reduced {
+    /// The size of the whole schema, in bytes, when it was measured (not for `--all`, nor
+    /// past 16 budgets).
+    pub full: Option<usize>,
+    pub rule: Reduction,
+}
+
+/// The steps of the reduction, each including the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    /// Descriptions below the top-level fields are left out.
+    NestedDescriptions,
+    /// Also, objects at this level (top-level fields' values are level 1) and deeper are open
+    /// objects (`{"type":"object"}`).
+    Depth(usize),
+    /// Every description left out and every object below the root open.
+    Bare,
+    /// The root itself an open object: the document's root has too many fields to list.
+    Open,
 }
 
 /// MCP tool annotations (the title is [`Tool::title`]).

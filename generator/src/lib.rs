@@ -11,6 +11,7 @@
 //! allowlist (`allowlist`) → emit (`emit`, `schema`) → format.
 
 mod allowlist;
+mod budget;
 pub mod build;
 mod catalog;
 mod describe;
@@ -204,18 +205,23 @@ fn skipping_unsupported(
     Ok(generated)
 }
 
-/// select → lower → apply, with diagnostics pointing into the original file.
+/// select → lower → apply → schemas (within the budget) → lint, with diagnostics pointing
+/// into the original file; the warnings of the budget too.
 fn api(
     document: &Document,
     operations: &[ir::OperationRef],
     allowlist: &Allowlist,
-) -> Result<ir::Api, Diagnostics> {
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     (|| {
         let selected = allowlist::select(allowlist, operations, document.path())?;
         let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
-        let api = allowlist::apply(allowlist, lowered)?;
-        lint::check_api(&api, allowlist)?;
-        Ok(api)
+        let mut api = allowlist::apply(allowlist, lowered)?;
+        let budgets = budget::budgets(allowlist);
+        let outputs: Vec<usize> = budgets.iter().map(|b| b.bytes).collect();
+        schema::write(&mut api, &outputs, !allowlist.every_operation);
+        let mut problems = lint::check_api(&api, allowlist);
+        let warnings = budget::check(&api, allowlist, &budgets, &mut problems);
+        problems.finish((api, warnings))
     })()
     .map_err(|diagnostics| document.remap(diagnostics))
 }
@@ -228,8 +234,9 @@ fn run(
     header: &[HeaderInput],
     spec_hash: &str,
 ) -> Result<Generated, Diagnostics> {
-    let api = api(document, operations, allowlist)?;
-    let warnings = document.remap(deprecations(&api, document.path()));
+    let (api, budget) = api(document, operations, allowlist)?;
+    let mut warnings = document.remap(deprecations(&api, document.path()));
+    warnings.extend(budget);
     let tokens = emit::module(&api, spec_hash);
     let code = format::format(
         tokens,
@@ -241,7 +248,7 @@ fn run(
         code,
         provider: api.provider.clone(),
         tool_names: api.tools.iter().map(|tool| tool.name.clone()).collect(),
-        tools: api.tools.iter().map(|t| summary(t, &api.types)).collect(),
+        tools: api.tools.iter().map(summary).collect(),
         files_read: Vec::new(),
         skipped: Vec::new(),
         scopes: api.scopes.clone(),
@@ -271,7 +278,7 @@ fn deprecations(api: &ir::Api, spec: &Path) -> Diagnostics {
     warnings
 }
 
-fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
+fn summary(tool: &ir::Tool) -> ToolSummary {
     let target = |target: ir::Target| match target {
         ir::Target::Path { .. } => "path",
         ir::Target::Query(_) => "query",
@@ -292,7 +299,7 @@ fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
             .iter()
             .map(|o| (o.name.clone(), o.reason.as_str()))
             .collect(),
-        output_schema: schema::output_schema(tool, types),
+        output_schema: tool.schemas.output.clone(),
         title: tool.title.clone(),
         description: tool.description.clone(),
         scopes: tool.scopes.clone(),
@@ -305,7 +312,7 @@ fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
                 ir::InputValue::Fixed(_) => None,
             })
             .collect(),
-        input_schema: schema::input_schema(tool, types),
+        input_schema: tool.schemas.input.clone(),
         annotations: tool.annotations,
         deprecated: tool.deprecated,
     }

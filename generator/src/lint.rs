@@ -9,9 +9,12 @@
 //! * every `$ref` resolves inside the schema (`#/...`): clients do not fetch other documents;
 //! * every array has `items`: OpenAI and Gemini reject an array schema without them;
 //! * tool names match `^[a-zA-Z0-9_-]{1,64}$` and input (root property) names
-//!   `^[a-zA-Z0-9_.-]{1,64}$` (Anthropic's and OpenAI's function and parameter name rules);
-//! * the schema's JSON fits a size budget (default [`SCHEMA_MAX_BYTES`]): every byte is sent
-//!   to the model on each `tools/list`.
+//!   `^[a-zA-Z0-9_.-]{1,64}$` (Anthropic's and OpenAI's function and parameter name rules;
+//!   an output's field names are the provider's, which no setting renames and no client
+//!   checks, so they are not);
+//! * an input schema's JSON fits a size budget (default [`SCHEMA_MAX_BYTES`]): every byte is
+//!   sent to the model on each `tools/list`. Inside the pipeline the budget is `budget.rs`'s
+//!   business (a warning unless the allowlist sets it; output schemas are reduced to it).
 
 use serde_json::Value;
 
@@ -20,7 +23,6 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
 use crate::frontend::json_schema::keywords::SINGLE;
 use crate::ir::Api;
 use crate::naming;
-use crate::schema::{input_schema, output_schema};
 
 /// Default per-tool budget for one schema's JSON, in bytes (allowlist `schema_max_bytes`).
 pub const SCHEMA_MAX_BYTES: usize = 16 * 1024;
@@ -55,8 +57,18 @@ pub fn check_tool_name(name: &str) -> Option<Violation> {
     })
 }
 
-/// Every violation of the rules above in one schema (its JSON text, as emitted).
+/// Every violation of the rules above in one input schema (its JSON text, as emitted).
 pub fn check_schema(json: &str, max_bytes: usize) -> Vec<Violation> {
+    check(json, Some(max_bytes), true)
+}
+
+/// Every violation of the rules above in one output schema: no name rule, and no budget (an
+/// output schema is reduced to fit, see `schema/reduce.rs`).
+pub fn check_output_schema(json: &str) -> Vec<Violation> {
+    check(json, None, false)
+}
+
+fn check(json: &str, max_bytes: Option<usize>, input: bool) -> Vec<Violation> {
     let schema: Value = match serde_json::from_str(json) {
         Ok(schema) => schema,
         Err(error) => {
@@ -68,21 +80,22 @@ pub fn check_schema(json: &str, max_bytes: usize) -> Vec<Violation> {
         }
     };
     let mut out = Vec::new();
-    if json.len() > max_bytes {
+    if let Some(max_bytes) = max_bytes.filter(|max| json.len() > *max) {
         out.push(Violation::new(
             "",
             format!(
                 "the schema is {} bytes, over the budget of {max_bytes}",
                 json.len()
             ),
-            "fix or hide inputs (`params.X.fixed`), shorten descriptions \
-             (`param_description_max`), or raise this tool's `schema_max_bytes`",
+            "leave out inputs (`params.X.omit`) or fix them (`params.X.fixed`), shorten \
+             descriptions (`param_description_max`), or raise this tool's `schema_max_bytes`",
         ));
     }
     check_root(&schema, &mut out);
     let mut walker = Walker {
         root: &schema,
         out: &mut out,
+        input,
     };
     walker.schema(&schema, "");
     out
@@ -119,6 +132,8 @@ fn check_root(schema: &Value, out: &mut Vec<Violation>) {
 struct Walker<'a> {
     root: &'a Value,
     out: &'a mut Vec<Violation>,
+    /// An input schema: its root properties are names the model writes.
+    input: bool,
 }
 
 /// Keywords whose value is a list of subschemas.
@@ -171,7 +186,7 @@ impl Walker<'_> {
                     let at = child(&at, name);
                     // Only the tool's own inputs: nested names are the provider's wire names,
                     // which no setting can rename, and the documented limit is on parameters.
-                    let input = keyword == "properties" && pointer.is_empty();
+                    let input = self.input && keyword == "properties" && pointer.is_empty();
                     if input && !naming::is_valid_input_name(name) {
                         self.out.push(Violation::new(
                             &at,
@@ -208,25 +223,20 @@ impl Walker<'_> {
     }
 }
 
-/// Every tool of the module, each diagnostic naming the allowlist's `[[tool]]` and the schema
-/// pointer.
-pub(crate) fn check_api(api: &Api, allowlist: &Allowlist) -> Result<(), Diagnostics> {
+/// Every tool of the module against the client rules (the budget aside, see `budget.rs`),
+/// each problem naming the allowlist's `[[tool]]` and the schema pointer.
+pub(crate) fn check_api(api: &Api, allowlist: &Allowlist) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    let entries = allowlist.file.tools.iter();
-    for (index, (tool, entry)) in api.tools.iter().zip(entries).enumerate() {
-        let budget = entry
-            .schema_max_bytes
-            .or(allowlist.file.schema_max_bytes)
-            .unwrap_or(SCHEMA_MAX_BYTES);
-        let input = input_schema(tool, &api.types);
-        let output = output_schema(tool, &api.types);
+    for (index, tool) in api.tools.iter().enumerate() {
         let name = check_tool_name(&tool.name).map(|v| ("input", v));
-        let inputs = check_schema(&input, budget)
+        let inputs = check(&tool.schemas.input, None, true)
             .into_iter()
             .map(|v| ("input", v));
-        let outputs = output
+        let outputs = tool
+            .schemas
+            .output
             .iter()
-            .flat_map(|json| check_schema(json, budget))
+            .flat_map(|json| check_output_schema(json))
             .map(|v| ("output", v));
         for (which, violation) in name.into_iter().chain(inputs).chain(outputs) {
             let at = if violation.pointer.is_empty() {
@@ -246,7 +256,7 @@ pub(crate) fn check_api(api: &Api, allowlist: &Allowlist) -> Result<(), Diagnost
             );
         }
     }
-    diagnostics.finish(())
+    diagnostics
 }
 
 #[cfg(test)]
@@ -285,6 +295,18 @@ mod tests {
             );
         }
         assert_eq!(got.len(), want.len(), "{got:#?}");
+    }
+
+    #[test]
+    fn an_outputs_field_names_are_not_checked() {
+        let json = r#"{"type":"object","properties":{"@odata.context":{"type":"string"}}}"#;
+        assert_eq!(check_output_schema(json), Vec::new());
+        assert_eq!(
+            pointers(json, 1000),
+            vec![
+                "/properties/@odata.context property name `@odata.context` does not match ^[a-zA-Z0-9_.-]{1,64}$"
+            ]
+        );
     }
 
     #[test]

@@ -184,10 +184,13 @@ fn main() -> ExitCode {
     write(&args, &generated)
 }
 
-/// Deprecated operations and the like, on standard error.
+/// Deprecated operations, schemas over the budget and the like, on standard error.
 fn print_warnings(generated: &Generated) {
     for warning in &generated.warnings {
         eprintln!("warning: {}\n  --> {}", warning.message, warning.location);
+        if let Some(help) = &warning.help {
+            eprintln!("  help: {help}");
+        }
     }
 }
 

@@ -69,7 +69,7 @@ impl ToolShape {
             .fields
             .iter()
             .map(|(name, location)| {
-                let field = &schema["properties"][name.as_str()];
+                let field = &inlined(&schema["properties"][name.as_str()], &schema);
                 ParamShape {
                     name: name.clone(),
                     location: (*location).to_owned(),
@@ -90,8 +90,10 @@ impl ToolShape {
             output: tool
                 .output_schema
                 .as_deref()
-                .and_then(|text| serde_json::from_str(text).ok())
-                .map_or(Value::Null, |schema| without_descriptions(&schema)),
+                .and_then(|text| serde_json::from_str::<Value>(text).ok())
+                .map_or(Value::Null, |schema| {
+                    without_descriptions(&inlined(&schema, &schema))
+                }),
         }
     }
 
@@ -193,6 +195,103 @@ pub fn without_descriptions(schema: &Value) -> Value {
     }
 }
 
+/// How many `$ref`s [`inlined`] writes in place at most: shared types in a large document
+/// form a graph that written out as a tree would be exponentially large.
+const MAX_INLINED: usize = 2048;
+
+/// `schema` with references to the non-recursive `$defs` of `root` written in place (shared
+/// and deep types, `schema/plan.rs`), so labels and comparisons see a type, not its name, as
+/// they did when only recursive types were under `$defs`. References stay past
+/// [`MAX_INLINED`] (the schema hash still tells a change there).
+fn inlined(schema: &Value, root: &Value) -> Value {
+    let Some(defs) = root.get("$defs").and_then(Value::as_object) else {
+        return schema.clone();
+    };
+    let recursive: std::collections::BTreeSet<&str> = defs
+        .keys()
+        .filter(|name| reaches(defs, name, name))
+        .map(String::as_str)
+        .collect();
+    let mut budget = MAX_INLINED;
+    expand(schema, defs, &recursive, &mut budget)
+}
+
+fn expand(
+    schema: &Value,
+    defs: &serde_json::Map<String, Value>,
+    recursive: &std::collections::BTreeSet<&str>,
+    budget: &mut usize,
+) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let target = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .filter(|name| !recursive.contains(name) && *budget > 0)
+                .and_then(|name| defs.get(name));
+            let mut out = serde_json::Map::new();
+            if let Some(Value::Object(body)) = target {
+                *budget -= 1;
+                for (key, value) in body {
+                    out.insert(key.clone(), expand(value, defs, recursive, budget));
+                }
+            }
+            for (key, value) in map {
+                if key == "$ref" && target.is_some() {
+                    continue;
+                }
+                out.insert(key.clone(), expand(value, defs, recursive, budget));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| expand(item, defs, recursive, budget))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Whether the `$defs` entry `from` refers, in any number of steps, to `to`.
+fn reaches(defs: &serde_json::Map<String, Value>, from: &str, to: &str) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![from.to_owned()];
+    while let Some(name) = stack.pop() {
+        let mut refs = Vec::new();
+        references(defs.get(&name).unwrap_or(&Value::Null), &mut refs);
+        for next in refs {
+            if next == to {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                stack.push(next);
+            }
+        }
+    }
+    false
+}
+
+/// The `$defs` names a schema refers to.
+fn references(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|value| references(value, out));
+        }
+        Value::Array(items) => items.iter().for_each(|item| references(item, out)),
+        _ => {}
+    }
+}
+
 /// The annotations as `tools/list` names them.
 fn mcp_annotations(title: &str, a: crate::Annotations) -> BTreeMap<String, Value> {
     [
@@ -241,6 +340,30 @@ mod tests {
         for (schema, label) in cases {
             assert_eq!(type_label(&schema), label, "{schema}");
         }
+    }
+
+    #[test]
+    fn shared_types_are_read_in_place_and_recursive_ones_stay_references() {
+        let root = json!({"type": "object", "properties": {
+            "start": {"$ref": "#/$defs/When", "description": "Start."},
+            "tree": {"$ref": "#/$defs/Node"},
+        }, "$defs": {
+            "When": {"type": "object", "properties": {"at": {"type": "string"}}},
+            "Node": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/Node"}}}},
+        }});
+        let start = inlined(&root["properties"]["start"], &root);
+        assert_eq!(
+            start,
+            json!({"type": "object", "properties": {"at": {"type": "string"}}, "description": "Start."})
+        );
+        assert_eq!(type_label(&start), "object");
+        let tree = inlined(&root["properties"]["tree"], &root);
+        assert_eq!(type_label(&tree), "recursive object");
+        let whole = inlined(&root, &root);
+        assert_eq!(
+            whole["properties"]["start"]["properties"]["at"]["type"],
+            "string"
+        );
     }
 
     #[test]

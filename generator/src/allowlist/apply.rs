@@ -12,7 +12,7 @@ use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
 use crate::describe;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
-    Api, Body, BodyEncoding, Input, InputValue, Lowered, OmitReason, Operation, ParamIn,
+    Api, Body, BodyEncoding, Input, InputValue, Lowered, OmitReason, Omitted, Operation, ParamIn,
     ResponseRule, Style, Target, Tool, TypeSpace,
 };
 use crate::naming;
@@ -47,7 +47,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         };
         let body_encoding = body_encoding(allowlist, entry, operation);
         tool.check_body_encoding();
-        let inputs = tool.inputs(body_encoding);
+        let (inputs, left_out) = tool.inputs(body_encoding);
         let annotations = tool.annotations();
         let (title, description) = (tool.title(), tool.description());
         let scopes = tool.scopes();
@@ -62,13 +62,14 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             inputs,
             body_encoding,
             annotations,
-            omitted: operation.omitted.clone(),
+            omitted: [operation.omitted.clone(), left_out].concat(),
             response: operation.response.clone(),
             output: None,
             scopes,
             pointer: operation.operation.pointer.clone(),
             deprecated: operation.deprecated,
             security: operation.security.clone(),
+            schemas: crate::ir::Schemas::default(),
         });
     }
     super::output::outputs(
@@ -129,12 +130,19 @@ impl ToolApplier<'_> {
         self.allowlist.key(format!("tool[{}]{rest}", self.index))
     }
 
-    fn inputs(&mut self, encoding: BodyEncoding) -> Vec<Input> {
+    /// The tool's inputs, and the optional ones the allowlist leaves out (`omit = true`).
+    fn inputs(&mut self, encoding: BodyEncoding) -> (Vec<Input>, Vec<Omitted>) {
         let mut candidates = candidates(self.operation, encoding);
         self.describe_candidates(&mut candidates);
+        let mut left_out = Vec::new();
         for (name, settings) in &self.entry.params {
             // Parameters come before body fields, so a name both share means the parameter.
             match candidates.iter().position(|c| &c.input.wire_name == name) {
+                Some(i) if settings.omit == Some(true) => {
+                    if self.can_omit(&candidates[i]) {
+                        left_out.push(i);
+                    }
+                }
                 Some(i) => self.apply_settings(&mut candidates[i], settings),
                 None => {
                     let diagnostic = self.unknown_param(name, &candidates);
@@ -142,8 +150,40 @@ impl ToolApplier<'_> {
                 }
             }
         }
+        left_out.sort_unstable();
+        let mut omitted = Vec::new();
+        for i in left_out.into_iter().rev() {
+            let candidate = candidates.remove(i);
+            omitted.insert(
+                0,
+                Omitted {
+                    name: candidate.input.wire_name,
+                    reason: OmitReason::Allowlist,
+                },
+            );
+        }
         self.resolve_collisions(&mut candidates);
-        candidates.into_iter().map(|c| c.input).collect()
+        (candidates.into_iter().map(|c| c.input).collect(), omitted)
+    }
+
+    /// Only what the model may leave out can be left out of the tool.
+    fn can_omit(&mut self, candidate: &Candidate) -> bool {
+        let required = matches!(
+            candidate.input.value,
+            InputValue::Model { required: true, .. }
+        );
+        if required {
+            let name = &candidate.input.wire_name;
+            self.out.push(
+                Diagnostic::new(
+                    self.key(&format!(".params.{name}.omit")),
+                    format!("`{name}` is required, so the tool cannot leave it out"),
+                )
+                .related(Location::pointer(self.spec, &candidate.pointer))
+                .help("give it a `fixed` value instead (hidden from the model, always sent)"),
+            );
+        }
+        !required
     }
 
     /// A tool's own `body_encoding = "json"` on an operation without a form body would
@@ -177,6 +217,7 @@ impl ToolApplier<'_> {
             let why = match omitted.reason {
                 OmitReason::Credential => "carries credentials, which Alter injects",
                 OmitReason::Transport => "is a transport parameter the runtime controls",
+                OmitReason::Allowlist => "is left out by the allowlist",
             };
             return Diagnostic::new(key, format!("`{name}` {why}; it is not an input"))
                 .related(related)

@@ -30,6 +30,9 @@ pub struct Allowlist {
     /// The document, resolved against the allowlist's directory.
     pub spec_path: PathBuf,
     pub file: AllowlistFile,
+    /// Made by `--all` (`every.rs`) rather than written by a user: the size budget only
+    /// reduces output schemas, and nothing is reported per tool.
+    pub every_operation: bool,
 }
 
 /// The TOML shape. Unknown keys are errors, so a typo never silently does nothing.
@@ -161,6 +164,10 @@ pub struct ParamSettings {
     /// such as `start` required on insert but not on patch).
     #[serde(default)]
     pub required: Option<bool>,
+    /// `true`: an optional input the tool leaves out (the model never sees it, the request
+    /// never carries it), to keep the schema small.
+    #[serde(default)]
+    pub omit: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -235,6 +242,7 @@ impl Allowlist {
             path,
             spec_path,
             file,
+            every_operation: false,
         })
     }
 
@@ -265,7 +273,7 @@ fn toml_error(source: &Source, error: toml::de::Error, key: Option<String>) -> D
              param_description_max, schema_max_bytes, scopes, [response] ok_field/error_field, \
              [[tool]] operation/name/title/description/destructive/read_only/idempotent/\
              open_world/body_encoding/returns/description_max/param_description_max/schema_max_bytes/\
-             scopes/params.<X> = { fixed, default, name, type, description, required } \
+             scopes/params.<X> = { fixed, default, name, type, description, required, omit } \
              (top-level keys go before the first [[tool]])",
     )
     .into()

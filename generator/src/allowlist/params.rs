@@ -16,6 +16,21 @@ pub(super) fn check(allowlist: &Allowlist, i: usize, entry: &ToolEntry, out: &mu
             );
         }
         check_required(allowlist, &key, settings, out);
+        let other = settings.fixed.is_some()
+            || settings.default.is_some()
+            || settings.name.is_some()
+            || settings.description.is_some()
+            || settings.ty.is_some()
+            || settings.required.is_some();
+        if settings.omit == Some(true) && other {
+            out.push(
+                Diagnostic::new(
+                    allowlist.key(&key),
+                    "`omit = true` leaves the input out of the tool, so its other settings have no effect",
+                )
+                .help("remove `omit`, or the other settings"),
+            );
+        }
         // `required = true` with `fixed` is reported by `check_required`, more precisely.
         let visible = settings.name.is_some()
             || settings.description.is_some()

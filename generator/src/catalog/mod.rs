@@ -11,7 +11,6 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{Api, Tool};
-use crate::schema::input_schema;
 
 const TEMPLATE: &str = include_str!("catalog.md.jinja");
 
@@ -56,7 +55,7 @@ pub fn render(api: &Api, allowlist: &Path) -> Result<String, Diagnostics> {
     let context = CatalogContext {
         provider: &api.provider,
         scopes: &api.scopes,
-        tools: api.tools.iter().map(|tool| entry(tool, api)).collect(),
+        tools: api.tools.iter().map(entry).collect(),
         destructive: api
             .tools
             .iter()
@@ -84,7 +83,7 @@ pub fn render(api: &Api, allowlist: &Path) -> Result<String, Diagnostics> {
         })
 }
 
-fn entry<'a>(tool: &'a Tool, api: &Api) -> ToolEntry<'a> {
+fn entry(tool: &Tool) -> ToolEntry<'_> {
     let a = tool.annotations;
     let mut hints = Vec::new();
     hints.push(if a.read_only { "read-only" } else { "writes" });
@@ -115,7 +114,7 @@ fn entry<'a>(tool: &'a Tool, api: &Api) -> ToolEntry<'a> {
         } else {
             Vec::new()
         },
-        params: params(&input_schema(tool, &api.types)),
+        params: params(&tool.schemas.input),
     }
 }
 

@@ -6,7 +6,6 @@ use quote::quote;
 
 use super::doc::{ident, raw_string, string};
 use crate::ir::{Api, LinkPaging, PageKind, ResponseRule, Tool};
-use crate::schema::{input_schema, output_schema};
 
 pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
     let provider = string(&api.provider);
@@ -54,7 +53,7 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
     let name = string(&tool.name);
     let title = string(&tool.title);
     let description = string(&tool.description);
-    let schema = raw_string(&input_schema(tool, &api.types));
+    let schema = raw_string(&tool.schemas.input);
     let operation_id = string(&tool.operation_id);
     let a = tool.annotations;
     let (read_only, destructive, idempotent, open_world) =
@@ -70,9 +69,9 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
         }
     };
     let input = ident(&tool.input_type);
-    let (output_schema, output) = match (output_schema(tool, &api.types), output_type(tool, api)) {
+    let (output_schema, output) = match (&tool.schemas.output, output_type(tool, api)) {
         (Some(schema), Some(output)) => {
-            let schema = raw_string(&schema);
+            let schema = raw_string(schema);
             (
                 quote!(Some(#schema)),
                 quote!(Some(::alter_mcp_runtime::output::<#output>)),

@@ -234,6 +234,9 @@ struct Lowerer<'d> {
     google: bool,
     /// Named types completed after lowering (`schema.rs`).
     pending: schema::Pending,
+    /// References [`Lowerer::check_schema`] has followed: what they reach is checked once per
+    /// module, not once per operation (every answer of a large document reaches most of it).
+    checked: std::collections::BTreeSet<&'d str>,
 }
 
 impl<'d> Lowerer<'d> {
@@ -262,6 +265,7 @@ impl<'d> Lowerer<'d> {
                     .iter()
                     .any(|server| credentials::is_google_server(&server.url)),
             pending: schema::Pending::default(),
+            checked: std::collections::BTreeSet::new(),
         }
     }
 

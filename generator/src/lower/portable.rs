@@ -29,13 +29,15 @@ impl Lowerer<'_> {
         self.portable_value(value, &mut Inlining::default())
     }
 
-    /// [`Lowerer::portable`] for a schema or a reference to one.
-    pub(super) fn portable_item(&self, item: &ReferenceOr<Schema>) -> Value {
-        match item {
-            ReferenceOr::Item(schema) => self.portable(schema),
-            ReferenceOr::Reference { reference } => {
-                self.inline_ref(reference, &mut Inlining::default())
+    /// The schema as the document wrote it, without its OpenAPI-only keywords and with its
+    /// references left as they are: enough to tell whether it says anything.
+    pub(super) fn shallow(schema: &Schema) -> Value {
+        match serde_json::to_value(schema) {
+            Ok(Value::Object(mut map)) => {
+                map.retain(|key, _| !is_openapi_only(key));
+                Value::Object(map)
             }
+            _ => json!({}),
         }
     }
 

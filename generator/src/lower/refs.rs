@@ -345,16 +345,16 @@ impl<'d> Lowerer<'d> {
         None
     }
 
-    /// Visits a schema and everything it reaches; each reference is followed once, so
-    /// recursive schemas end.
+    /// Visits a schema and everything it reaches; each reference is followed once per
+    /// module (what it reaches does not depend on where it is used, and a problem there is
+    /// reported at its first use), so recursive schemas end.
     pub(super) fn check_schema(&mut self, root: SchemaRef<'d>, at: String) {
-        let mut followed: BTreeSet<&'d str> = BTreeSet::new();
         let mut stack = vec![(root, at)];
         while let Some((item, pointer)) = stack.pop() {
             let (schema, pointer) = match item {
                 SchemaRef::Inline(schema) => (schema, pointer),
                 SchemaRef::Ref(reference) => {
-                    if !followed.insert(reference) {
+                    if !self.checked.insert(reference) {
                         continue;
                     }
                     match self.resolve_schema(item, &pointer) {

@@ -1,10 +1,9 @@
 //! Success responses (`2xx` and `default`) of allowlisted operations: every `$ref` they reach
 //! is followed, so a dangling or external one fails the build with its pointer, and the JSON
-//! body is kept as portable JSON Schema. Operations that are not allowlisted are never lowered,
+//! body is lowered as output types. Operations that are not allowlisted are never lowered,
 //! so their responses never break the build.
 
 use openapiv3::{ReferenceOr, Response, Responses, StatusCode};
-use serde_json::json;
 
 use super::Lowerer;
 use super::body::is_json;
@@ -40,7 +39,6 @@ impl<'d> Lowerer<'d> {
             if chosen.is_none() {
                 chosen = Some(ir::Response {
                     status,
-                    json_schema: self.json_schema(response),
                     output: self.output_type(response, &pointer, prefix),
                     link_header: response
                         .headers
@@ -51,15 +49,6 @@ impl<'d> Lowerer<'d> {
             }
         }
         chosen
-    }
-
-    /// The body of a response as portable JSON Schema, if it has a JSON one.
-    fn json_schema(&self, response: &'d Response) -> Option<serde_json::Value> {
-        let (_, media) = response.content.iter().find(|(k, _)| is_json(k))?;
-        Some(match &media.schema {
-            Some(schema) => self.portable_item(schema),
-            None => json!({}),
-        })
     }
 
     /// The JSON body read as output types: lenient (nothing required, further properties

@@ -257,9 +257,14 @@ impl<'d> Lowerer<'d> {
     }
 
     /// A schema kept as portable JSON Schema; its references are still checked, since
-    /// inlining turns one that points nowhere into `{}` without a word.
+    /// inlining turns one that points nowhere into `{}` without a word. An output's untyped
+    /// value is written as any JSON (`{}`), so there only whether the schema says anything
+    /// is kept, not its inlined references (in a large document they are most of it).
     fn untyped(&mut self, schema: &'d Schema, pointer: &str) -> serde_json::Value {
         self.check_schema(SchemaRef::Inline(schema), pointer.to_owned());
+        if self.output {
+            return Self::shallow(schema);
+        }
         self.portable(schema)
     }
 

@@ -108,8 +108,6 @@ fn inlining_a_dense_schema_graph_is_bounded() {
     };
     let size = |v: &Value| v.to_string().len();
     assert!(size(value) < 1_000_000, "{} bytes", size(value));
-    let response = op.response.as_ref().and_then(|r| r.json_schema.as_ref());
-    assert!(response.is_some_and(|r| size(r) < 1_000_000));
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The JSON text of input schemas (`schema.rs`): a JSON value whose object keys keep the
+//! The JSON text of tool schemas (`schema/`): a JSON value whose object keys keep the
 //! order they were written in, so the output never depends on serde_json's map features.
 
 use std::collections::BTreeMap;
