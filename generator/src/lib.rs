@@ -20,12 +20,14 @@ mod emit;
 mod every;
 mod format;
 mod frontend;
+mod init;
 mod input;
 mod ir;
 pub mod lint;
 pub mod lock;
 mod lower;
 mod naming;
+mod operations;
 mod schema;
 mod scopes;
 pub mod shape;
@@ -35,9 +37,11 @@ use std::path::{Path, PathBuf};
 use allowlist::Allowlist;
 pub use diagnostic::{At, Diagnostic, Diagnostics, Location};
 use format::HeaderInput;
+pub use init::{Starter, StarterAllowlist, starter_allowlist};
 use input::Source;
 pub use ir::Annotations;
 use lower::{BaseUrl, Document};
+pub use operations::{Note, OperationInfo, operations, operations_matching};
 
 /// One generated module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +108,14 @@ pub struct Skipped {
 pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnostics> {
     let allowlist_source = input::read(allowlist_path.as_ref())?;
     let allowlist = Allowlist::parse(&allowlist_source)?;
+    generate_parsed(allowlist_source, &allowlist)
+}
+
+/// [`generate`] for an allowlist already read (`init` checks its text before writing it).
+fn generate_parsed(
+    allowlist_source: Source,
+    allowlist: &Allowlist,
+) -> Result<Generated, Diagnostics> {
     let spec_source = input::read(&allowlist.spec_path)?;
     let document = Document::parse(&spec_source)?;
     let header = header_inputs(
@@ -116,7 +128,7 @@ pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnosti
     let mut generated = run(
         &document,
         &document.operations(),
-        &allowlist,
+        allowlist,
         &header,
         &spec_hash,
     )?;
