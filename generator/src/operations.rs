@@ -108,7 +108,7 @@ impl Note {
                  keep fewer response fields (`returns`), hide inputs (`params.X.fixed`), or \
                  raise `schema_max_bytes`"
             }
-            Note::Unsupported(_) => "it cannot be a tool; the document would have to change",
+            Note::Unsupported(_) => "it cannot be a tool as the document describes it",
         }
     }
 

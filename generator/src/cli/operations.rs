@@ -192,7 +192,8 @@ fn legend(shown: &[OperationInfo], args: &Args) -> String {
     } else {
         " matching"
     };
-    let _ = write!(out, "\n{}{what} operations", shown.len());
+    let plural = if shown.len() == 1 { "" } else { "s" };
+    let _ = write!(out, "\n{}{what} operation{plural}", shown.len());
     let deprecated = shown.iter().filter(|op| op.deprecated).count();
     if deprecated > 0 {
         let _ = write!(out, ", {deprecated} deprecated (find their replacements)");
