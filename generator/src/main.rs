@@ -21,7 +21,7 @@ alter-mcp-gen: generate typed Alter MCP tools from an API description
 
 Usage:
   alter-mcp-gen operations --spec FILE [--match TEXT]... [--json]
-  alter-mcp-gen init --spec FILE --provider ID [--match TEXT]... [--out FILE]
+  alter-mcp-gen init --spec FILE --provider ID [--match TEXT]... [--out FILE] ...
   alter-mcp-gen generate --allowlist FILE [--out FILE] [--catalog FILE] [--check]
   alter-mcp-gen generate --spec FILE --provider ID --all [--base-url URL]
                          [--skip-unsupported] [--out FILE] [--catalog FILE] [--check]
@@ -170,9 +170,11 @@ fn main() -> ExitCode {
         }
     }
     let usage = format!(
-        "{USAGE}{}\n{}\n{UPGRADE_HEADING}{}",
-        operations::USAGE,
-        init::USAGE,
+        "{USAGE}{}\n{}\n\n{}\n{}\n{UPGRADE_HEADING}{}",
+        operations::SYNOPSIS,
+        init::SYNOPSIS,
+        operations::ABOUT,
+        init::ABOUT,
         upgrade::USAGE
     );
     let args = match parse_args() {

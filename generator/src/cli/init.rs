@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use alter_mcp_gen::{Starter, StarterAllowlist};
 
-pub const USAGE: &str =
+pub const SYNOPSIS: &str =
     "  alter-mcp-gen init --spec FILE --provider ID [--match TEXT]... [--base-url URL]
-                     [--out FILE] [--force]
+                     [--out FILE] [--force]";
 
-init: writes a starter allowlist: one [[tool]] per operation matching TEXT (all without
+pub const ABOUT: &str =
+    "init: writes a starter allowlist: one [[tool]] per operation matching TEXT (all without
       --match), with comments on what can be set; operations that cannot be tools are
       written as comments saying why. `spec` names FILE relative to the allowlist (to the
       current directory without --out, when it goes to standard output). It is generated
@@ -64,7 +65,7 @@ pub fn run(parser: &mut lexopt::Parser) -> ExitCode {
     let args = match args(parser) {
         Ok(args) => args,
         Err(error) => {
-            eprintln!("alter-mcp-gen init: {error}\n\nUsage:\n{USAGE}");
+            eprintln!("alter-mcp-gen init: {error}\n\nUsage:\n{SYNOPSIS}\n\n{ABOUT}");
             return ExitCode::from(2);
         }
     };

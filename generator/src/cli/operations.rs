@@ -9,13 +9,14 @@ use std::process::ExitCode;
 use alter_mcp_gen::{Note, OperationInfo};
 use serde_json::{Value, json};
 
-pub const USAGE: &str = "  alter-mcp-gen operations --spec FILE [--match TEXT]... [--json]
+pub const SYNOPSIS: &str = "  alter-mcp-gen operations --spec FILE [--match TEXT]... [--json]";
 
-operations: lists the document's operations: the id (or METHOD /path) an allowlist names, the
-      request, tags, and notes on what a plain [[tool]] for it needs (base_url, body_encoding,
-      schema_max_bytes) or why it cannot be a tool (unsupported), then the summary.
-      --match keeps operations whose id, path, summary or tags contain TEXT (any case; repeat
-      it for more). --json prints every field as JSON.";
+pub const ABOUT: &str =
+    "operations: lists the document's operations: the id (or METHOD /path) an allowlist names,
+      the request, tags, and notes on what a plain [[tool]] for it needs (base_url,
+      body_encoding, schema_max_bytes) or why it cannot be a tool (unsupported), then the
+      summary. --match keeps operations whose id, path, summary or tags contain TEXT (any
+      case; repeat it for more). --json prints every field as JSON.";
 
 struct Args {
     spec: PathBuf,
@@ -47,7 +48,7 @@ pub fn run(parser: &mut lexopt::Parser) -> ExitCode {
     let args = match args(parser) {
         Ok(args) => args,
         Err(error) => {
-            eprintln!("alter-mcp-gen operations: {error}\n\nUsage:\n{USAGE}");
+            eprintln!("alter-mcp-gen operations: {error}\n\nUsage:\n{SYNOPSIS}\n\n{ABOUT}");
             return ExitCode::from(2);
         }
     };
