@@ -106,11 +106,14 @@ pub fn run(parser: &mut lexopt::Parser) -> ExitCode {
 
 /// What was written and what next, on standard error.
 fn report(args: &Args, starter: &StarterAllowlist) {
-    let place = args
-        .out
-        .as_ref()
-        .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
-    eprintln!("wrote {place}: {} tools", starter.tools.len());
+    let tools = starter.tools.len();
+    match &args.out {
+        Some(out) => eprintln!("wrote {}: {tools} tools", out.display()),
+        None => eprintln!(
+            "{tools} tools; `spec` is relative to the current directory, so save the allowlist \
+             here (or give --out FILE)"
+        ),
+    }
     for left in &starter.left_out {
         let why = left
             .notes
