@@ -3,8 +3,11 @@
 //! requests, and a `TOOLS` table for the runtime).
 //!
 //! Three front ends share [`generate`]: [`build`] for build scripts, the `alter-mcp-gen` CLI,
-//! and tests; [`generate_every_operation`] serves `--all`. The pipeline, one phase per line,
-//! each reporting all of its problems at once:
+//! and tests; [`generate_every_operation`] serves `--all`. Before there is an allowlist,
+//! [`operations`] lists a document's operations with what each needs (`alter-mcp-gen
+//! operations`) and [`starter_allowlist`] writes one (`alter-mcp-gen init`), both by running
+//! the same pipeline on each operation. The pipeline, one phase per line, each reporting all
+//! of its problems at once:
 //!
 //! load (`input`, `allowlist`) → convert other formats to OpenAPI 3.0 (`frontend`) → select
 //! (`allowlist`) → lower (`lower`, the only module that sees `openapiv3`) → apply the
