@@ -3,12 +3,15 @@
 // input: google-calendar/openapi.yaml (sha256 cd5b7c365c7d2810)
 
 /// The Alter provider id these tools call through.
+#[allow(dead_code)]
 pub const PROVIDER: &str = "google";
 
 /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+#[allow(dead_code)]
 pub const SPEC_HASH: &str = "cd5b7c365c7d";
 
 /// The tool names, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_NAMES: &[&str] = &[
     "list_events",
     "get_event",
@@ -21,12 +24,14 @@ pub const TOOL_NAMES: &[&str] = &[
 ];
 
 /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+#[allow(dead_code)]
 pub const SCOPES: &[&str] = &[
     "https://www.googleapis.com/auth/calendar.events",
     "https://www.googleapis.com/auth/calendar.readonly",
 ];
 
 /// Each tool's OAuth scopes, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
     ("list_events", &["https://www.googleapis.com/auth/calendar.events.readonly"]),
     ("get_event", &["https://www.googleapis.com/auth/calendar.events.readonly"]),
@@ -39,6 +44,7 @@ pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
 ];
 
 /// The tools, in allowlist order.
+#[allow(dead_code)]
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "list_events",

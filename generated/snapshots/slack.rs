@@ -3,12 +3,15 @@
 // input: slack/openapi.yaml (sha256 86da39a116bddc7f)
 
 /// The Alter provider id these tools call through.
+#[allow(dead_code)]
 pub const PROVIDER: &str = "slack";
 
 /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+#[allow(dead_code)]
 pub const SPEC_HASH: &str = "86da39a116bd";
 
 /// The tool names, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_NAMES: &[&str] = &[
     "send_slack",
     "update_slack_message",
@@ -20,6 +23,7 @@ pub const TOOL_NAMES: &[&str] = &[
 ];
 
 /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+#[allow(dead_code)]
 pub const SCOPES: &[&str] = &[
     "channels:history",
     "channels:read",
@@ -29,6 +33,7 @@ pub const SCOPES: &[&str] = &[
 ];
 
 /// Each tool's OAuth scopes, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
     ("send_slack", &["chat:write"]),
     ("update_slack_message", &["chat:write"]),
@@ -40,6 +45,7 @@ pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
 ];
 
 /// The tools, in allowlist order.
+#[allow(dead_code)]
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "send_slack",

@@ -191,6 +191,8 @@ pub struct Response {
     /// The JSON body lowered as output types (lenient: nothing required, further properties
     /// kept, enums as plain values); `None` without a JSON body schema.
     pub output: Option<Schema>,
+    /// The response documents a `Link` header (RFC 8288): the operation may page by it.
+    pub link_header: bool,
 }
 
 /// What a tool returns as structured content.
@@ -202,8 +204,37 @@ pub struct Output {
     /// `Some("items")` (an array) or `Some("value")` (anything else that is not an object):
     /// the provider's answer is read as `{key: answer}`.
     pub wrap: Option<&'static str>,
-    /// How to get the next page, when the operation pages.
+    /// How to get the next page, when the operation pages by a token in the answer.
     pub pagination: Option<Pagination>,
+    /// How to get the next page, when the operation pages by `Link` header instead.
+    pub link_paging: Option<LinkPaging>,
+}
+
+/// Paging by `Link: <…>; rel="next"`: the output has a `field` (`next_page`) holding the next
+/// link's query values that are the tool's inputs, under the names the model sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkPaging {
+    pub field: String,
+    pub params: Vec<PageParam>,
+}
+
+/// A query input a next link may set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageParam {
+    /// The query parameter's name (`per_page`).
+    pub wire: String,
+    /// The input's name, as the model sees it.
+    pub input: String,
+    pub kind: PageKind,
+}
+
+/// The JSON type a [`PageParam`]'s value is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    String,
+    Integer,
+    Number,
+    Boolean,
 }
 
 /// A paged operation: a response token and the input that takes it back.

@@ -26,7 +26,7 @@ fn tool(name: &str) -> &'static ToolDef {
 fn read(name: &str, answer: Value) -> Result<Value, alter_mcp_runtime::OutputError> {
     let def = tool(name);
     let output = def.output.expect("the tool has an output type");
-    let result = output(answer)?;
+    let result = output(answer, &alter_mcp_runtime::PageLinks::default())?;
     let schema: Value = serde_json::from_str(def.output_schema.expect("and a schema")).unwrap();
     let validator = jsonschema::draft202012::new(&schema).expect("a valid JSON Schema");
     let problems: Vec<String> = validator

@@ -11,8 +11,8 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use aws_lc_rs::rand::SystemRandom;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use ring::rand::SystemRandom;
 
 use crate::call::UserToken;
 use crate::cap;
@@ -456,11 +456,10 @@ impl AgentBuilder {
     }
 }
 
-/// One HTTP client for backend and provider calls: rustls on ring, no redirects; connect,
-/// read and whole-attempt timeouts.
+/// One HTTP client for backend and provider calls: rustls on aws-lc-rs (post-quantum key
+/// exchange preferred), no redirects; connect, read and whole-attempt timeouts. No process-wide
+/// crypto provider is installed: reqwest uses the application's, if it set one, else aws-lc-rs.
 fn http_client(limits: &Limits) -> Result<reqwest::Client, Error> {
-    // reqwest is built with `rustls-no-provider`; an already installed provider is fine.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(limits.connect_timeout)

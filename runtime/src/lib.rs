@@ -37,9 +37,11 @@ mod http_gate;
 mod http_options;
 mod key;
 mod limits;
+mod link;
 mod mapping;
 mod notify;
 pub mod output;
+mod paging;
 mod poll;
 mod proxy;
 pub mod request;
@@ -68,7 +70,8 @@ pub use limits::{
     CONNECT_TIMEOUT_ENV, Limits, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV,
     READ_TIMEOUT_ENV, RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
 };
-pub use output::{OutputError, ToolOutput, output};
+pub use output::{OutputError, OutputFn, ToolOutput, output};
+pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use retry::RetryPolicy;

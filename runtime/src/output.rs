@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error_text::display_name;
+use crate::paging::{LinkPaging, PageLinks};
 use crate::response::ProviderResponse;
 use crate::server::tool_error;
 use crate::tool::ToolDef;
@@ -21,15 +22,26 @@ pub trait ToolOutput: DeserializeOwned + Serialize {
     /// `Some(key)` when the provider's answer is not an object (an array or a scalar): it is
     /// read as `{key: answer}`, since clients of the 2025 protocol only take object outputs.
     const WRAP: Option<&'static str> = None;
+    /// `Some` when the operation pages by `Link` header: the next page's arguments are added
+    /// at the root under `field` (after wrapping), read through the type like the answer.
+    const LINK_PAGING: Option<LinkPaging> = None;
 }
 
 /// Reads the provider's JSON answer into `T` and writes it back as the tool's structured
-/// content. Generated code sets `ToolDef::output` to `output::<TheOutputType>`.
-pub fn output<T: ToolOutput>(answer: Value) -> Result<Value, OutputError> {
-    let answer = match T::WRAP {
+/// content; `links` are the answer's `Link` headers, for types that page by them. Generated
+/// code sets `ToolDef::output` to `output::<TheOutputType>`.
+pub fn output<T: ToolOutput>(answer: Value, links: &PageLinks) -> Result<Value, OutputError> {
+    let mut answer = match T::WRAP {
         Some(key) => Value::Object(Map::from_iter([(key.to_owned(), answer)])),
         None => answer,
     };
+    if let (Some(paging), Value::Object(object)) = (T::LINK_PAGING, &mut answer) {
+        // The field is ours: whatever the provider put there is not the next page.
+        object.remove(paging.field);
+        if let Some(next) = links.next_page(&paging) {
+            object.insert(paging.field.to_owned(), Value::Object(next));
+        }
+    }
     let typed: T = serde_path_to_error::deserialize(answer).map_err(|error| {
         let path = error.path().to_string();
         OutputError {
@@ -42,6 +54,9 @@ pub fn output<T: ToolOutput>(answer: Value) -> Result<Value, OutputError> {
         message: error.to_string(),
     })
 }
+
+/// What [`ToolDef::output`] holds: [`output::<T>`](output) of the tool's output type.
+pub type OutputFn = fn(Value, &PageLinks) -> Result<Value, OutputError>;
 
 /// A provider answer that does not fit the tool's output type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,8 +85,9 @@ impl std::error::Error for OutputError {}
 /// structured content would break the schema.
 pub(crate) fn structured_result(
     def: &ToolDef,
-    output: fn(Value) -> Result<Value, OutputError>,
+    output: OutputFn,
     response: &ProviderResponse,
+    links: &PageLinks,
     text: String,
 ) -> CallToolResult {
     let provider = display_name(def.provider);
@@ -102,7 +118,7 @@ pub(crate) fn structured_result(
             ));
         }
     };
-    match output(answer) {
+    match output(answer, links) {
         Ok(structured) => {
             let mut result = CallToolResult::structured(structured);
             if response.is_truncated() {
@@ -153,9 +169,11 @@ mod tests {
 
     #[test]
     fn projects_and_names_the_path_of_a_misfit() {
-        let out = output::<Page>(json!({"items": [{"id": "a", "x": 1}], "kind": "k"})).unwrap();
+        let none = &PageLinks::default();
+        let out =
+            output::<Page>(json!({"items": [{"id": "a", "x": 1}], "kind": "k"}), none).unwrap();
         assert_eq!(out, json!({"items": [{"id": "a"}]}));
-        let error = output::<Page>(json!({"items": [{"id": "a"}, {"id": 7}]})).unwrap_err();
+        let error = output::<Page>(json!({"items": [{"id": "a"}, {"id": 7}]}), none).unwrap_err();
         assert_eq!(error.path.as_deref(), Some("items[1].id"));
         assert!(error.message.contains("expected a string"), "{error}");
         assert!(error.to_string().starts_with("at `items[1].id`: "));
@@ -164,10 +182,53 @@ mod tests {
     #[test]
     fn wraps_answers_that_are_not_objects() {
         assert_eq!(
-            output::<Wrapped>(json!([1, 2])).unwrap(),
+            output::<Wrapped>(json!([1, 2]), &PageLinks::default()).unwrap(),
             json!({"items": [1, 2]})
         );
-        let error = output::<Wrapped>(json!(["x"])).unwrap_err();
+        let error = output::<Wrapped>(json!(["x"]), &PageLinks::default()).unwrap_err();
         assert_eq!(error.path.as_deref(), Some("items[0]"));
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Paged {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        items: Option<Vec<i64>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_page: Option<NextPage>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct NextPage {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        page: Option<i64>,
+    }
+
+    impl ToolOutput for Paged {
+        const WRAP: Option<&'static str> = Some("items");
+        const LINK_PAGING: Option<LinkPaging> = Some(LinkPaging {
+            field: "next_page",
+            params: &[crate::paging::PageParam {
+                wire: "page",
+                input: "page",
+                kind: crate::paging::PageKind::Integer,
+            }],
+        });
+    }
+
+    #[test]
+    fn link_paged_answers_carry_the_next_page_through_the_type() {
+        let url = reqwest::Url::parse("https://h/items?page=2").unwrap();
+        let headers = |value: &str| vec![("link".to_owned(), value.to_owned())];
+        let next = PageLinks::new(&headers(r#"<https://h/items?page=3>; rel="next""#), &url);
+        assert_eq!(
+            output::<Paged>(json!([1, 2]), &next).unwrap(),
+            json!({"items": [1, 2], "next_page": {"page": 3}})
+        );
+        let last = PageLinks::new(&headers(r#"<https://h/items?page=1>; rel="first""#), &url);
+        assert_eq!(
+            output::<Paged>(json!([1]), &last).unwrap(),
+            json!({"items": [1]})
+        );
     }
 }

@@ -13,8 +13,8 @@
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::error::{Error, ErrorKind};
 use crate::request::Method;

@@ -37,7 +37,8 @@ use crate::gate::Gate;
 use crate::key::KEY_ENV;
 use crate::limits::{Limits, MAX_RESPONSE_ENV};
 use crate::notify::LogLevel;
-use crate::request::scalar_to_string;
+use crate::paging::PageLinks;
+use crate::request::{ProviderRequest, scalar_to_string};
 use crate::response::ProviderResponse;
 use crate::tool::{Arguments, ResponseRule, ToolDef};
 
@@ -126,8 +127,16 @@ impl Server {
 
     /// Dry run: every call answers with the exact request it would send in `mode` (see
     /// `ALTER_MCP_DRY_RUN`), and nothing is sent. Works without an agent key.
+    ///
+    /// `tools/list` then declares no `outputSchema`: a dry run's result describes the request,
+    /// not the provider's answer, so it cannot honour the answer's schema, and a client that
+    /// checks (the Python SDK raises on a declared schema without `structuredContent`) must not
+    /// be told it will.
     pub fn with_dry_run(mut self, mode: Mode) -> Server {
         self.dry_run = Some(mode);
+        for entry in &mut self.tools {
+            entry.tool.output_schema = None;
+        }
         self
     }
 
@@ -210,7 +219,8 @@ impl Server {
                     elapsed_ms,
                     "tool call done"
                 );
-                Ok(provider_result(def, &response))
+                let links = page_links(def, &request, &response);
+                Ok(provider_result(def, &response, &links))
             }
             Err(error) => {
                 tracing::info!(tool = def.name, kind = ?error.kind(), %error, elapsed_ms, "tool call failed");
@@ -355,9 +365,25 @@ pub(crate) fn tool_error(text: String) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(text)])
 }
 
+/// The answer's `Link` headers, read against the URL the request went to (a relative next
+/// link is relative to it), for tools with an output type; empty otherwise.
+fn page_links(def: &ToolDef, request: &ProviderRequest, response: &ProviderResponse) -> PageLinks {
+    if def.output.is_none() || response.header("link").is_none() {
+        return PageLinks::default();
+    }
+    match crate::retrieve::provider_url(request) {
+        Ok(url) => PageLinks::new(response.headers(), &url),
+        Err(_) => PageLinks::default(),
+    }
+}
+
 /// A provider answer below 400 as a tool result; [`ResponseRule::OkField`] can still make it
 /// an error (Slack's `200 {"ok": false, "error": "channel_not_found"}`).
-fn provider_result(def: &ToolDef, response: &ProviderResponse) -> CallToolResult {
+fn provider_result(
+    def: &ToolDef,
+    response: &ProviderResponse,
+    links: &PageLinks,
+) -> CallToolResult {
     let text = body_text(def, response);
     if let ResponseRule::OkField {
         ok_field,
@@ -376,7 +402,7 @@ fn provider_result(def: &ToolDef, response: &ProviderResponse) -> CallToolResult
         return tool_error(format!("{provider} error: {reason}\n{text}"));
     }
     match def.output {
-        Some(output) => crate::output::structured_result(def, output, response, text),
+        Some(output) => crate::output::structured_result(def, output, response, links, text),
         None => CallToolResult::success(vec![ContentBlock::text(text)]),
     }
 }

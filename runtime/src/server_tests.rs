@@ -157,6 +157,11 @@ async fn without_a_key_calls_explain_how_to_set_it() {
     );
 }
 
+/// The tool result of an answer without `Link` headers.
+fn result_of(def: &ToolDef, response: &ProviderResponse) -> CallToolResult {
+    provider_result(def, response, &PageLinks::default())
+}
+
 fn answer(status: u16, body: &str, truncated: bool) -> ProviderResponse {
     let headers = vec![("content-type".into(), "image/png".into())];
     ProviderResponse::new(status, headers, body.as_bytes().to_vec(), truncated)
@@ -165,16 +170,16 @@ fn answer(status: u16, body: &str, truncated: bool) -> ProviderResponse {
 #[test]
 fn ok_field_false_is_a_tool_error() {
     let body = r#"{"ok":false,"error":"channel_not_found"}"#;
-    let result = provider_result(&SLACK[0], &answer(200, body, false));
+    let result = result_of(&SLACK[0], &answer(200, body, false));
     assert_eq!(result.is_error, Some(true));
     assert_eq!(
         text(&result),
         format!("Slack error: channel_not_found\n{body}")
     );
-    let ok = provider_result(&SLACK[0], &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
+    let ok = result_of(&SLACK[0], &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
     assert_eq!(ok.is_error, Some(false));
     assert_eq!(text(&ok), r#"{"ok":true,"ts":"1.2"}"#);
-    let odd = provider_result(&SLACK[0], &answer(200, r#"{"ok":false}"#, false));
+    let odd = result_of(&SLACK[0], &answer(200, r#"{"ok":false}"#, false));
     assert!(text(&odd).starts_with("Slack error: unknown_error"));
 }
 
@@ -185,13 +190,13 @@ fn http_status_rule_ignores_ok_field_and_bodies_are_described() {
         response: ResponseRule::HttpStatus,
         ..SLACK[0]
     };
-    let result = provider_result(&google, &answer(200, r#"{"ok":false}"#, false));
+    let result = result_of(&google, &answer(200, r#"{"ok":false}"#, false));
     assert_eq!(result.is_error, Some(false));
-    let empty = provider_result(&google, &answer(204, "", false));
+    let empty = result_of(&google, &answer(204, "", false));
     assert_eq!(text(&empty), "Google answered HTTP 204 with an empty body.");
     let binary = ProviderResponse::new(200, vec![], vec![0xff, 0x00], false);
-    assert!(text(&provider_result(&google, &binary)).contains("2 bytes of non-text data"));
-    let cut = provider_result(&google, &answer(200, "[1,", true));
+    assert!(text(&result_of(&google, &binary)).contains("2 bytes of non-text data"));
+    let cut = result_of(&google, &answer(200, "[1,", true));
     assert!(
         text(&cut).starts_with(
             "[1,\n[…truncated at 3 bytes (the response limit, ALTER_MCP_MAX_RESPONSE_BYTES)"
@@ -224,7 +229,7 @@ fn typed() -> ToolDef {
 #[test]
 fn typed_outputs_are_structured_and_misfits_are_errors() {
     let def = typed();
-    let ok = provider_result(&def, &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
+    let ok = result_of(&def, &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
     assert_eq!(ok.is_error, Some(false));
     assert_eq!(
         ok.structured_content,
@@ -232,19 +237,19 @@ fn typed_outputs_are_structured_and_misfits_are_errors() {
     );
     assert_eq!(text(&ok), r#"{"ts":"1.2"}"#);
     // The ok-field rule still comes first.
-    let failed = provider_result(&def, &answer(200, r#"{"ok":false,"error":"x"}"#, false));
+    let failed = result_of(&def, &answer(200, r#"{"ok":false,"error":"x"}"#, false));
     assert_eq!(failed.is_error, Some(true));
     assert_eq!(failed.structured_content, None);
-    let misfit = provider_result(&def, &answer(200, r#"{"ok":true,"ts":12}"#, false));
+    let misfit = result_of(&def, &answer(200, r#"{"ok":true,"ts":12}"#, false));
     assert_eq!(misfit.is_error, Some(true));
     assert_eq!(misfit.structured_content, None);
     let message = text(&misfit);
     assert!(message.contains("at `ts`"), "{message}");
     assert!(message.ends_with(r#"{"ok":true,"ts":12}"#), "{message}");
-    let html = provider_result(&def, &answer(200, "<html>", false));
+    let html = result_of(&def, &answer(200, "<html>", false));
     assert_eq!(html.is_error, Some(true));
     assert!(text(&html).contains("not JSON"));
-    let empty = provider_result(&def, &answer(200, "", false));
+    let empty = result_of(&def, &answer(200, "", false));
     assert_eq!(empty.is_error, Some(false));
     assert_eq!(empty.structured_content, Some(serde_json::json!({})));
 }
@@ -273,4 +278,26 @@ fn output_schemas_are_checked_at_start_up() {
         error.to_string().contains("output_schema must have"),
         "{error}"
     );
+}
+
+/// A dry run's result describes the request, not the provider's answer: the tool declares no
+/// output schema then (in `tools/list` and `get_tool`), and the result has no structured
+/// content a client would check against one.
+#[tokio::test]
+async fn dry_runs_declare_no_output_schema() {
+    let tools: &'static [ToolDef] = Vec::leak(vec![typed()]);
+    let server = Server::new("t", &[tools])
+        .unwrap()
+        .with_dry_run(Mode::Proxy);
+    let tool = server.get_tool("post_message").expect("listed");
+    assert_eq!(tool.output_schema, None);
+    assert_eq!(server.tools[0].tool.output_schema, None);
+    let result = server
+        .call("post_message", None, CallScope::default())
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(false), "{}", text(&result));
+    assert_eq!(result.structured_content, None);
+    let shown: Value = serde_json::from_str(&text(&result)).unwrap();
+    assert_eq!(shown["dry_run"], true);
 }

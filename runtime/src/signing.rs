@@ -7,8 +7,8 @@
 
 use std::fmt;
 
+use aws_lc_rs::{digest, hmac, rand::SecureRandom};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use ring::{digest, hmac, rand::SecureRandom};
 
 use crate::error::Error;
 use crate::key::AgentKey;
@@ -295,7 +295,7 @@ mod tests {
 
     #[test]
     fn nonces_are_fresh_hex() {
-        let rng = ring::rand::SystemRandom::new();
+        let rng = aws_lc_rs::rand::SystemRandom::new();
         let a = new_nonce(&rng).unwrap();
         let b = new_nonce(&rng).unwrap();
         assert_eq!(a.len(), 32);

@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::output::OutputError;
+use crate::output::OutputFn;
 use crate::request::ProviderRequest;
 
 /// The JSON object of arguments an MCP client sends in `tools/call`.
@@ -37,7 +37,7 @@ pub struct ToolDef {
     pub output_schema: Option<&'static str>,
     /// Reads a JSON answer into the tool's output type and writes it back (see
     /// [`output`](crate::output::output)); set together with `output_schema`.
-    pub output: Option<fn(Value) -> Result<Value, OutputError>>,
+    pub output: Option<OutputFn>,
     /// The first 12 hex digits of the SHA-256 of the API document the tool was generated
     /// from; sent as `spec` in each call's audit context, so an audit row names the exact
     /// document version. Empty for hand-written tools (then `spec` is not sent).

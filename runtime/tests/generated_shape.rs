@@ -158,10 +158,11 @@ fn output_keeps_the_projection_and_names_a_misfit() {
     let tool = &google::TOOLS[0];
     let output = tool.output.expect("list_events has an output type");
     let answer = json!({"kind": "calendar#events", "items": [{"id": "e1", "summary": "Standup", "etag": "x"}], "nextPageToken": "p2"});
+    let no_links = &alter_mcp_runtime::PageLinks::default();
     assert_eq!(
-        output(answer).unwrap(),
+        output(answer, no_links).unwrap(),
         json!({"items": [{"id": "e1", "summary": "Standup"}], "nextPageToken": "p2"})
     );
-    let error = output(json!({"items": [{"id": 5}]})).unwrap_err();
+    let error = output(json!({"items": [{"id": 5}]}), no_links).unwrap_err();
     assert_eq!(error.path.as_deref(), Some("items[0].id"));
 }

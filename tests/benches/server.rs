@@ -55,7 +55,6 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         .await;
         (backend, session)
     });
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
+use aws_lc_rs::hmac;
 use hyper::HeaderMap;
 use percent_encoding::percent_decode_str;
-use ring::hmac;
 use serde_json::{Map, Value};
 
 use crate::util::{hex, is_canonical_uuid, sha256_hex};

@@ -345,7 +345,7 @@ async fn destructive_tools_go_through_the_proxy_in_retrieve_mode() {
 fn spec_hash(path: &str) -> String {
     let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .expect("read the spec");
-    let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
     digest.as_ref()[..6]
         .iter()
         .map(|b| format!("{b:02x}"))

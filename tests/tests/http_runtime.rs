@@ -78,7 +78,6 @@ async fn backend() -> Backend {
 }
 
 async fn connect(server: &HttpServer, recorder: &Recorder) -> RunningService<RoleClient, Recorder> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let config = StreamableHttpClientTransportConfig::with_uri(server.url()).auth_header(ANA.0);
     let transport = StreamableHttpClientTransport::from_config(config);
     tokio::time::timeout(TIMEOUT, recorder.clone().serve(transport))

@@ -4,6 +4,7 @@
 
 mod apply;
 mod output;
+mod paging;
 mod params;
 mod returns;
 mod values;

@@ -1,15 +1,15 @@
 //! A tool's structured output: its `<Tool>Output` struct made from the lowered success
 //! response (a root that is not an object is wrapped, see [`ir::Output::wrap`]), the
-//! pagination it offers, and the allowlist's `returns` projection applied to it.
+//! pagination it offers (`paging.rs`), and the allowlist's `returns` projection applied to it.
 
 use std::collections::BTreeSet;
 
-use super::returns::{self, Selection};
+use super::paging::{self, NEXT_PAGE};
+use super::returns::{self, Returns, Selected, Selection};
 use super::{Allowlist, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
-    Input, InputValue, Kind, Operation, Output, Pagination, Property, Schema, Tool, TypeDef,
-    TypeId, TypeKind, TypeSpace,
+    Input, Kind, Operation, Output, Property, Schema, Tool, TypeDef, TypeId, TypeKind, TypeSpace,
 };
 use crate::naming;
 
@@ -32,13 +32,15 @@ pub(super) fn outputs(
             operation,
             taken: &taken,
             out,
+            root_elements: false,
         };
         tool.output = builder.build(types, &tool.inputs);
-        if let Some(paging) = tool.output.as_ref().and_then(|o| o.pagination.as_ref()) {
-            tool.description.push_str(&format!(
-                "\n\nPaged: when the result has `{}`, call again with `{}` set to that value for the next page.",
-                paging.token, paging.input
-            ));
+        let sentence = tool
+            .output
+            .as_ref()
+            .and_then(|o| paging::describe(o.pagination.as_ref(), o.link_paging.as_ref()));
+        if let Some(sentence) = sentence {
+            tool.description.push_str(&sentence);
         }
     }
 }
@@ -52,21 +54,21 @@ struct OutputBuilder<'a> {
     /// Rust names in use outside the type space (the input structs).
     pub taken: &'a BTreeSet<String>,
     pub out: &'a mut Diagnostics,
+    /// `returns` selects inside a root array (`[].{…}`): its `items` are shown as `[]`.
+    pub root_elements: bool,
 }
 
 impl OutputBuilder<'_> {
     /// The tool's output, registering its types in `types`; `None` when the operation has no
     /// typed JSON success body (a `204`, or a body schema that is `{}`).
     pub fn build(mut self, types: &mut TypeSpace, inputs: &[Input]) -> Option<Output> {
-        let selection = self.selection();
-        let root = self
-            .operation
-            .response
-            .as_ref()
+        let returns = self.returns();
+        let response = self.operation.response.as_ref();
+        let root = response
             .and_then(|r| r.output.as_ref())
             .filter(|root| !is_untyped(root));
         let Some(root) = root else {
-            if selection.is_some() {
+            if returns.is_some() {
                 self.error(
                     "`returns` has nothing to select: the operation documents no JSON response body",
                     "remove `returns`",
@@ -75,16 +77,27 @@ impl OutputBuilder<'_> {
             return None;
         };
         let (kind, wrap, description) = root_struct(root, types);
-        let pagination = match &kind {
-            TypeKind::Struct { properties, .. } => pagination(properties, types, inputs),
+        let members = match &kind {
+            TypeKind::Struct { properties, .. } => properties.as_slice(),
+            _ => &[],
+        };
+        let pagination = paging::pagination(members, types, inputs);
+        // A token in the answer wins; `next_page` must not hide a field of the answer.
+        let link_paging = match &pagination {
+            None if !members.iter().any(|p| p.name == NEXT_PAGE) => {
+                let link_header = response.is_some_and(|r| r.link_header);
+                paging::link_paging(link_header, wrap == Some("items"), inputs, types)
+            }
             _ => None,
         };
+        let selection = returns.and_then(|r| self.selection(r, wrap));
         // Tools answering the same object unprojected share its type (`EventOutput`).
-        if let (None, None, Kind::Named(id)) = (&selection, wrap, &root.kind) {
+        if let (None, None, None, Kind::Named(id)) = (&selection, wrap, &link_paging, &root.kind) {
             return Some(Output {
                 type_id: *id,
                 wrap,
                 pagination,
+                link_paging,
             });
         }
         // An inline root object is this response's own type (`<Tool>Output`): project it in
@@ -103,7 +116,7 @@ impl OutputBuilder<'_> {
                 unique_type_name(&format!("{prefix}Output"), types, self.taken)
             }
         };
-        let kind = match selection {
+        let mut kind = match selection {
             Some(mut selection) => {
                 if let Some(paging) = &pagination {
                     // The token is how the model asks for more; a projection never drops it.
@@ -117,6 +130,17 @@ impl OutputBuilder<'_> {
             }
             None => kind,
         };
+        if let (Some(paging), TypeKind::Struct { properties, .. }) = (&link_paging, &mut kind) {
+            // Added after the projection: the model needs it to ask for more.
+            let prefix = naming::type_prefix(&self.operation.tool_name);
+            let next = unique_type_name(&format!("{prefix}NextPage"), types, self.taken);
+            properties.push(paging::next_page_property(
+                paging,
+                next,
+                self.pointer(),
+                types,
+            ));
+        }
         let def = TypeDef {
             name,
             pointer: self.pointer(),
@@ -128,20 +152,64 @@ impl OutputBuilder<'_> {
             type_id,
             wrap,
             pagination,
+            link_paging,
         })
     }
 
-    fn selection(&mut self) -> Option<Selection> {
+    fn returns(&mut self) -> Option<Returns> {
         let text = self.entry.returns.as_deref()?;
         match returns::parse(text) {
-            Ok(selection) => Some(selection),
+            Ok(returns) => Some(returns),
             Err(why) => {
                 self.error(
                     &format!("invalid `returns` = {text:?}: {why}"),
-                    "write fields as `a,b.c,list[].{x,y}` (see README.md, \"Lean responses\")",
+                    "write fields as `a,b.c,list[].{x,y}`, or `[].{x,y}` for a response that is an array (see README.md, \"Typed outputs and lean responses\")",
                 );
                 None
             }
+        }
+    }
+
+    /// The projection of the output struct: a root array's elements (`[].{…}`) are the wrapped
+    /// `items`' elements. A leading `[]` on a response that is not an array, or fields named
+    /// on one that is, are errors.
+    fn selection(&mut self, returns: Returns, wrap: Option<&str>) -> Option<Selection> {
+        let root_array = wrap == Some("items");
+        match (returns.elements, root_array) {
+            (true, true) => {
+                self.root_elements = true;
+                Some(Selection {
+                    fields: vec![Selected {
+                        name: "items".to_owned(),
+                        elements: true,
+                        inner: Some(returns.selection),
+                    }],
+                })
+            }
+            (true, false) => {
+                self.error(
+                    "`returns` starts with `[]`, but the response is not an array",
+                    "write the response's fields without the leading `[]`",
+                );
+                None
+            }
+            (false, true) if returns.selection.fields.iter().any(|f| f.name != "items") => {
+                let names: Vec<&str> = returns
+                    .selection
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect();
+                self.error(
+                    "`returns` names fields, but the response is an array",
+                    &format!(
+                        "select fields of its elements with a leading `[]`: `[].{{{}}}`",
+                        names.join(",")
+                    ),
+                );
+                None
+            }
+            (false, _) => Some(returns.selection),
         }
     }
 
@@ -239,60 +307,6 @@ fn unique_type_name(base: &str, types: &TypeSpace, taken: &BTreeSet<String>) -> 
     name
 }
 
-/// A page token in the output (at the root, or one object down: Slack's
-/// `response_metadata.next_cursor`) whose input takes it back: `nextPageToken` → `pageToken`,
-/// `next_cursor` → `cursor`, `NextToken` → `NextToken`, `nextMarker` → `marker`.
-fn pagination(properties: &[Property], types: &TypeSpace, inputs: &[Input]) -> Option<Pagination> {
-    let mut candidates: Vec<(String, &Property)> =
-        properties.iter().map(|p| (p.name.clone(), p)).collect();
-    for property in properties {
-        if let Kind::Named(id) = &property.schema.kind
-            && let Some(TypeKind::Struct { properties, .. }) = types.get(*id).map(|t| &t.kind)
-        {
-            candidates.extend(
-                properties
-                    .iter()
-                    .map(|p| (format!("{}.{}", property.name, p.name), p)),
-            );
-        }
-    }
-    candidates.into_iter().find_map(|(path, property)| {
-        if property.schema.kind != Kind::String {
-            return None;
-        }
-        let wanted = token_inputs(&property.name)?;
-        inputs.iter().find_map(|input| match &input.value {
-            InputValue::Model { name, .. } if wanted.contains(&normalized(&input.wire_name)) => {
-                Some(Pagination {
-                    token: path.clone(),
-                    input: name.clone(),
-                })
-            }
-            _ => None,
-        })
-    })
-}
-
-/// The normalized input names that take back a token named `name`, if it is one.
-fn token_inputs(name: &str) -> Option<[String; 2]> {
-    let name = normalized(name);
-    // A sync token (Google's `nextSyncToken`) asks for changes later, not for the next page.
-    let rest = name
-        .strip_prefix("next")
-        .filter(|rest| !rest.contains("sync"))?;
-    ["token", "cursor", "marker"]
-        .iter()
-        .any(|end| rest.ends_with(end))
-        .then(|| [rest.to_owned(), name.clone()])
-}
-
-fn normalized(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// Applies a selection to struct members, making a new struct type per projected object.
 struct Projector<'b, 'a, 't> {
     builder: &'b mut OutputBuilder<'a>,
@@ -321,7 +335,12 @@ impl Projector<'_, '_, '_> {
             let Some(field) = selection.fields.iter().find(|f| f.name == property.name) else {
                 continue;
             };
-            let at = format!("{path}{}", property.name);
+            // A root array's elements are written `[].…` (the field `at` is then empty).
+            let wrapped = path.is_empty() && self.builder.root_elements && property.name == "items";
+            let at = match wrapped {
+                true => String::new(),
+                false => format!("{path}{}", property.name),
+            };
             let schema = self.field(&property.schema, field, name, &at);
             kept.push(Property {
                 schema,
@@ -417,9 +436,17 @@ impl Projector<'_, '_, '_> {
     }
 
     fn not_an_object(&mut self, at: &str, schema: &Schema) -> Schema {
+        // An empty `at`: the elements of a root array (`[].{…}`), which cannot be kept whole.
+        let (at, help) = match at {
+            "" => (
+                "[]",
+                "leave `returns` out: the whole answer is kept".to_owned(),
+            ),
+            _ => (at, format!("select `{at}` as a whole")),
+        };
         self.builder.error(
             &format!("`returns` selects fields inside `{at}`, which is not an object with documented fields"),
-            &format!("select `{at}` as a whole"),
+            &help,
         );
         schema.clone()
     }
@@ -454,30 +481,5 @@ impl Projector<'_, '_, '_> {
             &format!("`returns` names `{path}{name}`, but {whose} has no field `{name}`"),
             &help,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::token_inputs;
-
-    #[test]
-    fn page_tokens_name_the_inputs_that_take_them_back() {
-        let cases: [(&str, Option<[&str; 2]>); 6] = [
-            ("nextPageToken", Some(["pagetoken", "nextpagetoken"])),
-            ("next_cursor", Some(["cursor", "nextcursor"])),
-            ("NextToken", Some(["token", "nexttoken"])),
-            ("nextMarker", Some(["marker", "nextmarker"])),
-            ("nextSyncToken", None),
-            ("next", None),
-        ];
-        for (name, wanted) in cases {
-            assert_eq!(
-                token_inputs(name),
-                wanted.map(|w| w.map(str::to_owned)),
-                "{name}"
-            );
-        }
-        assert_eq!(token_inputs("pageToken"), None);
     }
 }

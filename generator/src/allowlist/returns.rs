@@ -1,16 +1,28 @@
 //! The `returns` grammar: which response fields a tool returns (a projection).
 //!
 //! ```text
-//! returns := list
+//! returns := list | "[]" "." inner
 //! list    := item ("," item)*
-//! item    := name ["[]"] ["." (item | "{" list "}")]
+//! item    := name ["[]"] ["." inner]
+//! inner   := item | "{" list "}"
 //! name    := one or more characters other than , . { } [ ] and whitespace
 //! ```
 //!
 //! `items[].{id,summary,start.dateTime},nextPageToken` keeps `nextPageToken` and, of each
 //! element of the array `items`, `id`, `summary` and `dateTime` of `start`. A name alone keeps
 //! the whole field. `[]` steps into an array's elements and is required before selecting
-//! inside one. Whitespace between tokens is ignored.
+//! inside one. A response that is itself an array is selected with a leading `[]`:
+//! `[].{number,title}` keeps `number` and `title` of each element. Whitespace between tokens
+//! is ignored.
+
+/// A parsed `returns`: fields of the response object, or (`elements`) of each element of a
+/// response that is an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Returns {
+    /// Written with a leading `[]`: the response is an array.
+    pub elements: bool,
+    pub selection: Selection,
+}
 
 /// The fields selected at one level, in the order first written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,15 +85,37 @@ impl Selection {
 }
 
 /// Parses a `returns` value; `Err` says what was expected and at which character (1-based).
-pub fn parse(text: &str) -> Result<Selection, String> {
+pub fn parse(text: &str) -> Result<Returns, String> {
     let mut parser = Parser {
         chars: text.chars().collect(),
         at: 0,
     };
+    if parser.eat('[') {
+        if !parser.eat(']') {
+            return Err(parser.expected("`]`"));
+        }
+        if !parser.eat('.') {
+            return Err(parser.expected("`.` after the leading `[]` (`[].{a,b}`)"));
+        }
+        let selection = parser.inner()?;
+        parser.skip_space();
+        return match parser.peek() {
+            None => Ok(Returns {
+                elements: true,
+                selection,
+            }),
+            Some(c) => Err(parser.expected(&format!(
+                "the end after `[].…`, found `{c}` (with a leading `[]`, list the fields in `{{}}`)"
+            ))),
+        };
+    }
     let selection = parser.list()?;
     parser.skip_space();
     match parser.peek() {
-        None => Ok(selection),
+        None => Ok(Returns {
+            elements: false,
+            selection,
+        }),
         Some(c) => Err(parser.expected(&format!("`,` or the end, found `{c}`"))),
     }
 }
@@ -135,26 +169,29 @@ impl Parser {
         } else {
             false
         };
-        let inner = if self.eat('.') {
-            if self.eat('{') {
-                let list = self.list()?;
-                if !self.eat('}') {
-                    return Err(self.expected("`,` or `}`"));
-                }
-                Some(list)
-            } else {
-                let mut one = Selection::default();
-                one.add(self.item()?);
-                Some(one)
-            }
-        } else {
-            None
+        let inner = match self.eat('.') {
+            true => Some(self.inner()?),
+            false => None,
         };
         Ok(Selected {
             name,
             elements,
             inner,
         })
+    }
+
+    /// What follows a `.`: one item, or a list in braces.
+    fn inner(&mut self) -> Result<Selection, String> {
+        if self.eat('{') {
+            let list = self.list()?;
+            if !self.eat('}') {
+                return Err(self.expected("`,` or `}`"));
+            }
+            return Ok(list);
+        }
+        let mut one = Selection::default();
+        one.add(self.item()?);
+        Ok(one)
     }
 
     fn name(&mut self) -> Result<String, String> {
@@ -187,7 +224,9 @@ mod tests {
 
     #[test]
     fn parses_nested_lists_arrays_and_paths() {
-        let parsed = parse("items[].{id, summary,start.dateTime}, nextPageToken").unwrap();
+        let parsed = parse("items[].{id, summary,start.dateTime}, nextPageToken")
+            .unwrap()
+            .selection;
         let start = Selected {
             name: "start".to_owned(),
             elements: false,
@@ -212,17 +251,38 @@ mod tests {
 
     #[test]
     fn repeated_fields_merge_and_whole_wins() {
-        let parsed = parse("start.date,start.dateTime,end.date,end").unwrap();
+        let parsed = parse("start.date,start.dateTime,end.date,end")
+            .unwrap()
+            .selection;
         assert_eq!(parsed.fields.len(), 2);
         let start = parsed.fields[0].inner.as_ref().unwrap();
         assert_eq!(start.fields, vec![whole("date"), whole("dateTime")]);
         assert_eq!(parsed.fields[1], whole("end"));
-        let mut with_path = parse("ok").unwrap();
+        let mut with_path = parse("ok").unwrap().selection;
         with_path.add_path("response_metadata.next_cursor");
         assert_eq!(
             with_path.fields[1].inner.as_ref().unwrap().fields,
             vec![whole("next_cursor")]
         );
+    }
+
+    #[test]
+    fn a_leading_empty_index_selects_inside_a_root_array() {
+        let parsed = parse(" [] . {number, title, user.login}").unwrap();
+        assert!(parsed.elements);
+        let names: Vec<&str> = parsed
+            .selection
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["number", "title", "user"]);
+        let one = parse("[].id").unwrap();
+        assert_eq!(
+            (one.elements, one.selection.fields),
+            (true, vec![whole("id")])
+        );
+        assert!(!parse("items[].id").unwrap().elements);
     }
 
     #[test]
@@ -234,6 +294,17 @@ mod tests {
             ("a,,b", "expected a field name at character 3"),
             ("a b", "expected `,` or the end, found `b` at character 3"),
             ("a.", "expected a field name at character 3"),
+            (
+                "[]",
+                "expected `.` after the leading `[]` (`[].{a,b}`) at character 3",
+            ),
+            ("[.id", "expected `]` at character 2"),
+            ("[].{id", "expected `,` or `}` at character 7"),
+            (
+                "[].id,title",
+                "expected the end after `[].…`, found `,` (with a leading `[]`, list the fields in `{}`) at character 6",
+            ),
+            ("a,[].b", "expected a field name at character 3"),
         ];
         for (text, message) in cases {
             assert_eq!(parse(text).unwrap_err(), message, "{text:?}");

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::{ident, raw_string, string};
-use crate::ir::{Api, ResponseRule, Tool};
+use crate::ir::{Api, LinkPaging, PageKind, ResponseRule, Tool};
 use crate::schema::{input_schema, output_schema};
 
 pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
@@ -19,23 +19,33 @@ pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
         let scopes = tool.scopes.iter().map(|scope| string(scope));
         quote!((#name, &[#(#scopes),*]))
     });
+    // The module is `include!`d into a user's (often private) module, which uses some of these
+    // and not others; it has no inner attributes (an `include!`d file cannot), so each export
+    // says for itself that going unused is fine. `TOOLS` allowed also keeps every type it
+    // reaches alive, so a module not wired up yet builds without warnings too.
     quote! {
         /// The Alter provider id these tools call through.
+        #[allow(dead_code)]
         pub const PROVIDER: &str = #provider;
 
         /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+        #[allow(dead_code)]
         pub const SPEC_HASH: &str = #spec_hash;
 
         /// The tool names, in allowlist order.
+        #[allow(dead_code)]
         pub const TOOL_NAMES: &[&str] = &[#(#names),*];
 
         /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+        #[allow(dead_code)]
         pub const SCOPES: &[&str] = &[#(#scopes),*];
 
         /// Each tool's OAuth scopes, in allowlist order.
+        #[allow(dead_code)]
         pub const TOOL_SCOPES: &[(&str, &[&str])] = &[#(#tool_scopes),*];
 
         /// The tools, in allowlist order.
+        #[allow(dead_code)]
         pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[#(#defs),*];
     }
 }
@@ -110,17 +120,40 @@ pub fn output_impls(api: &Api) -> Vec<TokenStream> {
             if !done.insert(name.to_string()) {
                 return None;
             }
-            let wrap = tool.output.as_ref()?.wrap;
-            let body = match wrap {
-                Some(key) => {
-                    let key = string(key);
-                    quote!(const WRAP: Option<&'static str> = Some(#key);)
-                }
-                None => quote!(),
-            };
+            let output = tool.output.as_ref()?;
+            let wrap = output.wrap.map(|key| {
+                let key = string(key);
+                quote!(const WRAP: Option<&'static str> = Some(#key);)
+            });
+            let paging = output.link_paging.as_ref().map(link_paging);
             Some(quote! {
-                impl ::alter_mcp_runtime::ToolOutput for #name { #body }
+                impl ::alter_mcp_runtime::ToolOutput for #name { #wrap #paging }
             })
         })
         .collect()
+}
+
+/// `const LINK_PAGING`: the query inputs a next link may set, and their JSON types.
+fn link_paging(paging: &LinkPaging) -> TokenStream {
+    let field = string(&paging.field);
+    let params = paging.params.iter().map(|param| {
+        let (wire, input) = (string(&param.wire), string(&param.input));
+        let kind = match param.kind {
+            PageKind::String => quote!(String),
+            PageKind::Integer => quote!(Integer),
+            PageKind::Number => quote!(Number),
+            PageKind::Boolean => quote!(Boolean),
+        };
+        quote! {
+            ::alter_mcp_runtime::PageParam {
+                wire: #wire,
+                input: #input,
+                kind: ::alter_mcp_runtime::PageKind::#kind,
+            }
+        }
+    });
+    quote! {
+        const LINK_PAGING: Option<::alter_mcp_runtime::LinkPaging> =
+            Some(::alter_mcp_runtime::LinkPaging { field: #field, params: &[#(#params),*] });
+    }
 }

@@ -42,6 +42,10 @@ impl<'d> Lowerer<'d> {
                     status,
                     json_schema: self.json_schema(response),
                     output: self.output_type(response, &pointer, prefix),
+                    link_header: response
+                        .headers
+                        .keys()
+                        .any(|name| name.eq_ignore_ascii_case("link")),
                     pointer,
                 });
             }

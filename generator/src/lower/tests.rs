@@ -458,6 +458,7 @@ paths:
             pointer: "/paths/~1items/delete/responses/204".to_owned(),
             json_schema: None,
             output: None,
+            link_header: false,
         })
     );
 }

@@ -3,12 +3,15 @@
 // input: demo/openapi.yaml (sha256 a036fea5de5a0125)
 
 /// The Alter provider id these tools call through.
+#[allow(dead_code)]
 pub const PROVIDER: &str = "demo";
 
 /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+#[allow(dead_code)]
 pub const SPEC_HASH: &str = "a036fea5de5a";
 
 /// The tool names, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_NAMES: &[&str] = &[
     "list_notes",
     "create_note",
@@ -17,9 +20,11 @@ pub const TOOL_NAMES: &[&str] = &[
 ];
 
 /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+#[allow(dead_code)]
 pub const SCOPES: &[&str] = &[];
 
 /// Each tool's OAuth scopes, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
     ("list_notes", &[]),
     ("create_note", &[]),
@@ -28,6 +33,7 @@ pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
 ];
 
 /// The tools, in allowlist order.
+#[allow(dead_code)]
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "list_notes",

@@ -3,12 +3,15 @@
 // input: outputs/openapi.yaml (sha256 884dc86a9780115a)
 
 /// The Alter provider id these tools call through.
+#[allow(dead_code)]
 pub const PROVIDER: &str = "pets";
 
 /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+#[allow(dead_code)]
 pub const SPEC_HASH: &str = "884dc86a9780";
 
 /// The tool names, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_NAMES: &[&str] = &[
     "list_pets",
     "all_pets",
@@ -21,9 +24,11 @@ pub const TOOL_NAMES: &[&str] = &[
 ];
 
 /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+#[allow(dead_code)]
 pub const SCOPES: &[&str] = &[];
 
 /// Each tool's OAuth scopes, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
     ("list_pets", &[]),
     ("all_pets", &[]),
@@ -36,6 +41,7 @@ pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
 ];
 
 /// The tools, in allowlist order.
+#[allow(dead_code)]
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "list_pets",

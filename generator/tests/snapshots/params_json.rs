@@ -3,12 +3,15 @@
 // input: params_json/openapi.yaml (sha256 7b5ed503c5d130a6)
 
 /// The Alter provider id these tools call through.
+#[allow(dead_code)]
 pub const PROVIDER: &str = "content";
 
 /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+#[allow(dead_code)]
 pub const SPEC_HASH: &str = "7b5ed503c5d1";
 
 /// The tool names, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_NAMES: &[&str] = &[
     "find_items",
     "list_charges",
@@ -19,9 +22,11 @@ pub const TOOL_NAMES: &[&str] = &[
 ];
 
 /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+#[allow(dead_code)]
 pub const SCOPES: &[&str] = &[];
 
 /// Each tool's OAuth scopes, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
     ("find_items", &[]),
     ("list_charges", &[]),
@@ -32,6 +37,7 @@ pub const TOOL_SCOPES: &[(&str, &[&str])] = &[
 ];
 
 /// The tools, in allowlist order.
+#[allow(dead_code)]
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "find_items",

@@ -8,11 +8,11 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use aws_lc_rs::{digest, hmac};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use ring::{digest, hmac};
 
 pub const KEY: &str = "alter_key_DOCexample000000000000000000000000000000";
 

@@ -168,8 +168,6 @@ pub async fn try_connect(
     url: &str,
     token: Option<&str>,
 ) -> Result<RunningService<RoleClient, ()>, String> {
-    // reqwest is built without a default crypto provider (one TLS stack: ring).
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut config =
         StreamableHttpClientTransportConfig::with_uri(url).max_concurrent_requests(256);
     if let Some(token) = token {

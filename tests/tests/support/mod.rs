@@ -82,7 +82,7 @@ fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
     }
     let mut cargo = std::process::Command::new(env!("CARGO"));
     // The variables cargo sets for this test process describe this package; build
-    // scripts (ring's) watch some of them, so passing them on would make this build and
+    // scripts (aws-lc-sys's) watch some of them, so passing them on would make this build and
     // a plain `cargo build` rebuild each other's dependencies every time.
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();

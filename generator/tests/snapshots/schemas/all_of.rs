@@ -3,21 +3,27 @@
 // input: all_of/openapi.yaml (sha256 aa3045bf420037d3)
 
 /// The Alter provider id these tools call through.
+#[allow(dead_code)]
 pub const PROVIDER: &str = "all_of";
 
 /// The first 12 hex digits of the SHA-256 of the API document these tools came from.
+#[allow(dead_code)]
 pub const SPEC_HASH: &str = "aa3045bf4200";
 
 /// The tool names, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_NAMES: &[&str] = &["tasks_create"];
 
 /// The OAuth scopes these tools need, and no broader ones: grant exactly these in Alter.
+#[allow(dead_code)]
 pub const SCOPES: &[&str] = &[];
 
 /// Each tool's OAuth scopes, in allowlist order.
+#[allow(dead_code)]
 pub const TOOL_SCOPES: &[(&str, &[&str])] = &[("tasks_create", &[])];
 
 /// The tools, in allowlist order.
+#[allow(dead_code)]
 pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
     ::alter_mcp_runtime::ToolDef {
         name: "tasks_create",
