@@ -54,7 +54,7 @@ fn route(operation: &OperationRef) -> String {
     format!("{} {}", operation.method.as_str(), operation.path)
 }
 
-fn names(spec: &Path, operations: &[OperationRef]) -> Result<Vec<String>, Diagnostics> {
+pub(crate) fn names(spec: &Path, operations: &[OperationRef]) -> Result<Vec<String>, Diagnostics> {
     let derive = |op: &OperationRef| naming::default_tool_name(&op.display_id());
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
     for operation in operations {

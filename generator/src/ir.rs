@@ -110,6 +110,18 @@ impl OperationRef {
     }
 }
 
+/// What the document says about an operation for someone choosing among them (`alter-mcp-gen
+/// operations`): read for every operation, unlike [`Operation`], which is lowered only when
+/// selected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationFacts {
+    pub operation: OperationRef,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+}
+
 /// One allowlisted operation, lowered: what the document says, before allowlist overrides.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

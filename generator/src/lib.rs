@@ -3,8 +3,11 @@
 //! requests, and a `TOOLS` table for the runtime).
 //!
 //! Three front ends share [`generate`]: [`build`] for build scripts, the `alter-mcp-gen` CLI,
-//! and tests; [`generate_every_operation`] serves `--all`. The pipeline, one phase per line,
-//! each reporting all of its problems at once:
+//! and tests; [`generate_every_operation`] serves `--all`. Before there is an allowlist,
+//! [`operations`] lists a document's operations with what each needs (`alter-mcp-gen
+//! operations`) and [`starter_allowlist`] writes one (`alter-mcp-gen init`), both by running
+//! the same pipeline on each operation. The pipeline, one phase per line, each reporting all
+//! of its problems at once:
 //!
 //! load (`input`, `allowlist`) → convert other formats to OpenAPI 3.0 (`frontend`) → select
 //! (`allowlist`) → lower (`lower`, the only module that sees `openapiv3`) → apply the
@@ -21,12 +24,14 @@ mod emit;
 mod every;
 mod format;
 mod frontend;
+mod init;
 mod input;
 mod ir;
 pub mod lint;
 pub mod lock;
 mod lower;
 mod naming;
+mod operations;
 mod schema;
 mod scopes;
 pub mod shape;
@@ -36,9 +41,11 @@ use std::path::{Path, PathBuf};
 use allowlist::Allowlist;
 pub use diagnostic::{At, Diagnostic, Diagnostics, Location};
 use format::HeaderInput;
+pub use init::{Starter, StarterAllowlist, starter_allowlist};
 use input::Source;
 pub use ir::Annotations;
 use lower::{BaseUrl, Document};
+pub use operations::{Note, OperationInfo, operations, operations_matching};
 
 /// One generated module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +112,14 @@ pub struct Skipped {
 pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnostics> {
     let allowlist_source = input::read(allowlist_path.as_ref())?;
     let allowlist = Allowlist::parse(&allowlist_source)?;
+    generate_parsed(allowlist_source, &allowlist)
+}
+
+/// [`generate`] for an allowlist already read (`init` checks its text before writing it).
+fn generate_parsed(
+    allowlist_source: Source,
+    allowlist: &Allowlist,
+) -> Result<Generated, Diagnostics> {
     let spec_source = input::read(&allowlist.spec_path)?;
     let document = Document::parse(&spec_source)?;
     let header = header_inputs(
@@ -117,7 +132,7 @@ pub fn generate(allowlist_path: impl AsRef<Path>) -> Result<Generated, Diagnosti
     let mut generated = run(
         &document,
         &document.operations(),
-        &allowlist,
+        allowlist,
         &header,
         &spec_hash,
     )?;

@@ -185,7 +185,7 @@ fn tool_block(out: &mut String, shape: &ToolShape) {
 }
 
 /// A TOML basic string: JSON's string escapes are all valid TOML escapes.
-fn string(text: &str) -> String {
+pub(crate) fn string(text: &str) -> String {
     Value::String(text.to_owned()).to_string()
 }
 

@@ -1,7 +1,12 @@
 //! The `alter-mcp-gen` command: generate one provider's module (from an allowlist, or every
-//! operation of a document), or check that a committed one is up to date; `diff` and `lock`
-//! live in `cli/upgrade.rs`.
+//! operation of a document), or check that a committed one is up to date; `operations` and
+//! `init` (finding operations, starting an allowlist) live in `cli/operations.rs` and
+//! `cli/init.rs`, `diff` and `lock` in `cli/upgrade.rs`.
 
+#[path = "cli/init.rs"]
+mod init;
+#[path = "cli/operations.rs"]
+mod operations;
 #[path = "cli/upgrade.rs"]
 mod upgrade;
 
@@ -15,6 +20,8 @@ alter-mcp-gen: generate typed Alter MCP tools from an API description
 (OpenAPI 3.0 or 3.1, Swagger 2.0, Google Discovery; JSON or YAML)
 
 Usage:
+  alter-mcp-gen operations --spec FILE [--match TEXT]... [--json]
+  alter-mcp-gen init --spec FILE --provider ID [--match TEXT]... [--out FILE] ...
   alter-mcp-gen generate --allowlist FILE [--out FILE] [--catalog FILE] [--check]
   alter-mcp-gen generate --spec FILE --provider ID --all [--base-url URL]
                          [--skip-unsupported] [--out FILE] [--catalog FILE] [--check]
@@ -37,6 +44,10 @@ Options:
 
 Problems in the inputs are printed to standard error, and the exit status is 1.
 
+Adding a provider (README.md, \"Add a provider\"):
+";
+
+const UPGRADE_HEADING: &str = "
 When a provider's document changes (README.md, \"Upgrading when a provider changes\"):
 ";
 
@@ -97,7 +108,7 @@ fn parse_args() -> Result<Option<Args>, lexopt::Error> {
         Some("generate") => {}
         Some(other) => {
             return Err(format!(
-                "unknown command `{other}` (expected `generate`, `diff` or `lock`)"
+                "unknown command `{other}` (expected `operations`, `init`, `generate`, `diff` or `lock`)"
             )
             .into());
         }
@@ -149,20 +160,31 @@ fn source(flags: &mut Flags) -> Result<Source, lexopt::Error> {
 }
 
 fn main() -> ExitCode {
-    let mut upgrade = lexopt::Parser::from_env();
-    if let Ok(Some(lexopt::Arg::Value(command))) = upgrade.next()
-        && let Some(command @ ("diff" | "lock")) = command.to_str()
-    {
-        return upgrade::run(command, &mut upgrade);
+    let mut other = lexopt::Parser::from_env();
+    if let Ok(Some(lexopt::Arg::Value(command))) = other.next() {
+        match command.to_str() {
+            Some("operations") => return operations::run(&mut other),
+            Some("init") => return init::run(&mut other),
+            Some(command @ ("diff" | "lock")) => return upgrade::run(command, &mut other),
+            _ => {}
+        }
     }
+    let usage = format!(
+        "{USAGE}{}\n{}\n\n{}\n{}\n{UPGRADE_HEADING}{}",
+        operations::SYNOPSIS,
+        init::SYNOPSIS,
+        operations::ABOUT,
+        init::ABOUT,
+        upgrade::USAGE
+    );
     let args = match parse_args() {
         Ok(Some(args)) => args,
         Ok(None) => {
-            println!("{USAGE}{}", upgrade::USAGE);
+            println!("{usage}");
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("alter-mcp-gen: {error}\n\n{USAGE}{}", upgrade::USAGE);
+            eprintln!("alter-mcp-gen: {error}\n\n{usage}");
             return ExitCode::from(2);
         }
     };
@@ -215,7 +237,11 @@ fn write(args: &Args, generated: &Generated) -> ExitCode {
     }
     match (&args.out, args.check) {
         (None, true) => {}
-        (None, false) => print!("{}", generated.code),
+        // `print!` panics when the reader has gone (`| head`).
+        (None, false) => {
+            let _ =
+                std::io::Write::write_all(&mut std::io::stdout().lock(), generated.code.as_bytes());
+        }
         (Some(out), check) => return write_file(out, &generated.code, check),
     }
     ExitCode::SUCCESS

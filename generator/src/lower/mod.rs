@@ -122,30 +122,64 @@ impl Document {
         self.origins.remap(diagnostics, &self.path)
     }
 
+    /// A pointer into the converted document as a pointer into the original file.
+    pub fn original_pointer(&self, pointer: &str) -> String {
+        self.origins.original(pointer)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// Every operation, in document order (paths, then methods in OpenAPI's order).
-    /// Path items that are `$ref`s are skipped: OpenAPI 3.0 only allows external ones there.
     pub fn operations(&self) -> Vec<OperationRef> {
-        let mut out = Vec::new();
-        for (path, item) in &self.openapi.paths.paths {
-            let ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            for method in Method::ALL {
-                if let Some(operation) = operation_of(item, method) {
-                    out.push(OperationRef {
-                        operation_id: operation.operation_id.clone(),
-                        method,
-                        path: path.clone(),
-                        pointer: child(&child("/paths", path), method.key()),
-                    });
-                }
-            }
-        }
-        out
+        self.each_operation()
+            .map(|(reference, _)| reference)
+            .collect()
+    }
+
+    /// Every operation with its summary, description, tags and deprecation, in document order.
+    pub fn facts(&self) -> Vec<ir::OperationFacts> {
+        self.each_operation()
+            .map(|(operation, op)| ir::OperationFacts {
+                operation,
+                summary: text(op.summary.as_deref()),
+                description: text(op.description.as_deref()),
+                tags: op.tags.clone(),
+                deprecated: op.deprecated,
+            })
+            .collect()
+    }
+
+    /// Path items that are `$ref`s are skipped: OpenAPI 3.0 only allows external ones there.
+    fn each_operation(&self) -> impl Iterator<Item = (OperationRef, &openapiv3::Operation)> {
+        let items = self
+            .openapi
+            .paths
+            .paths
+            .iter()
+            .filter_map(|(path, item)| match item {
+                ReferenceOr::Item(item) => Some((path, item)),
+                ReferenceOr::Reference { .. } => None,
+            });
+        items.flat_map(|(path, item)| {
+            Method::ALL.into_iter().filter_map(move |method| {
+                let operation = operation_of(item, method)?;
+                let reference = OperationRef {
+                    operation_id: operation.operation_id.clone(),
+                    method,
+                    path: path.clone(),
+                    pointer: child(&child("/paths", path), method.key()),
+                };
+                Some((reference, operation))
+            })
+        })
+    }
+
+    /// Why the document's own server cannot be the tools' base URL (none, or not an absolute
+    /// https URL), so an allowlist needs `base_url`; `None` when it can.
+    pub fn base_url_problem(&self) -> Option<Diagnostic> {
+        Lowerer::new(self).document_base(None).err()
     }
 }
 

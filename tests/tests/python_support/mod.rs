@@ -34,14 +34,26 @@ pub async fn run_script(
     args: &[&OsStr],
     backend: &Backend,
 ) -> std::io::Result<Output> {
+    let env = [
+        ("ALTER_BASE_URL", backend.base_url()),
+        ("ALTER_MCP_AGENT_KEY", backend.key().to_owned()),
+    ];
+    run_script_with(script, args, &env).await
+}
+
+/// Runs `tests/python/<script>` with `args` and `env` added to this process's environment.
+pub async fn run_script_with(
+    script: &str,
+    args: &[&OsStr],
+    env: &[(&str, String)],
+) -> std::io::Result<Output> {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let path = format!("{}/python/{script}", env!("CARGO_MANIFEST_DIR"));
     let mut command = tokio::process::Command::new(python);
     command
         .arg(path)
         .args(args)
-        .env("ALTER_BASE_URL", backend.base_url())
-        .env("ALTER_MCP_AGENT_KEY", backend.key())
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .stdin(Stdio::null())
         .kill_on_drop(true);
     match tokio::time::timeout(SCRIPT_TIMEOUT, command.output()).await {

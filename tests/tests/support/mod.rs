@@ -38,67 +38,80 @@ const SERVER_ENV: &[&str] = &[
 ];
 
 static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+static GENERATOR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 
 /// The `alter-mcp` binary, built once per test process with `-p alter-mcp-tools` (so the test
 /// exercises exactly the shipped binary, not one built with this package's features).
 pub fn alter_mcp_binary() -> PathBuf {
-    let built = BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
-        // target/<profile>/deps/<this test>: the profile directory is the parent of `deps`.
-        let profile_dir = exe
-            .ancestors()
-            .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
-            .and_then(Path::parent)
-            .ok_or_else(|| {
-                format!(
-                    "{} is not under a target/<profile>/deps directory",
-                    exe.display()
-                )
-            })?;
-        let mut args = vec!["build", "-q", "-p", "alter-mcp-tools", "--bin", "alter-mcp"];
-        if profile_dir
-            .file_name()
-            .is_some_and(|name| name == "release")
-        {
-            args.push("--release");
-        }
-        let mut cargo = std::process::Command::new(env!("CARGO"));
-        // The variables cargo sets for this test process describe this package; build
-        // scripts (aws-lc-sys's) watch some of them, so passing them on would make this build and
-        // a plain `cargo build` rebuild each other's dependencies every time.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            let per_package = name.starts_with("CARGO_PKG_")
-                || name.starts_with("CARGO_MANIFEST_")
-                || matches!(
-                    name.as_ref(),
-                    "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR"
-                );
-            if per_package {
-                cargo.env_remove(name.as_ref());
-            }
-        }
-        let status = cargo
-            .args(&args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .map_err(|e| format!("running cargo: {e}"))?;
-        if !status.success() {
-            return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
-        }
-        let binary = profile_dir.join(format!("alter-mcp{}", std::env::consts::EXE_SUFFIX));
-        if binary.is_file() {
-            Ok(binary)
-        } else {
-            Err(format!(
-                "{} was not produced by the build",
-                binary.display()
-            ))
-        }
-    });
+    let built = BINARY.get_or_init(|| workspace_binary("alter-mcp-tools", "alter-mcp"));
     match built {
         Ok(path) => path.clone(),
         Err(why) => panic!("cannot build the alter-mcp binary: {why}"),
+    }
+}
+
+/// The `alter-mcp-gen` CLI, built once per test process the same way.
+pub fn generator_binary() -> PathBuf {
+    let built = GENERATOR.get_or_init(|| workspace_binary("alter-mcp-gen", "alter-mcp-gen"));
+    match built {
+        Ok(path) => path.clone(),
+        Err(why) => panic!("cannot build the alter-mcp-gen binary: {why}"),
+    }
+}
+
+/// Builds `bin` of workspace package `package` in this test's profile and target directory.
+fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+    // target/<profile>/deps/<this test>: the profile directory is the parent of `deps`.
+    let profile_dir = exe
+        .ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == "deps"))
+        .and_then(Path::parent)
+        .ok_or_else(|| {
+            format!(
+                "{} is not under a target/<profile>/deps directory",
+                exe.display()
+            )
+        })?;
+    let mut args = vec!["build", "-q", "-p", package, "--bin", bin];
+    if profile_dir
+        .file_name()
+        .is_some_and(|name| name == "release")
+    {
+        args.push("--release");
+    }
+    let mut cargo = std::process::Command::new(env!("CARGO"));
+    // The variables cargo sets for this test process describe this package; build
+    // scripts (aws-lc-sys's) watch some of them, so passing them on would make this build and
+    // a plain `cargo build` rebuild each other's dependencies every time.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let per_package = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || matches!(
+                name.as_ref(),
+                "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR"
+            );
+        if per_package {
+            cargo.env_remove(name.as_ref());
+        }
+    }
+    let status = cargo
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .map_err(|e| format!("running cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("`cargo {}` failed ({status})", args.join(" ")));
+    }
+    let binary = profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!(
+            "{} was not produced by the build",
+            binary.display()
+        ))
     }
 }
 

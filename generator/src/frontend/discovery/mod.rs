@@ -122,7 +122,7 @@ impl<'d> Converter<'d> {
         if !schemas.is_empty() {
             components.insert("schemas".into(), schemas.into());
         }
-        self.methods(self.doc, "");
+        self.methods(self.doc, "", "");
         let mut out = json!({"openapi": "3.0.3", "info": self.info()});
         if let Some(servers) = self.servers() {
             out["servers"] = servers;
@@ -230,8 +230,10 @@ impl<'d> Converter<'d> {
     }
 
     /// The `methods` of `container` (the document or a resource), then its `resources`,
-    /// recursively; keys in sorted order so placement never depends on map order.
-    fn methods(&mut self, container: &'d Map<String, Value>, pointer: &str) {
+    /// recursively; keys in sorted order so placement never depends on map order. A method
+    /// is tagged with its resource (`events`, `projects.locations`), as APIs.guru's
+    /// conversions are, so `alter-mcp-gen operations` can show and match it.
+    fn methods(&mut self, container: &'d Map<String, Value>, pointer: &str, resource: &str) {
         if let Some(methods) = container.get("methods").and_then(Value::as_object) {
             for name in sorted_keys(methods) {
                 let at = child(&format!("{pointer}/methods"), name);
@@ -240,14 +242,21 @@ impl<'d> Converter<'d> {
                     root: self.root.as_deref(),
                     oauth2: self.oauth2,
                 };
-                let op = context.operation(&methods[name], &at);
+                let mut op = context.operation(&methods[name], &at);
+                if !resource.is_empty() {
+                    op.operation.insert("tags".into(), json!([resource]));
+                }
                 self.place(op, &at);
             }
         }
         if let Some(resources) = container.get("resources").and_then(Value::as_object) {
             for name in sorted_keys(resources) {
-                if let Some(resource) = resources[name].as_object() {
-                    self.methods(resource, &child(&format!("{pointer}/resources"), name));
+                if let Some(sub) = resources[name].as_object() {
+                    let tag = match resource {
+                        "" => name.clone(),
+                        outer => format!("{outer}.{name}"),
+                    };
+                    self.methods(sub, &child(&format!("{pointer}/resources"), name), &tag);
                 }
             }
         }
