@@ -11,7 +11,8 @@
 //!
 //! load (`input`, `allowlist`) → convert other formats to OpenAPI 3.0 (`frontend`) → select
 //! (`allowlist`) → lower (`lower`, the only module that sees `openapiv3`) → apply the
-//! allowlist (`allowlist`) → emit (`emit`, `schema`) → format.
+//! allowlist (`allowlist`) → write the schemas within the size budget (`schema`, `budget`) →
+//! check them (`lint`) → emit (`emit`) → format.
 
 mod allowlist;
 mod budget;
