@@ -14,7 +14,7 @@ use crate::allowlist::{Allowlist, AllowlistFile, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{self, BodyEncoding, OperationFacts, OperationRef};
 use crate::lower::Document;
-use crate::{describe, input, lint, naming, schema};
+use crate::{describe, input, lint, naming};
 
 /// Stands for the URL the user will give when the document names no usable server; it never
 /// reaches generated code (`init` asks for `--base-url`).
@@ -105,8 +105,8 @@ impl Note {
             }
             Note::SchemaBudget { .. } => {
                 "a schema is over the size budget of what the model reads on every tools/list: \
-                 keep fewer response fields (`returns`), hide inputs (`params.X.fixed`), or \
-                 raise `schema_max_bytes`"
+                 it builds, an output is reduced to fit, and the build warns with what to paste \
+                 (`returns`, `params.X.omit`)"
             }
             Note::Unsupported(_) => "it cannot be a tool as the document describes it",
         }
@@ -257,19 +257,14 @@ impl Probe<'_> {
         });
     }
 
-    /// The plain entry first; on failure, with the budget lifted to tell a budget problem from
-    /// one no setting fixes.
+    /// The operation alone, as a plain `[[tool]]`: what fails is [`Note::Unsupported`]; a
+    /// schema over the budget builds (with the generator's warning) and is noted.
     fn notes(&self, key: &str) -> Vec<Note> {
-        let (api, budget) = match self.try_alone(key, None) {
-            Ok(api) => (api, None),
-            Err(_) => match self.try_alone(key, Some(usize::MAX)) {
-                Ok(api) => {
-                    let bytes = largest_schema(&api);
-                    (api, Some(bytes))
-                }
-                Err(problems) => return vec![Note::Unsupported(problems)],
-            },
+        let api = match self.try_alone(key) {
+            Ok((api, _warnings)) => api,
+            Err(problems) => return vec![Note::Unsupported(problems)],
         };
+        let budget = largest_schema(&api).filter(|bytes| *bytes > lint::SCHEMA_MAX_BYTES);
         let Some(tool) = api.tools.first() else {
             return Vec::new();
         };
@@ -293,11 +288,7 @@ impl Probe<'_> {
 
     /// The operation as the only `[[tool]]` of an allowlist that names nothing else (a
     /// placeholder `base_url` when the document's server is unusable).
-    fn try_alone(
-        &self,
-        key: &str,
-        schema_max_bytes: Option<usize>,
-    ) -> Result<ir::Api, Diagnostics> {
+    fn try_alone(&self, key: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
         let spec = self.document.path();
         let file = AllowlistFile {
             provider: "provider".to_owned(),
@@ -309,13 +300,13 @@ impl Probe<'_> {
                 operation: key.to_owned(),
                 ..ToolEntry::default()
             }],
-            schema_max_bytes,
             ..AllowlistFile::default()
         };
         let allowlist = Allowlist {
             path: spec.to_owned(),
             spec_path: spec.to_owned(),
             file,
+            every_operation: false,
         };
         crate::api(self.document, self.operations, &allowlist)
     }
@@ -335,15 +326,14 @@ fn form_body(tool: &ir::Tool) -> Option<&'static str> {
     }
 }
 
-/// The larger of the tool's input and output schemas, in bytes of JSON.
-fn largest_schema(api: &ir::Api) -> usize {
-    api.tools
-        .iter()
-        .map(|tool| {
-            let input = schema::input_schema(tool, &api.types).len();
-            let output = schema::output_schema(tool, &api.types).map_or(0, |s| s.len());
-            input.max(output)
-        })
-        .max()
-        .unwrap_or(0)
+/// The larger of the tool's input schema and its output schema before any reduction, in bytes
+/// of JSON, when either is over the default budget.
+fn largest_schema(api: &ir::Api) -> Option<usize> {
+    let tool = api.tools.first()?;
+    let input = tool.schemas.input.len();
+    let output = match tool.schemas.reduced {
+        Some(reduced) => reduced.full.unwrap_or(lint::SCHEMA_MAX_BYTES + 1),
+        None => tool.schemas.output.as_ref().map_or(0, String::len),
+    };
+    Some(input.max(output))
 }
