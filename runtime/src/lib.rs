@@ -35,6 +35,7 @@ mod gate;
 mod http;
 mod http_gate;
 mod http_options;
+mod input_check;
 mod key;
 mod limits;
 mod link;

@@ -34,6 +34,7 @@ use crate::call::{CallScope, Client};
 use crate::error::{Error, ErrorKind};
 use crate::error_text::display_name;
 use crate::gate::Gate;
+use crate::input_check::InputCheck;
 use crate::key::KEY_ENV;
 use crate::limits::{Limits, MAX_RESPONSE_ENV};
 use crate::notify::LogLevel;
@@ -71,6 +72,8 @@ pub struct Server {
 struct Entry {
     def: &'static ToolDef,
     tool: Tool,
+    /// The input schema `tool` advertises, compiled: every call's arguments meet it.
+    check: InputCheck,
 }
 
 impl Server {
@@ -88,10 +91,10 @@ impl Server {
                     def.name
                 )));
             }
-            tools.push(Entry {
-                def,
-                tool: rmcp_tool(def)?,
-            });
+            let tool = rmcp_tool(def)?;
+            let check =
+                InputCheck::compile(def.name, &Value::Object((*tool.input_schema).clone()))?;
+            tools.push(Entry { def, tool, check });
         }
         let providers: BTreeSet<String> =
             tools.iter().map(|e| display_name(e.def.provider)).collect();
@@ -178,8 +181,9 @@ impl Server {
                 None,
             ));
         };
-        let def = self.tools[index].def;
-        let request = match (def.build)(arguments.unwrap_or_default()) {
+        let entry = &self.tools[index];
+        let def = entry.def;
+        let request = match entry.check.build(def.build, arguments.unwrap_or_default()) {
             Ok(request) => request,
             Err(error) => {
                 tracing::info!(tool = def.name, %error, "tool arguments rejected");
