@@ -40,7 +40,7 @@ use crate::notify::LogLevel;
 use crate::paging::PageLinks;
 use crate::request::{ProviderRequest, scalar_to_string};
 use crate::response::ProviderResponse;
-use crate::tool::{Arguments, ResponseRule, ToolDef};
+use crate::tool::{ArgumentError, Arguments, ResponseRule, ToolDef};
 
 /// An MCP server over a fixed set of tools. Build with [`Server::new`], then serve with
 /// [`serve_stdio`] or any rmcp transport (`ServiceExt::serve`).
@@ -162,6 +162,19 @@ impl Server {
     /// The tool names, in listing order.
     pub fn tool_names(&self) -> Vec<&'static str> {
         self.tools.iter().map(|e| e.def.name).collect()
+    }
+
+    /// Checks `arguments` against every constraint `tool`'s advertised input schema declares
+    /// (what [`Server::call`] does first); nothing is built or sent. `Err` names the path and
+    /// the rule, or says the tool is unknown.
+    pub fn check_arguments(&self, tool: &str, arguments: &Value) -> Result<(), ArgumentError> {
+        match self.by_name.get(tool) {
+            Some(&index) => self.tools[index].check.check(arguments),
+            None => Err(ArgumentError {
+                field: None,
+                message: format!("unknown tool `{tool}`"),
+            }),
+        }
     }
 
     /// Runs one `tools/call`. `Err` only for an unknown tool (a protocol fault).
