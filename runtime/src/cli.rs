@@ -110,7 +110,7 @@ Environment:
   ALTER_MCP_AGENT_KEY  the agent's Alter key (required for calls; never pass it as an argument)
   ALTER_BASE_URL       the Alter backend (default {default_url})
   ALTER_MCP_MODE       proxy (default) or retrieve
-  ALTER_MCP_LOG        log filter for stderr (default info)
+  ALTER_MCP_LOG        log filter for stderr (default info,rmcp=warn)
   ALTER_MCP_TIMEOUT_SECS, ALTER_MCP_RETRY_ATTEMPTS, ALTER_MCP_MAX_CONCURRENT_CALLS,
   ALTER_MCP_MAX_RESPONSE_BYTES, ...  timeouts, retries and limits (README: Faults and limits)
   ALTER_MCP_APPROVAL_WAIT  seconds a call waits for a human approval (default 50)

@@ -251,4 +251,18 @@ impl ServerHandler for Shared {
     fn get_tool(&self, name: &str) -> Option<Tool> {
         self.0.get_tool(name)
     }
+
+    /// Accepted, and changes nothing: stateless HTTP keeps no session to hold a level in, and
+    /// the one `Server` serves every user, so one client's level must not govern another's
+    /// notifications. Notifications within a call are sent at their own level (approval links
+    /// at `notice`) as if no level had been set. See README, "Serving many users over HTTP".
+    // MCP logging is deprecated by SEP-2577; clients of the 2025-11-25 protocol still use it.
+    #[allow(deprecated)]
+    async fn set_level(
+        &self,
+        _request: rmcp::model::SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        Ok(())
+    }
 }

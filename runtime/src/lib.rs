@@ -14,7 +14,8 @@
 //!
 //! Environment: `ALTER_MCP_AGENT_KEY` (the agent key), `ALTER_BASE_URL` (default
 //! `https://backend.alterauth.com`), `ALTER_MCP_MODE` (`proxy` default, or `retrieve`),
-//! `ALTER_MCP_LOG` (log filter, default `info`; logs go to stderr). `--http ADDR` serves
+//! `ALTER_MCP_LOG` (log filter, default `info,rmcp=warn`; logs go to stderr through a
+//! bounded queue, never blocking). `--http ADDR` serves
 //! streamable HTTP instead of stdio (see `--help`); timeouts, retries,
 //! concurrency and response size from the `ALTER_MCP_*` variables of [`Limits`].
 //! `ALTER_MCP_APPROVAL_WAIT`
@@ -35,9 +36,11 @@ mod gate;
 mod http;
 mod http_gate;
 mod http_options;
+mod input_check;
 mod key;
 mod limits;
 mod link;
+mod logging;
 mod mapping;
 mod notify;
 pub mod output;
@@ -70,12 +73,13 @@ pub use limits::{
     CONNECT_TIMEOUT_ENV, Limits, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV,
     READ_TIMEOUT_ENV, RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
 };
+pub use logging::{DEFAULT_LOG_FILTER, LOG_ENV};
 pub use output::{OutputError, OutputFn, ToolOutput, output};
 pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use retry::RetryPolicy;
-pub use server::{LOG_ENV, Server, run, run_stdio, serve_stdio};
+pub use server::{Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use trace::Trace;
 pub use wire::{ApprovalGate, PendingApproval};

@@ -13,7 +13,6 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,16 +33,14 @@ use crate::call::{CallScope, Client};
 use crate::error::{Error, ErrorKind};
 use crate::error_text::display_name;
 use crate::gate::Gate;
+use crate::input_check::InputCheck;
 use crate::key::KEY_ENV;
 use crate::limits::{Limits, MAX_RESPONSE_ENV};
 use crate::notify::LogLevel;
 use crate::paging::PageLinks;
 use crate::request::{ProviderRequest, scalar_to_string};
 use crate::response::ProviderResponse;
-use crate::tool::{Arguments, ResponseRule, ToolDef};
-
-/// The env var holding the log filter (`tracing_subscriber` syntax); default `info`.
-pub const LOG_ENV: &str = "ALTER_MCP_LOG";
+use crate::tool::{ArgumentError, Arguments, ResponseRule, ToolDef};
 
 /// An MCP server over a fixed set of tools. Build with [`Server::new`], then serve with
 /// [`serve_stdio`] or any rmcp transport (`ServiceExt::serve`).
@@ -71,6 +68,8 @@ pub struct Server {
 struct Entry {
     def: &'static ToolDef,
     tool: Tool,
+    /// The input schema `tool` advertises, compiled: every call's arguments meet it.
+    check: InputCheck,
 }
 
 impl Server {
@@ -88,10 +87,10 @@ impl Server {
                     def.name
                 )));
             }
-            tools.push(Entry {
-                def,
-                tool: rmcp_tool(def)?,
-            });
+            let tool = rmcp_tool(def)?;
+            let check =
+                InputCheck::compile(def.name, &Value::Object((*tool.input_schema).clone()))?;
+            tools.push(Entry { def, tool, check });
         }
         let providers: BTreeSet<String> =
             tools.iter().map(|e| display_name(e.def.provider)).collect();
@@ -165,6 +164,19 @@ impl Server {
         self.tools.iter().map(|e| e.def.name).collect()
     }
 
+    /// Checks `arguments` against every constraint `tool`'s advertised input schema declares
+    /// (what [`Server::call`] does first); nothing is built or sent. `Err` names the path and
+    /// the rule, or says the tool is unknown.
+    pub fn check_arguments(&self, tool: &str, arguments: &Value) -> Result<(), ArgumentError> {
+        match self.by_name.get(tool) {
+            Some(&index) => self.tools[index].check.check(arguments),
+            None => Err(ArgumentError {
+                field: None,
+                message: format!("unknown tool `{tool}`"),
+            }),
+        }
+    }
+
     /// Runs one `tools/call`. `Err` only for an unknown tool (a protocol fault).
     pub async fn call(
         &self,
@@ -178,16 +190,21 @@ impl Server {
                 None,
             ));
         };
-        let def = self.tools[index].def;
-        let request = match (def.build)(arguments.unwrap_or_default()) {
+        let started = Instant::now();
+        let entry = &self.tools[index];
+        let def = entry.def;
+        let request = match entry.check.build(def.build, arguments.unwrap_or_default()) {
             Ok(request) => request,
             Err(error) => {
-                tracing::info!(tool = def.name, %error, "tool arguments rejected");
+                let elapsed_ms = started.elapsed().as_millis();
+                tracing::info!(tool = def.name, %error, elapsed_ms, "tool arguments rejected");
                 return Ok(tool_error(error.to_string()));
             }
         };
         let context = crate::trace::for_call(def, &scope.trace);
         if let Some(mode) = self.dry_run {
+            let elapsed_ms = started.elapsed().as_millis();
+            tracing::info!(tool = def.name, elapsed_ms, "tool call done (dry run)");
             return Ok(crate::dry_run::result(
                 def,
                 &request,
@@ -200,10 +217,11 @@ impl Server {
             Ok(agent) => agent,
             Err(error) => {
                 let error = error.clone().with_provider(def.provider);
+                let elapsed_ms = started.elapsed().as_millis();
+                tracing::info!(tool = def.name, kind = ?error.kind(), elapsed_ms, "tool call failed");
                 return Ok(tool_error(error.tool_message()));
             }
         };
-        let started = Instant::now();
         let call = self
             .approvals
             .call(agent, def, &request, &context, &scope, &self.log_level);
@@ -446,8 +464,8 @@ pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The whole `main` of a tool server binary: logs to stderr (filter from `ALTER_MCP_LOG`,
-/// default `info`), reads the agent from the environment (see [`Agent::from_env`]; without a
+/// The whole `main` of a tool server binary: logs to stderr without ever blocking on it
+/// (filter from `ALTER_MCP_LOG`, default `info,rmcp=warn`; see `logging.rs`), reads the agent from the environment (see [`Agent::from_env`]; without a
 /// key the server still starts and lists its tools, and each call explains how to set
 /// `ALTER_MCP_AGENT_KEY`), then serves stdio until the client closes it, or with `--http ADDR`
 /// (or `ALTER_MCP_HTTP`) serves streamable HTTP until SIGTERM/SIGINT. `--help` and
@@ -458,7 +476,19 @@ pub fn run(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
         crate::cli::Invocation::Serve => None,
         crate::cli::Invocation::ServeHttp(options) => Some(options),
     };
-    init_tracing();
+    let logs = crate::logging::init();
+    let code = serve(name, tool_sets, http);
+    if let Some(logs) = logs {
+        logs.finish();
+    }
+    code
+}
+
+fn serve(
+    name: &str,
+    tool_sets: &[&'static [ToolDef]],
+    http: Option<crate::http_options::HttpOptions>,
+) -> ExitCode {
     let server = match Server::new(name, tool_sets) {
         Ok(server) => server,
         Err(error) => {
@@ -530,17 +560,6 @@ fn with_agent_from_env(server: Server) -> Server {
             server.with_agent_error(error)
         }
     }
-}
-
-/// Logs to stderr only: stdout is the MCP channel.
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env(LOG_ENV)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(filter)
-        .try_init();
 }
 
 #[cfg(test)]

@@ -301,3 +301,67 @@ async fn dry_runs_declare_no_output_schema() {
     let shown: Value = serde_json::from_str(&text(&result)).unwrap();
     assert_eq!(shown["dry_run"], true);
 }
+
+const BOUNDED: &str = r#"{"type":"object","properties":{"channel":{"type":"string","minLength":2},
+  "limit":{"type":"integer","minimum":1},
+  "when":{"type":"object","properties":{"dateTime":{"type":"string","format":"date-time"}}}}}"#;
+static BOUNDED_TOOLS: &[ToolDef] = &[def("post_message", BOUNDED)];
+
+#[tokio::test]
+async fn schema_constraints_are_enforced_in_every_mode() {
+    let cases = [
+        (
+            serde_json::json!({"limit": -5}),
+            "invalid argument `limit`: ",
+            "`minimum`",
+        ),
+        (
+            serde_json::json!({"channel": "C"}),
+            "invalid argument `channel`: ",
+            "`minLength`",
+        ),
+        (
+            serde_json::json!({"when": {"dateTime": "soon"}}),
+            "invalid argument `when.dateTime`: ",
+            "`format`",
+        ),
+    ];
+    let plain = Server::new("test", &[BOUNDED_TOOLS]).unwrap();
+    let dry = Server::new("test", &[BOUNDED_TOOLS])
+        .unwrap()
+        .with_dry_run(Mode::Proxy);
+    for server in [&plain, &dry] {
+        for (arguments, start, rule) in &cases {
+            let Value::Object(args) = arguments.clone() else {
+                unreachable!()
+            };
+            let result = server
+                .call("post_message", Some(args), CallScope::default())
+                .await
+                .unwrap();
+            assert_eq!(result.is_error, Some(true), "{arguments}");
+            let text = text(&result);
+            assert!(text.starts_with(start), "{arguments}: {text}");
+            assert!(text.contains(rule), "{arguments}: {text}");
+        }
+    }
+    // Within bounds, the dry run shows the request.
+    let Value::Object(args) = serde_json::json!({"limit": 1, "channel": "C1"}) else {
+        unreachable!()
+    };
+    let result = dry
+        .call("post_message", Some(args), CallScope::default())
+        .await
+        .unwrap();
+    assert_ne!(result.is_error, Some(true), "{}", text(&result));
+}
+
+#[test]
+fn an_invalid_input_schema_stops_start_up() {
+    static BAD_SCHEMA: &[ToolDef] = &[def(
+        "broken",
+        r#"{"type":"object","properties":{"x":{"type":"string","pattern":"(["}}}"#,
+    )];
+    let error = Server::new("test", &[BAD_SCHEMA]).unwrap_err();
+    assert!(error.to_string().contains("input_schema"), "{error}");
+}
