@@ -187,8 +187,13 @@ fn report(output: &Output) {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     for warning in &output.warnings {
+        let help = warning
+            .help
+            .as_deref()
+            .map(|help| format!("; {}", one_line(help)))
+            .unwrap_or_default();
         println!(
-            "cargo:warning={}: {} ({})",
+            "cargo:warning={}: {} ({}){help}",
             output.name,
             one_line(&warning.message),
             warning.location

@@ -29,6 +29,7 @@ mod naming;
 mod schema;
 mod scopes;
 pub mod shape;
+mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -58,7 +59,9 @@ pub struct Generated {
     pub scopes: Vec<String>,
     /// The Markdown catalog of the tools (see `catalog.rs`).
     pub catalog: String,
-    /// Worth knowing but not failing for (an allowlisted operation the document deprecates).
+    /// Worth knowing but not failing for: an allowlisted operation the document deprecates, a
+    /// body Alter's proxy cannot forward (the tool needs retrieve mode), an http server made
+    /// https, invisible characters removed from the document's text.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -229,7 +232,10 @@ fn run(
     spec_hash: &str,
 ) -> Result<Generated, Diagnostics> {
     let api = api(document, operations, allowlist)?;
-    let warnings = document.remap(deprecations(&api, document.path()));
+    let mut warnings: Diagnostics = api.warnings.iter().cloned().collect();
+    warnings.extend(warnings::bodies(&api, document.path()));
+    warnings.extend(deprecations(&api, document.path()));
+    let warnings = document.remap(warnings);
     let tokens = emit::module(&api, spec_hash);
     let code = format::format(
         tokens,
@@ -275,7 +281,7 @@ fn summary(tool: &ir::Tool, types: &ir::TypeSpace) -> ToolSummary {
     let target = |target: ir::Target| match target {
         ir::Target::Path { .. } => "path",
         ir::Target::Query(_) => "query",
-        ir::Target::Header => "header",
+        ir::Target::Header | ir::Target::ContentType => "header",
         ir::Target::BodyField(_) => "body field",
         ir::Target::Body => "body",
     };

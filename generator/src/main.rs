@@ -188,6 +188,9 @@ fn main() -> ExitCode {
 fn print_warnings(generated: &Generated) {
     for warning in &generated.warnings {
         eprintln!("warning: {}\n  --> {}", warning.message, warning.location);
+        if let Some(help) = &warning.help {
+            eprintln!("  help: {help}");
+        }
     }
 }
 

@@ -51,6 +51,7 @@ mod signing;
 mod stdio;
 pub mod tool;
 pub mod trace;
+mod upload;
 mod wire;
 
 pub use agent::{
@@ -75,6 +76,7 @@ pub use retry::RetryPolicy;
 pub use server::{LOG_ENV, Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use trace::Trace;
+pub use upload::{Base64, FilePart, FileParts};
 pub use wire::{ApprovalGate, PendingApproval};
 
 // Re-exports for generated code and binaries.

@@ -12,8 +12,8 @@ use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
 use crate::describe;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
-    Api, Body, BodyEncoding, Input, InputValue, Lowered, OmitReason, Operation, ParamIn,
-    ResponseRule, Style, Target, Tool, TypeSpace,
+    Api, Body, BodyEncoding, ContentTypeChoice, Input, InputValue, Kind, Lowered, OmitReason,
+    Operation, ParamIn, ResponseRule, Style, Target, Tool, TypeSpace,
 };
 use crate::naming;
 
@@ -26,6 +26,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
     let Lowered {
         operations,
         mut types,
+        warnings,
     } = lowered;
     let shared_max = allowlist.file.param_description_max;
     describe::types(
@@ -47,7 +48,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         };
         let body_encoding = body_encoding(allowlist, entry, operation);
         tool.check_body_encoding();
-        let inputs = tool.inputs(body_encoding);
+        let inputs = tool.inputs(&body_encoding);
         let annotations = tool.annotations();
         let (title, description) = (tool.title(), tool.description());
         let scopes = tool.scopes();
@@ -100,6 +101,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         tools,
         types,
         scopes,
+        warnings,
     })
 }
 
@@ -129,7 +131,7 @@ impl ToolApplier<'_> {
         self.allowlist.key(format!("tool[{}]{rest}", self.index))
     }
 
-    fn inputs(&mut self, encoding: BodyEncoding) -> Vec<Input> {
+    fn inputs(&mut self, encoding: &BodyEncoding) -> Vec<Input> {
         let mut candidates = candidates(self.operation, encoding);
         self.describe_candidates(&mut candidates);
         for (name, settings) in &self.entry.params {
@@ -147,13 +149,31 @@ impl ToolApplier<'_> {
     }
 
     /// A tool's own `body_encoding = "json"` on an operation without a form body would
-    /// silently do nothing.
+    /// silently do nothing; on a multipart body with files it cannot be honoured.
     fn check_body_encoding(&mut self) {
         let form = matches!(
             &self.operation.body,
-            Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) if *encoding != BodyEncoding::Json
+            Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. })
+                if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart)
         );
-        if self.entry.body_encoding == Some(BodyEncodingSetting::Json) && !form {
+        let own = self.entry.body_encoding == Some(BodyEncodingSetting::Json);
+        if let (true, Some(file)) = (own, self.operation.body.as_ref().and_then(file_field)) {
+            let diagnostic = Diagnostic::new(
+                self.key(".body_encoding"),
+                format!(
+                    "`body_encoding = \"json\"` cannot send `{}`: its multipart field `{file}` is a file, which JSON cannot carry",
+                    self.operation.operation.display_id()
+                ),
+            )
+            .related(Location::pointer(
+                self.spec,
+                &self.operation.operation.pointer,
+            ))
+            .help("remove `body_encoding` (the tool then needs ALTER_MCP_MODE=retrieve), or use an operation of the API that takes JSON");
+            self.out.push(diagnostic);
+            return;
+        }
+        if own && !form {
             let diagnostic = Diagnostic::new(
                 self.key(".body_encoding"),
                 format!(
@@ -345,24 +365,43 @@ pub(super) fn describe(input: &Input) -> String {
         Target::Header => "header parameter",
         Target::BodyField(_) => "body field",
         Target::Body => "request body",
+        Target::ContentType => "body's media type",
     };
     format!("the {what} `{}`", input.wire_name)
 }
 
 /// The document's body encoding, unless the allowlist says `body_encoding = "json"` (the
-/// tool's setting first, then the top-level one).
+/// tool's setting first, then the top-level one) for a form or multipart body without files.
 fn body_encoding(allowlist: &Allowlist, entry: &ToolEntry, operation: &Operation) -> BodyEncoding {
     let setting = entry.body_encoding.or(allowlist.file.body_encoding);
-    match &operation.body {
-        _ if setting == Some(BodyEncodingSetting::Json) => BodyEncoding::Json,
-        Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) => *encoding,
-        _ => BodyEncoding::Json,
+    let Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) = &operation.body else {
+        return BodyEncoding::Json;
+    };
+    let form = matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart);
+    let files = operation.body.as_ref().and_then(file_field).is_some();
+    if form && !files && setting == Some(BodyEncodingSetting::Json) {
+        return BodyEncoding::Json;
+    }
+    encoding.clone()
+}
+
+/// The first file field of a multipart body (a free-form body of files: `body`).
+pub(crate) fn file_field(body: &Body) -> Option<&str> {
+    match body {
+        Body::Fields { properties, .. } => properties
+            .iter()
+            .find(|p| p.schema.kind.is_file())
+            .map(|p| p.name.as_str()),
+        Body::Whole { schema, .. } => match &schema.kind {
+            Kind::Map(values) if values.kind.is_file() => Some("body"),
+            _ => None,
+        },
     }
 }
 
 /// Every value the operation can carry, parameters first, in document order. Body fields
 /// keep their form style only when the body is sent as a form.
-fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
+fn candidates(operation: &Operation, encoding: &BodyEncoding) -> Vec<Candidate> {
     let model = |name: &str, required: bool| InputValue::Model {
         name: naming::input_name(name),
         required,
@@ -403,7 +442,7 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
                         styles
                             .iter()
                             .find(|(name, _)| {
-                                name == &property.name && encoding == BodyEncoding::Form
+                                name == &property.name && *encoding == BodyEncoding::Form
                             })
                             .map_or(Style::Form, |(_, style)| *style),
                     ),
@@ -419,19 +458,54 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
             schema,
             required,
             pointer,
+            content_type,
             ..
-        }) => out.push(Candidate {
-            input: Input {
-                wire_name: "body".to_owned(),
-                target: Target::Body,
-                schema: schema.clone(),
-                value: model("body", *required),
-                json: false,
-            },
-            pointer: pointer.clone(),
-            named: false,
-        }),
+        }) => {
+            out.push(Candidate {
+                input: Input {
+                    wire_name: "body".to_owned(),
+                    target: Target::Body,
+                    schema: schema.clone(),
+                    value: model("body", *required),
+                    json: false,
+                },
+                pointer: pointer.clone(),
+                named: false,
+            });
+            if let (Some(choice), BodyEncoding::Raw(sent)) = (content_type, encoding) {
+                out.push(content_type_candidate(choice, sent, pointer));
+            }
+        }
         None => {}
     }
     out
+}
+
+/// The `content_type` input of a raw body whose document lists several media types or a
+/// range: sent as the `Content-Type`, `sent` when the model leaves it out.
+fn content_type_candidate(choice: &ContentTypeChoice, sent: &str, pointer: &str) -> Candidate {
+    let listed: Vec<String> = choice.listed.iter().map(|t| format!("`{t}`")).collect();
+    let mut schema = crate::ir::Schema::of(Kind::String);
+    schema.description = Some(format!(
+        "The media type of `body` (its `Content-Type`); the API takes {}. Default: `{sent}`.",
+        listed.join(", ")
+    ));
+    Candidate {
+        input: Input {
+            wire_name: "Content-Type".to_owned(),
+            target: Target::ContentType,
+            schema,
+            value: InputValue::Model {
+                name: "content_type".to_owned(),
+                required: false,
+                default: None,
+            },
+            json: false,
+        },
+        pointer: pointer
+            .strip_suffix("/schema")
+            .unwrap_or(pointer)
+            .to_owned(),
+        named: false,
+    }
 }

@@ -52,7 +52,7 @@ fn param_context(input: &Input) -> ParamContext {
     let location = match input.target {
         Target::Path { .. } => "path",
         Target::Query(_) => "query",
-        Target::Header => "header",
+        Target::Header | Target::ContentType => "header",
         Target::BodyField(_) => "body field",
         Target::Body => "body",
     };
