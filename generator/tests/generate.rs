@@ -378,18 +378,6 @@ fn unsupported_spec_features_point_into_the_spec() {
     assert_eq!(d.location.file, dir.join("openapi.yaml"));
     assert_eq!(d.location.at, At::Pointer(format!("{OP}/parameters/2")));
 
-    let xml = SPEC.replace("application/json:", "application/xml:");
-    let (_, error) = problems("xml-body", &xml, ALLOWLIST);
-    let d = single(&error);
-    assert_eq!(
-        d.location.at,
-        At::Pointer(format!("{OP}/requestBody/content"))
-    );
-    assert!(
-        d.message.contains("`application/xml` is not supported"),
-        "{d}"
-    );
-
     let external = SPEC.replace("text: {type: string}", "text: {$ref: 'common.yaml#/Text'}");
     let (_, error) = problems("external-ref", &external, &allowlist);
     let d = single(&error);
@@ -402,14 +390,47 @@ fn unsupported_spec_features_point_into_the_spec() {
     assert!(d.message.contains("external `$ref`"), "{d}");
 }
 
+/// Generates `spec` with `allowlist` in a scratch directory.
+fn generated_in(name: &str, spec: &str, allowlist: &str) -> alter_mcp_gen::Generated {
+    let dir = scratch(name);
+    std::fs::write(dir.join("openapi.yaml"), spec).expect("write spec");
+    std::fs::write(dir.join("allowlist.toml"), allowlist).expect("write allowlist");
+    generate(dir.join("allowlist.toml")).unwrap_or_else(|d| panic!("{d}"))
+}
+
 #[test]
-fn servers_must_be_https_unless_base_url_overrides() {
+fn http_servers_become_https_except_loopback_and_relative_ones_need_base_url() {
     let allowlist = format!("{ALLOWLIST}params.channel = {{ name = \"c\" }}\n");
     let http = SPEC.replace("https://api.test/v1", "http://api.test/v1");
-    let (_, error) = problems("http-server", &http, &allowlist);
+    let upgraded = generated_in("http-server", &http, &allowlist);
+    assert!(
+        upgraded
+            .code
+            .contains("\"https://api.test/v1/chat.postMessage\"")
+    );
+    assert!(!upgraded.code.contains("http://api.test"));
+    let warning = upgraded.warnings.first().expect("a warning");
     assert_eq!(
-        single(&error).location.at,
+        warning.location.at,
         At::Pointer("/servers/0/url".to_owned())
+    );
+    assert!(warning.message.contains("plain http"), "{warning:?}");
+
+    let local = SPEC.replace("https://api.test/v1", "http://127.0.0.1:8080/v1");
+    let kept = generated_in("loopback-server", &local, &allowlist);
+    assert!(
+        kept.code
+            .contains("\"http://127.0.0.1:8080/v1/chat.postMessage\"")
+    );
+    assert!(kept.warnings.is_empty(), "{:?}", kept.warnings);
+
+    let relative = SPEC.replace("https://api.test/v1", "/v1");
+    let (_, error) = problems("relative-server", &relative, &allowlist);
+    let d = single(&error);
+    assert_eq!(d.location.at, At::Pointer("/servers/0/url".to_owned()));
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("base_url")),
+        "{d}"
     );
 
     let dir = scratch("base-url");

@@ -17,6 +17,7 @@ use crate::ir::{
 };
 use crate::naming;
 
+mod hidden;
 mod surface;
 
 /// Turns lowered operations into tools. `lowered.operations` is in allowlist order.
@@ -26,8 +27,9 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
     let Lowered {
         operations,
         mut types,
-        warnings,
+        mut warnings,
     } = lowered;
+    let type_findings = hidden::in_types(&types);
     let shared_max = allowlist.file.param_description_max;
     describe::types(
         &mut types,
@@ -46,6 +48,12 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             limits: surface::limits(allowlist, entry),
             context: surface::context(allowlist, operation),
         };
+        let findings = hidden::in_operation(operation);
+        warnings.extend(hidden::operation_warnings(
+            &operation.tool_name,
+            findings,
+            &allowlist.spec_path,
+        ));
         let body_encoding = body_encoding(allowlist, entry, operation);
         tool.check_body_encoding();
         let inputs = tool.inputs(&body_encoding);
@@ -79,6 +87,13 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         &mut types,
         &mut diagnostics,
     );
+    let type_warnings = hidden::type_warnings(
+        type_findings,
+        (&tools, &types),
+        &warnings,
+        &allowlist.spec_path,
+    );
+    warnings.extend(type_warnings);
     let response = match &allowlist.file.response {
         Some(table) => ResponseRule::OkField {
             ok_field: table.ok_field.clone(),

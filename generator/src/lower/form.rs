@@ -44,8 +44,8 @@ impl<'d> Lowerer<'d> {
         let multipart = *encoding == BodyEncoding::Multipart;
         let object = matches!(view.typ, None | Some("object"));
         let file = matches!(view.format.as_deref(), Some("binary" | "file"));
-        if multipart && (matches!(view.typ, Some("array")) || (file && view.typ != Some("object")))
-        {
+        let whole_file = file && matches!(view.typ, None | Some("string" | "object"));
+        if multipart && (matches!(view.typ, Some("array")) || whole_file) {
             // Files without a field name (Jira describes its attachments as an array of
             // files): parts named `file`, the name such endpoints read.
             let lowered = self.schema(schema.into(), at, &format!("{prefix}Body"));
