@@ -28,6 +28,12 @@ impl Source {
     pub fn spec_hash(&self) -> String {
         self.short_hash()[..12].to_owned()
     }
+
+    /// The text to parse: without the byte order mark some editors write first (Azure DevOps'
+    /// documents start with one), which JSON parsers refuse; the hashes keep the file's bytes.
+    pub fn content(&self) -> &str {
+        self.text.strip_prefix('\u{FEFF}').unwrap_or(&self.text)
+    }
 }
 
 /// Reads a UTF-8 file.
@@ -62,7 +68,7 @@ pub fn detect_format(source: &Source) -> Format {
     match extension.as_deref() {
         Some("json") => Format::Json,
         Some("yaml" | "yml") => Format::Yaml,
-        _ if source.text.trim_start().starts_with('{') => Format::Json,
+        _ if source.content().trim_start().starts_with('{') => Format::Json,
         _ => Format::Yaml,
     }
 }
@@ -72,7 +78,7 @@ pub fn detect_format(source: &Source) -> Format {
 pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
     let (message, at) = match detect_format(source) {
         Format::Json => {
-            let mut de = serde_json::Deserializer::from_str(&source.text);
+            let mut de = serde_json::Deserializer::from_str(source.content());
             let result = serde_path_to_error::deserialize(&mut de);
             match result {
                 Ok(value) => match de.end() {
@@ -92,7 +98,7 @@ pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
             }
         }
         Format::Yaml => {
-            let de = yaml_serde::Deserializer::from_str(&source.text);
+            let de = yaml_serde::Deserializer::from_str(source.content());
             match serde_path_to_error::deserialize(de) {
                 Ok(value) => return Ok(value),
                 Err(error) => {
@@ -169,6 +175,17 @@ mod tests {
         let json = source("a.json", r#"{"paths": {"/x": [1, "nope"]}}"#);
         let error = parse::<Doc>(&json).unwrap_err();
         assert_eq!(error.location.at, At::Pointer("/paths/~1x/1".to_owned()));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_document() {
+        for name in ["a.json", "a.yaml", "a"] {
+            let text = "\u{FEFF}{\"paths\": {\"/x\": [1]}}";
+            let doc = parse::<Doc>(&source(name, text)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(doc.paths["/x"], [1]);
+        }
+        let with = source("a.json", "\u{FEFF}{}");
+        assert_ne!(with.short_hash(), source("a.json", "{}").short_hash());
     }
 
     #[test]

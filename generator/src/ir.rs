@@ -152,6 +152,8 @@ pub enum OmitReason {
     Credential,
     /// A transport parameter the runtime controls (`Accept`, Google's `alt`).
     Transport,
+    /// A path parameter the path template has no place for: nowhere to send it.
+    Unused,
 }
 
 impl OmitReason {
@@ -159,6 +161,7 @@ impl OmitReason {
         match self {
             OmitReason::Credential => "credential",
             OmitReason::Transport => "transport",
+            OmitReason::Unused => "unused",
         }
     }
 }

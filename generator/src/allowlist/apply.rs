@@ -212,6 +212,7 @@ impl ToolApplier<'_> {
             let why = match omitted.reason {
                 OmitReason::Credential => "carries credentials, which Alter injects",
                 OmitReason::Transport => "is a transport parameter the runtime controls",
+                OmitReason::Unused => "is a path parameter the path does not have",
             };
             return Diagnostic::new(key, format!("`{name}` {why}; it is not an input"))
                 .related(related)

@@ -353,8 +353,8 @@ impl<'d> Lowerer<'d> {
             .and_then(|path| path.as_str())
             .unwrap_or(&reference.path)
             .to_owned();
-        let (params, mut omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
-        self.check_path_template(&template, &params, &pointer);
+        let (mut params, mut omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
+        self.check_path_template(&template, (&mut params, &mut omitted), &pointer);
         let mut body = op
             .request_body
             .as_ref()

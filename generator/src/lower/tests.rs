@@ -9,7 +9,7 @@ use super::params::placeholders;
 use super::*;
 use crate::diagnostic::At;
 use crate::ir::{
-    Body, Kind, OmitReason, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind,
+    Body, Kind, OmitReason, Omitted, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind,
 };
 
 const HEAD: &str =
@@ -307,7 +307,6 @@ paths:
         [
             At::Pointer("/paths/~1a~1{id}/post/parameters/0".to_owned()),
             At::Pointer("/paths/~1a~1{id}/post/parameters/1/schema".to_owned()),
-            At::Pointer("/paths/~1a~1{id}/post".to_owned()),
         ]
     );
     let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
@@ -316,11 +315,49 @@ paths:
         "{messages:?}"
     );
     assert!(messages[1].contains("external `$ref`"), "{messages:?}");
-    assert!(
-        messages[2].contains("no path parameter `id`"),
-        "{messages:?}"
-    );
     assert!(error.iter().all(|d| d.help.is_some()));
+}
+
+#[test]
+fn path_parameters_the_template_misses_or_lacks_are_handled_with_warnings() {
+    let doc = r#"
+paths:
+  /a/{id}:
+    get:
+      operationId: a
+      parameters:
+        - {name: stale, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(doc, &[("a", "a")]).expect("handled");
+    let op = &lowered.operations[0];
+    let params: Vec<(&str, ParamIn, bool)> = op
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.location, p.required))
+        .collect();
+    assert_eq!(params, [("id", ParamIn::Path, true)]);
+    assert_eq!(op.params[0].schema.kind, Kind::String);
+    assert_eq!(
+        op.omitted,
+        [Omitted {
+            name: "stale".to_owned(),
+            reason: OmitReason::Unused
+        }]
+    );
+    let warned: Vec<(&str, &At)> = lowered
+        .warnings
+        .iter()
+        .map(|w| (w.message.as_str(), &w.location.at))
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(warned[0].0.contains("declares no path parameter `id`"));
+    assert_eq!(warned[0].1, &At::Pointer("/paths/~1a~1{id}/get".to_owned()));
+    assert!(warned[1].0.contains("`stale` does not appear in the path"));
+    assert_eq!(
+        warned[1].1,
+        &At::Pointer("/paths/~1a~1{id}/get/parameters/0".to_owned())
+    );
 }
 
 #[test]
