@@ -59,7 +59,7 @@ impl Document {
             let openapi = input::parse::<OpenAPI>(source)?;
             // Bundled documents point into `#/paths/...`; only they pay for a second parse.
             let targets = if Targets::needed(&source.text) {
-                input::parse::<serde_json::Value>(source)
+                input::parse_value(source)
                     .map(|value| Targets::collect(&value))
                     .unwrap_or_default()
             } else {
