@@ -272,7 +272,10 @@ mod tests {
         for name in ["a.yaml", "a.json"] {
             let text = r#"{"minimum": -9223372036854776000, "maximum": 340282366920938463463374607431768211455, "n": 3}"#;
             let value = parse_value(&source(name, text)).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(value["minimum"], serde_json::json!(-9.223_372_036_854_776e18));
+            assert_eq!(
+                value["minimum"],
+                serde_json::json!(-9.223_372_036_854_776e18)
+            );
             assert!(value["maximum"].is_f64(), "{value}");
             assert_eq!(value["n"], serde_json::json!(3));
         }

@@ -569,7 +569,10 @@ fn dangling_response_refs_are_warnings_of_allowlisted_operations_only() {
     );
     let generated_in_dir = generated_in("response-ref", &dangling, &allowlist);
     let warning = generated_in_dir.warnings.first().expect("a warning");
-    assert_eq!(warning.location.at, At::Pointer(format!("{OP}/responses/200")));
+    assert_eq!(
+        warning.location.at,
+        At::Pointer(format!("{OP}/responses/200"))
+    );
     assert!(warning.message.contains("points to nothing"), "{warning:?}");
 
     // The same mistake in an operation the allowlist does not name is not even looked at.

@@ -264,6 +264,35 @@ mod tests {
     }
 
     #[test]
+    fn bytes_show_their_size_and_digest_not_their_base64() {
+        let bytes: Vec<u8> = (0..=255).cycle().take(50_000).collect();
+        let mut request = ProviderRequest::new(Method::Put, "https://h.example/blobs");
+        request.body_bytes(crate::Base64::new(bytes.clone()), "image/png");
+        let context = AuditContext::new();
+        let value = render(&def(false), &request, &context, Mode::Retrieve, false).unwrap();
+        let provider = &value["provider_request"];
+        assert_eq!(provider["headers"]["Content-Type"], "image/png");
+        assert_eq!(provider["body"], "<binary body: 50000 bytes>");
+        assert_eq!(provider["body_bytes"], 50_000);
+        assert_eq!(
+            provider["body_sha256"],
+            crate::upload::sha256_hex(&bytes).as_str()
+        );
+        assert!(value.to_string().len() < 4_000, "no base64 of the body");
+        // Short text is shown as it is.
+        let mut note = ProviderRequest::new(Method::Post, "https://h.example/notes");
+        note.body_text("Hello".to_owned(), "text/plain");
+        let value = render(&def(false), &note, &context, Mode::Retrieve, false).unwrap();
+        assert_eq!(value["provider_request"]["body"], "Hello");
+        // Proxy mode refuses it, as a real call would, before anything is shown as sent.
+        let error = render(&def(false), &request, &context, Mode::Proxy, false).unwrap_err();
+        assert!(
+            error.message().contains("ALTER_MCP_MODE=retrieve"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn local_refusals_are_the_same_as_a_real_call() {
         let mut request = ProviderRequest::new(Method::Get, "https://h/x");
         request.header("Authorization", "Bearer x");

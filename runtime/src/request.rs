@@ -588,6 +588,51 @@ mod tests {
     }
 
     #[test]
+    fn raw_bodies_and_files_are_bytes_with_their_media_type() {
+        let mut r = ProviderRequest::new(Method::Post, "https://h/x");
+        assert_eq!(r.non_json_body(), None);
+        r.body_bytes(Base64::new(vec![0, 255]), "application/octet-stream")
+            .content_type(Some("image/png".to_owned()));
+        assert_eq!(r.raw_body(), Some(("image/png", [0u8, 255].as_slice())));
+        assert_eq!(r.non_json_body(), Some(("image/png".to_owned(), true)));
+        let encoded = r.encode_body("b").unwrap().unwrap();
+        assert_eq!(
+            (encoded.content_type.as_str(), encoded.bytes.as_slice()),
+            ("image/png", [0u8, 255].as_slice())
+        );
+        // Debug (logs, approval fingerprints) shows a size and digest, never the bytes.
+        let shown = format!("{r:?}");
+        assert!(
+            shown.contains("bytes application/octet-stream (2 bytes, sha256 "),
+            "{shown}"
+        );
+        assert!(r.validate().is_ok());
+        let mut bad = ProviderRequest::new(Method::Post, "https://h/x");
+        bad.body_text("x".to_owned(), "text/plain")
+            .content_type(Some("text/*".to_owned()));
+        assert!(bad.validate().unwrap_err().starts_with("`content_type`:"));
+        let mut form = ProviderRequest::new(Method::Post, "https://h/x");
+        form.encoding(BodyEncoding::Form).body_field("a", 1);
+        assert_eq!(
+            form.non_json_body(),
+            Some(("application/x-www-form-urlencoded".to_owned(), false))
+        );
+        let mut files = ProviderRequest::new(Method::Post, "https://h/x");
+        files.body_file("f", None::<FilePart>, "image/png");
+        assert_eq!(files.encode_body("b"), Ok(None));
+        files.body_file("f", vec![FilePart::new(b"a".to_vec())], "image/png");
+        assert_eq!(
+            files.non_json_body(),
+            Some(("multipart/form-data".to_owned(), true))
+        );
+        assert_eq!(files.file_parts()[0].1.filename.as_deref(), Some("f"));
+        assert_eq!(
+            files.file_parts()[0].1.content_type.as_deref(),
+            Some("image/png")
+        );
+    }
+
+    #[test]
     fn json_parameters_are_sent_as_json_text() {
         let mut r = ProviderRequest::new(Method::Get, "https://h/f/{filter}");
         r.query_json("filter", serde_json::json!({"a": 1, "b": [true]}))

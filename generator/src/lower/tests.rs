@@ -545,11 +545,20 @@ paths:
         "/components/schemas/Page/properties/either/oneOf/1",
         "/paths/~1b/get/responses/default",
     ] {
-        assert!(at.contains(&&At::Pointer(pointer.to_owned())), "{pointer}: {at:?}");
+        assert!(
+            at.contains(&&At::Pointer(pointer.to_owned())),
+            "{pointer}: {at:?}"
+        );
     }
     let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("points to nothing")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("external `$ref`")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("points to nothing")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("external `$ref`")),
+        "{messages:?}"
+    );
     assert!(warnings.iter().all(|d| d.help.is_some()));
     assert!(lowered.operations[0].response.is_some());
     assert!(lowered.operations[1].response.is_none());
