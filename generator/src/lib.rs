@@ -29,7 +29,7 @@ mod naming;
 mod schema;
 mod scopes;
 pub mod shape;
-mod warnings;
+pub(crate) mod warnings;
 
 use std::path::{Path, PathBuf};
 

@@ -18,7 +18,9 @@ pub fn bodies(api: &Api, spec: &Path) -> Diagnostics {
     warnings
 }
 
-fn body(tool: &Tool, spec: &Path) -> Option<Diagnostic> {
+/// The media type of a tool's body when Alter's proxy cannot forward it, and what it holds
+/// (`fields`, `files`, `text` or `bytes`); `None` for a JSON body or none.
+pub fn retrieve_only(tool: &Tool) -> Option<(&str, &'static str)> {
     let body_inputs: Vec<_> = tool
         .inputs
         .iter()
@@ -43,6 +45,11 @@ fn body(tool: &Tool, spec: &Path) -> Option<Diagnostic> {
         other if files => (media_type_of(other), "files"),
         other => (media_type_of(other), "fields"),
     };
+    Some((media_type, what))
+}
+
+fn body(tool: &Tool, spec: &Path) -> Option<Diagnostic> {
+    let (media_type, what) = retrieve_only(tool)?;
     let location = Location::pointer(spec, format!("{}/requestBody", tool.pointer));
     let message = format!(
         "tool `{}` sends a body of type `{media_type}` ({what}), which Alter's proxy cannot \

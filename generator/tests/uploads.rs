@@ -266,6 +266,18 @@ fn warnings_say_which_tools_need_retrieve_mode_and_that_http_became_https() {
         assert!(help.contains("ALTER_MCP_MODE=retrieve"), "{help}");
     }
     assert_eq!(generated.warnings.len(), 1 + proxied.len(), "{messages:#?}");
+    // The catalog tells the person granting access the same, and what a file input is.
+    let catalog = &generated.catalog;
+    let retrieve = catalog.matches("needs `ALTER_MCP_MODE=retrieve`").count();
+    assert_eq!(retrieve, proxied.len(), "{catalog}");
+    assert!(
+        catalog.contains("- `file` (file: base64 `content`, `filename`, `content_type`, required)"),
+        "{catalog}"
+    );
+    assert!(
+        catalog.contains("- `body` (base64 bytes, required)"),
+        "{catalog}"
+    );
     assert!(
         uploads::TOOLS
             .iter()
