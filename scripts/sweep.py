@@ -16,6 +16,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -116,6 +117,10 @@ def main():
                 skips[shape(reason)] += 1
             if status2 not in (0, None):
                 result["fatal"] = sorted({shape(e) for e in errors2})[:3]
+        if not args.keep and os.path.exists(out):
+            # Modules of large documents run to hundreds of megabytes (Stripe's, unbudgeted).
+            os.remove(out)
+            result["module"] = None
         results.append(result)
         flag = "ok " if result["ok"] else ("TO " if result["timeout"] else "ERR")
         print(f"{flag} {tools:5d} tools {seconds:6.1f}s {spec}", file=sys.stderr)
@@ -130,6 +135,7 @@ def main():
         f"{sum(s['tools'] for s in skip_runs)} generated, {sum(s['skipped'] for s in skip_runs)} skipped"
     )
     print(f"timeouts: {sum(r['timeout'] for r in results)}")
+    shutil.rmtree(scratch, ignore_errors=True)
     for title, counter in [("failures (documents)", problems), ("skipped operations, by reason", skips),
                            ("warnings", warnings)]:
         print(f"\n{title}:")

@@ -292,3 +292,26 @@ fn registration_lists_every_tool_without_scopes() {
     let scoped: Vec<&str> = uploads::TOOL_SCOPES.iter().map(|(name, _)| *name).collect();
     assert_eq!(scoped, uploads::TOOL_NAMES);
 }
+
+#[test]
+fn the_cli_prints_each_warning_with_what_to_do() {
+    let out = std::env::temp_dir().join(format!("alter-mcp-gen-uploads-{}.rs", std::process::id()));
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_alter-mcp-gen"))
+        .args(["generate", "--allowlist", FIXTURE, "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&out);
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(
+            "warning: tool `put_blob` sends a body of type `application/octet-stream` (bytes)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  help: run the server with ALTER_MCP_MODE=retrieve"),
+        "{stderr}"
+    );
+}
