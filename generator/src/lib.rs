@@ -75,7 +75,8 @@ pub struct ToolSummary {
     /// `path`, `query`, `header`, `body field` or `body`.
     pub inputs: Vec<(String, &'static str)>,
     /// Values the operation has that the tool leaves out: `(wire name, why)`, why is
-    /// `credential` (Alter injects it) or `transport` (the runtime controls it).
+    /// `credential` (Alter injects it), `transport` (the runtime controls it) or `unused` (a
+    /// path parameter the path has no place for).
     pub omitted: Vec<(String, &'static str)>,
     /// The emitted output JSON Schema; `None` when the tool returns text only.
     pub output_schema: Option<String>,
