@@ -28,6 +28,12 @@ impl Source {
     pub fn spec_hash(&self) -> String {
         self.short_hash()[..12].to_owned()
     }
+
+    /// The text to parse: without the byte order mark some editors write first (Azure DevOps'
+    /// documents start with one), which JSON parsers refuse; the hashes keep the file's bytes.
+    pub fn content(&self) -> &str {
+        self.text.strip_prefix('\u{FEFF}').unwrap_or(&self.text)
+    }
 }
 
 /// Reads a UTF-8 file.
@@ -62,7 +68,7 @@ pub fn detect_format(source: &Source) -> Format {
     match extension.as_deref() {
         Some("json") => Format::Json,
         Some("yaml" | "yml") => Format::Yaml,
-        _ if source.text.trim_start().starts_with('{') => Format::Json,
+        _ if source.content().trim_start().starts_with('{') => Format::Json,
         _ => Format::Yaml,
     }
 }
@@ -72,7 +78,7 @@ pub fn detect_format(source: &Source) -> Format {
 pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
     let (message, at) = match detect_format(source) {
         Format::Json => {
-            let mut de = serde_json::Deserializer::from_str(&source.text);
+            let mut de = serde_json::Deserializer::from_str(source.content());
             let result = serde_path_to_error::deserialize(&mut de);
             match result {
                 Ok(value) => match de.end() {
@@ -92,7 +98,7 @@ pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
             }
         }
         Format::Yaml => {
-            let de = yaml_serde::Deserializer::from_str(&source.text);
+            let de = yaml_serde::Deserializer::from_str(source.content());
             match serde_path_to_error::deserialize(de) {
                 Ok(value) => return Ok(value),
                 Err(error) => {
@@ -116,6 +122,96 @@ pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Diagnostic> {
         Diagnostic::new(location, format!("invalid document: {message}"))
             .help("fix the syntax so the document is valid JSON or YAML"),
     )
+}
+
+/// Parses a JSON or YAML document as a JSON value. An integer beyond 64 bits, which
+/// `serde_json::Value` cannot hold (OpenAI's document bounds an integer by
+/// ±9223372036854776000), is read as the nearest float instead of failing the document.
+pub fn parse_value(source: &Source) -> Result<serde_json::Value, Diagnostic> {
+    parse::<Lenient>(source).map(|lenient| lenient.0)
+}
+
+/// A JSON value whose 128-bit integers become floats (see [`parse_value`]).
+struct Lenient(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Lenient;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Lenient, E> {
+        Ok(Lenient(v.into()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Lenient, E> {
+        Ok(Lenient(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Lenient, E> {
+        Ok(Lenient(v.into()))
+    }
+
+    #[allow(clippy::cast_precision_loss, reason = "the nearest float is the point")]
+    fn visit_i128<E>(self, v: i128) -> Result<Lenient, E> {
+        Ok(Lenient((v as f64).into()))
+    }
+
+    #[allow(clippy::cast_precision_loss, reason = "the nearest float is the point")]
+    fn visit_u128<E>(self, v: u128) -> Result<Lenient, E> {
+        Ok(Lenient((v as f64).into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Lenient, E> {
+        Ok(Lenient(
+            serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into),
+        ))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Lenient, E> {
+        Ok(Lenient(v.into()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Lenient, E> {
+        Ok(Lenient(v.into()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Lenient, E> {
+        Ok(Lenient(serde_json::Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Lenient, E> {
+        Ok(Lenient(serde_json::Value::Null))
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Lenient, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lenient, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Lenient(serde_json::Value::Array(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Lenient, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((key, Lenient(value))) = map.next_entry::<String, Lenient>()? {
+            out.insert(key, value);
+        }
+        Ok(Lenient(serde_json::Value::Object(out)))
+    }
 }
 
 /// A serde path (`paths./x.get.parameters[0]`) as a JSON pointer (`/paths/~1x/get/parameters/0`).
@@ -169,6 +265,31 @@ mod tests {
         let json = source("a.json", r#"{"paths": {"/x": [1, "nope"]}}"#);
         let error = parse::<Doc>(&json).unwrap_err();
         assert_eq!(error.location.at, At::Pointer("/paths/~1x/1".to_owned()));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_read_as_floats() {
+        for name in ["a.yaml", "a.json"] {
+            let text = r#"{"minimum": -9223372036854776000, "maximum": 340282366920938463463374607431768211455, "n": 3}"#;
+            let value = parse_value(&source(name, text)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                value["minimum"],
+                serde_json::json!(-9.223_372_036_854_776e18)
+            );
+            assert!(value["maximum"].is_f64(), "{value}");
+            assert_eq!(value["n"], serde_json::json!(3));
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_document() {
+        for name in ["a.json", "a.yaml", "a"] {
+            let text = "\u{FEFF}{\"paths\": {\"/x\": [1]}}";
+            let doc = parse::<Doc>(&source(name, text)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(doc.paths["/x"], [1]);
+        }
+        let with = source("a.json", "\u{FEFF}{}");
+        assert_ne!(with.short_hash(), source("a.json", "{}").short_hash());
     }
 
     #[test]

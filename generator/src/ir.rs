@@ -19,6 +19,8 @@ pub struct Api {
     pub types: TypeSpace,
     /// The OAuth scopes the module needs: the allowlist's `scopes`, else every tool's.
     pub scopes: Vec<String>,
+    /// Worth knowing but not failing for (see [`crate::Generated::warnings`]).
+    pub warnings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// How the provider reports failure (mirrors the runtime's `ResponseRule`).
@@ -164,6 +166,8 @@ pub enum OmitReason {
     Transport,
     /// An optional input the allowlist leaves out (`params.X.omit`).
     Allowlist,
+    /// A path parameter the path template has no place for: nowhere to send it.
+    Unused,
 }
 
 impl OmitReason {
@@ -172,6 +176,7 @@ impl OmitReason {
             OmitReason::Credential => "credential",
             OmitReason::Transport => "transport",
             OmitReason::Allowlist => "allowlist",
+            OmitReason::Unused => "unused",
         }
     }
 }
@@ -247,6 +252,8 @@ pub struct Pagination {
 pub struct Lowered {
     pub operations: Vec<Operation>,
     pub types: TypeSpace,
+    /// What lowering handled but the author should know (an http server made https).
+    pub warnings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// Where a parameter travels.
@@ -289,15 +296,25 @@ pub enum Style {
     DeepObject,
 }
 
-/// How a request body goes on the wire (mirrors the runtime's `BodyEncoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How a request body goes on the wire (the first three mirror the runtime's `BodyEncoding`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum BodyEncoding {
     #[default]
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
-    /// `multipart/form-data`, text fields only.
+    /// `multipart/form-data`: text fields, and [`Kind::File`] fields as file parts.
     Multipart,
+    /// One value is the whole body, sent as its bytes with this `Content-Type`: a string as its
+    /// UTF-8 text (`text/plain`, XML, `message/rfc822`), [`Kind::Bytes`] as the decoded bytes.
+    Raw(String),
+}
+
+impl BodyEncoding {
+    /// Alter's proxy carries JSON bodies only (protocol §4).
+    pub fn proxy_can_carry(&self) -> bool {
+        *self == BodyEncoding::Json
+    }
 }
 
 /// A request body: `application/json`, or a form (urlencoded or multipart) of fields.
@@ -312,13 +329,25 @@ pub enum Body {
         styles: Vec<(String, Style)>,
     },
     /// Anything else: one input field `body`. For a form (`encoding` not JSON) it is a
-    /// free-form object (`additionalProperties` only) whose entries are the form's fields.
+    /// free-form object (`additionalProperties` only) whose entries are the form's fields;
+    /// for [`BodyEncoding::Raw`] a string or [`Kind::Bytes`].
     Whole {
         schema: Schema,
         required: bool,
         pointer: String,
         encoding: BodyEncoding,
+        /// The document names several media types for a raw body, or a wildcard (`*/*`,
+        /// `image/*`): the model may name the one it sends (an input `content_type`, sent as
+        /// the `Content-Type`); this describes it. `None`: the encoding's type is sent.
+        content_type: Option<ContentTypeChoice>,
     },
+}
+
+/// What a raw body's `content_type` input offers (see [`Body::Whole`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentTypeChoice {
+    /// The media types the document lists, wildcards included, in document order.
+    pub listed: Vec<String>,
 }
 
 /// A lowered schema: a type plus what the tool's JSON Schema says about it.
@@ -364,6 +393,27 @@ pub enum Kind {
     Json(Value),
     /// A struct or enum in the [`TypeSpace`].
     Named(TypeId),
+    /// Bytes, given by the model as base64 text (`contentEncoding: base64`): a raw binary
+    /// body (`application/octet-stream`, `image/png`, `*/*`).
+    Bytes,
+    /// A file part of a multipart body: its bytes (base64), file name and media type, each
+    /// the model's (`{content, filename?, content_type?}`); `content_type` is the part's
+    /// default media type (the document's `encoding.<field>.contentType`, else
+    /// `application/octet-stream`).
+    File {
+        content_type: Option<String>,
+    },
+}
+
+impl Kind {
+    /// A file part, or an array of them.
+    pub fn is_file(&self) -> bool {
+        match self {
+            Kind::File { .. } => true,
+            Kind::Array(items) => items.kind.is_file(),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -599,8 +649,10 @@ pub enum Target {
     Header,
     /// A top-level property of an object body (the style matters to form bodies only).
     BodyField(Style),
-    /// The whole JSON body.
+    /// The whole body.
     Body,
+    /// The media type of a raw body (see [`ContentTypeChoice`]).
+    ContentType,
 }
 
 /// One value the request carries.

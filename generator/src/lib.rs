@@ -36,6 +36,7 @@ mod operations;
 mod schema;
 mod scopes;
 pub mod shape;
+pub(crate) mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -67,7 +68,9 @@ pub struct Generated {
     pub scopes: Vec<String>,
     /// The Markdown catalog of the tools (see `catalog.rs`).
     pub catalog: String,
-    /// Worth knowing but not failing for (an allowlisted operation the document deprecates).
+    /// Worth knowing but not failing for: an allowlisted operation the document deprecates, a
+    /// body Alter's proxy cannot forward (the tool needs retrieve mode), an http server made
+    /// https, invisible characters removed from the document's text.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -81,7 +84,8 @@ pub struct ToolSummary {
     /// `path`, `query`, `header`, `body field` or `body`.
     pub inputs: Vec<(String, &'static str)>,
     /// Values the operation has that the tool leaves out: `(wire name, why)`, why is
-    /// `credential` (Alter injects it) or `transport` (the runtime controls it).
+    /// `credential` (Alter injects it), `transport` (the runtime controls it) or `unused` (a
+    /// path parameter the path has no place for).
     pub omitted: Vec<(String, &'static str)>,
     /// The emitted output JSON Schema; `None` when the tool returns text only.
     pub output_schema: Option<String>,
@@ -251,7 +255,10 @@ fn run(
     spec_hash: &str,
 ) -> Result<Generated, Diagnostics> {
     let (api, budget) = api(document, operations, allowlist)?;
-    let mut warnings = document.remap(deprecations(&api, document.path()));
+    let mut warnings: Diagnostics = api.warnings.iter().cloned().collect();
+    warnings.extend(warnings::bodies(&api, document.path()));
+    warnings.extend(deprecations(&api, document.path()));
+    let mut warnings = document.remap(warnings);
     warnings.extend(budget);
     let tokens = emit::module(&api, spec_hash);
     let code = format::format(
@@ -298,7 +305,7 @@ fn summary(tool: &ir::Tool) -> ToolSummary {
     let target = |target: ir::Target| match target {
         ir::Target::Path { .. } => "path",
         ir::Target::Query(_) => "query",
-        ir::Target::Header => "header",
+        ir::Target::Header | ir::Target::ContentType => "header",
         ir::Target::BodyField(_) => "body field",
         ir::Target::Body => "body",
     };

@@ -318,11 +318,14 @@ fn form_body(tool: &ir::Tool) -> Option<&'static str> {
         .inputs
         .iter()
         .any(|input| matches!(input.target, ir::Target::Body | ir::Target::BodyField(_)));
-    match tool.body_encoding {
+    match &tool.body_encoding {
         BodyEncoding::Json => None,
         _ if !has_body => None,
         BodyEncoding::Form => Some("application/x-www-form-urlencoded"),
         BodyEncoding::Multipart => Some("multipart/form-data"),
+        // A whole body of text or bytes: no setting makes it JSON; the build warns that the
+        // tool needs retrieve mode.
+        BodyEncoding::Raw(_) => None,
     }
 }
 

@@ -52,7 +52,6 @@ fn snapshot_is_what_the_generator_writes() {
         snapshot == generated.code,
         "{SNAPSHOT} is out of date; rerun with UPDATE_SNAPSHOTS=1 and review the diff"
     );
-    // Unselected operations uploading files do not break the build.
     assert_eq!(
         generated.tool_names,
         [
@@ -205,38 +204,8 @@ fn single(error: &Diagnostics) -> (String, String, String) {
 }
 
 #[test]
-fn file_uploads_are_refused_with_what_to_do() {
-    let multipart = "        content:\n          multipart/form-data:\n            schema:\n              \
-         type: object\n              properties:\n                note: {type: string}\n                \
-         file: {type: string, format: binary}";
-    let (pointer, message, help) = single(&problems("multipart-file", &spec(multipart, "")));
-    assert_eq!(
-        pointer,
-        format!("{OP}/requestBody/content/multipart~1form-data/schema/properties/file")
-    );
-    assert!(message.contains("`file` is a file"), "{message}");
-    assert!(help.contains("MCP tool arguments are JSON text"), "{help}");
-
-    let raw = "        content:\n          application/octet-stream: {schema: {type: string, format: binary}}";
-    let (pointer, message, help) = single(&problems("octet-stream", &spec(raw, "")));
-    assert_eq!(
-        pointer,
-        format!("{OP}/requestBody/content/application~1octet-stream")
-    );
-    assert!(message.contains("file uploads"), "{message}");
-    assert!(help.contains("upload files another way"), "{help}");
-}
-
-#[test]
-fn unsendable_styles_and_shapes_are_refused() {
+fn unknown_required_properties_are_refused() {
     let json = "        content:\n          application/json:\n            schema: {type: object, properties: {a: {type: string}}}";
-    let form_text = "        content:\n          application/x-www-form-urlencoded:\n            schema: {type: string}";
-    let (pointer, message, _) = single(&problems("form-string", &spec(form_text, "")));
-    assert_eq!(
-        pointer,
-        format!("{OP}/requestBody/content/application~1x-www-form-urlencoded/schema")
-    );
-    assert!(message.contains("must be an object"), "{message}");
 
     let unknown = json.replace(
         "        content:",
@@ -248,14 +217,6 @@ fn unsendable_styles_and_shapes_are_refused() {
         format!("{OP}/requestBody/x-alter-required-properties/1")
     );
     assert!(message.contains("\"b\""), "{message}");
-
-    let xml = "        content:\n          text/plain: {schema: {type: string}}";
-    let (_, message, help) = single(&problems("text-plain", &spec(xml, "")));
-    assert!(
-        message.contains("`text/plain` is not supported"),
-        "{message}"
-    );
-    assert!(help.contains("multipart/form-data"), "{help}");
 }
 
 #[test]
@@ -333,4 +294,49 @@ fn a_tool_body_encoding_without_a_form_body_is_refused() {
     let d = error.iter().next().expect("one");
     assert_eq!(d.location.at, At::Key("tool[2].body_encoding".to_owned()));
     assert!(d.message.contains("no form or multipart body"), "{d}");
+}
+
+#[test]
+fn body_encoding_json_never_turns_files_into_json() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("alter-mcp-gen-bodies/encoding-files");
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let fixture = Path::new("tests/fixtures/bodies/openapi.yaml");
+    std::fs::copy(fixture, dir.join("openapi.yaml")).expect("copy spec");
+    let allowlist = dir.join("allowlist.toml");
+    // The top-level setting applies to form bodies only: the upload stays multipart.
+    std::fs::write(
+        &allowlist,
+        "provider = \"p\"\nspec = \"openapi.yaml\"\nbody_encoding = \"json\"\n\
+         [[tool]]\noperation = \"chat.postMessage\"\n[[tool]]\noperation = \"files.upload\"\n",
+    )
+    .expect("write allowlist");
+    let generated = generate(&allowlist).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        generated
+            .code
+            .contains("request.body_file(\"file\", self.file, \"application/octet-stream\");"),
+        "{}",
+        generated.code
+    );
+    let warned: Vec<&str> = generated
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0]
+            .starts_with("tool `files_upload` sends a body of type `multipart/form-data` (files)")
+    );
+    // A tool's own setting on an upload cannot be honoured: an error naming the file field.
+    std::fs::write(
+        &allowlist,
+        "provider = \"p\"\nspec = \"openapi.yaml\"\n\
+         [[tool]]\noperation = \"files.upload\"\nbody_encoding = \"json\"\n",
+    )
+    .expect("write allowlist");
+    let error = generate(&allowlist).expect_err("refused");
+    let d = error.iter().next().expect("one");
+    assert_eq!(d.location.at, At::Key("tool[0].body_encoding".to_owned()));
+    assert!(d.message.contains("field `file` is a file"), "{d}");
 }

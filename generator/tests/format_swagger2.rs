@@ -134,20 +134,30 @@ fn form_parameters_become_a_urlencoded_body() {
 }
 
 #[test]
-fn file_parameters_make_a_multipart_body_with_a_binary_field() {
-    // Tools carry JSON, so the lowerer refuses the file field (or, before it reads multipart
-    // bodies, the body): either way at the Swagger `file` parameter, as multipart.
-    let error = generate("upload").expect_err("files cannot be tool arguments");
-    assert_eq!(
-        pointers(&error),
-        ["/paths/~1files.upload/post/parameters/0"],
-        "{error}"
-    );
-    let message = &error.iter().next().expect("one").message;
+fn file_parameters_make_a_multipart_body_with_a_file_field() {
+    // A Swagger `type: file` form parameter is a file part: base64 from the model, sent as
+    // bytes; the warning about proxy mode points into the user's Swagger file (the converted
+    // body maps back to its first form parameter).
+    let generated = generate("upload").unwrap_or_else(|d| panic!("{d}"));
+    let schema = input_schema(&generated.code, "files_upload");
+    let file = &schema["properties"]["file"];
+    assert_eq!(file["properties"]["content"]["contentEncoding"], "base64");
+    assert_eq!(schema["required"], json!(["file"]));
     assert!(
-        message.contains("`multipart/form-data` is not supported")
-            || message.contains("multipart field `file` is a file"),
-        "{error}"
+        generated
+            .code
+            .contains("request.body_file(\"file\", self.file, \"application/octet-stream\");"),
+        "{}",
+        generated.code
+    );
+    let warning = generated.warnings.first().expect("a proxy-mode warning");
+    assert!(
+        warning.message.contains("multipart/form-data"),
+        "{warning:?}"
+    );
+    assert_eq!(
+        warning.location.at,
+        At::Pointer("/paths/~1files.upload/post/parameters/0".to_owned())
     );
 }
 

@@ -179,10 +179,10 @@ fn an_all_of_form_is_merged_into_fields_with_their_styles() {
     assert_eq!(body.bytes, b"tags=a%7Cb&text=x&title=T");
 }
 
-// ---- what a form cannot be, and where it is reported ----
+// ---- forms of other shapes still make a tool ----
 
-/// The one problem of a document whose form body has `schema`, as (pointer, message, help).
-fn refused(name: &str, schema: &str) -> (String, String, String) {
+/// The input schema of the only tool of a document whose multipart body has `schema`.
+fn multipart_input(name: &str, schema: &str) -> Value {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("alter-mcp-gen-params-json")
         .join(name);
@@ -200,46 +200,30 @@ fn refused(name: &str, schema: &str) -> (String, String, String) {
         "provider = \"p\"\nspec = \"openapi.yaml\"\n[[tool]]\noperation = \"x\"\n",
     )
     .expect("write allowlist");
-    let error = generate(&allowlist).expect_err("the case is refused");
-    assert_eq!(error.len(), 1, "{error}");
-    let d = error.iter().next().expect("one");
-    let alter_mcp_gen::At::Pointer(pointer) = &d.location.at else {
-        panic!("not a pointer: {d}")
-    };
-    (
-        pointer.clone(),
-        d.message.clone(),
-        d.help.clone().unwrap_or_default(),
-    )
+    let generated = generate(&allowlist).unwrap_or_else(|d| panic!("{name}: {d}"));
+    let summary = generated.tools.first().expect("one tool");
+    serde_json::from_str(&summary.input_schema).expect("JSON schema")
 }
 
 #[test]
-fn forms_that_are_not_fields_are_refused_at_the_schema() {
-    let at = "/paths/~1x/post/requestBody/content/multipart~1form-data/schema";
-    let (pointer, message, help) = refused("array", "{type: array, items: {type: string}}");
-    assert_eq!(pointer, at);
+fn forms_that_are_not_fields_still_make_a_tool() {
+    let file = |node: &Value| node["properties"]["content"]["contentEncoding"] == "base64";
+    // An array (Jira's attachments): files in parts named `file`.
+    let array = multipart_input("array", "{type: array, items: {type: string}}");
+    assert!(file(&array["properties"]["file"]["items"]), "{array}");
+    // The whole body one file.
+    let whole = multipart_input("file", "{type: object, format: file}");
+    assert!(file(&whole["properties"]["file"]), "{whole}");
+    // A map of files: parts named by the keys.
+    let files = multipart_input("files", "{$ref: '#/components/schemas/Files'}");
     assert!(
-        message.contains("must be an object of fields, but its schema is a `array`"),
-        "{message}"
+        file(&files["properties"]["body"]["additionalProperties"]),
+        "{files}"
     );
-    assert!(help.contains("additionalProperties"), "{help}");
-
-    let (pointer, message, help) = refused("file", "{type: object, format: file}");
-    assert_eq!(pointer, at);
-    assert!(
-        message.contains("whole `multipart/form-data` body is a file"),
-        "{message}"
-    );
-    assert!(help.contains("MCP tool arguments are JSON text"), "{help}");
-
-    let (pointer, message, _) = refused("files", "{$ref: '#/components/schemas/Files'}");
-    assert_eq!(pointer, "/components/schemas/Files/additionalProperties");
-    assert!(message.contains("are files"), "{message}");
-
-    let (pointer, message, _) = refused(
+    // One of several shapes: any fields, by name.
+    let one_of = multipart_input(
         "one-of",
         "{oneOf: [{type: object, properties: {a: {type: string}}}, {type: object, properties: {b: {type: string}}}]}",
     );
-    assert_eq!(pointer, at);
-    assert!(message.contains("one of several shapes"), "{message}");
+    assert_eq!(one_of["properties"]["body"]["type"], "object", "{one_of}");
 }

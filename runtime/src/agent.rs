@@ -20,7 +20,7 @@ use crate::context::AuditContext;
 use crate::error::{Error, ErrorKind};
 use crate::key::{AgentKey, KEY_ENV};
 use crate::limits::Limits;
-use crate::request::{BodyEncoding, ProviderRequest};
+use crate::request::ProviderRequest;
 use crate::response::ProviderResponse;
 use crate::retry::{self, Outcome, is_transient_status};
 use crate::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
@@ -523,18 +523,24 @@ pub(crate) fn preflight(mode: Mode, request: &ProviderRequest) -> Result<(), Err
     }
 }
 
-/// `/sdk/proxy` carries a JSON `body` only (§4): a form or multipart body is refused before
-/// anything is sent, rather than silently sent as JSON to an API that expects a form.
+/// `/sdk/proxy` carries a JSON `body` only (§4): a form, multipart, text or binary body is
+/// refused before anything is sent, rather than silently sent as JSON to an API that expects
+/// something else.
 fn proxy_can_carry(request: &ProviderRequest) -> Result<(), Error> {
-    let encoding = request.body_encoding();
-    if encoding == BodyEncoding::Json || request.json_body().is_none() {
+    let Some((media_type, content)) = request.non_json_body() else {
         return Ok(());
-    }
+    };
+    let alternative = match content {
+        // Bytes, text of another type or files: only this process can send them.
+        true => ", where the runtime calls the provider itself",
+        false => {
+            ", or set `body_encoding = \"json\"` for this tool in the allowlist if the \
+                  API also accepts JSON"
+        }
+    };
     Err(Error::invalid_request(format!(
-        "this tool sends a `{}` body, but Alter's proxy forwards JSON bodies only; run the \
-         server with {MODE_ENV}=retrieve, or set `body_encoding = \"json\"` for this tool in \
-         the allowlist if the API also accepts JSON",
-        encoding.media_type()
+        "this tool sends a `{media_type}` body, but Alter's proxy forwards JSON bodies only; \
+         run the server with {MODE_ENV}=retrieve{alternative}"
     )))
 }
 

@@ -32,6 +32,9 @@ pub const DRY_RUN_ENV: &str = "ALTER_MCP_DRY_RUN";
 /// The multipart boundary shown in a dry run (a real call uses a fresh random one).
 const BOUNDARY: &str = "alter-mcp-dry-run";
 
+/// The longest non-JSON body shown as text.
+const SHOWN_BODY: usize = 10_000;
+
 /// The mode to dry-run in (from `ALTER_MCP_MODE`) when [`DRY_RUN_ENV`] asks for a dry run.
 pub(crate) fn from_env() -> Result<Option<Mode>, Error> {
     let wanted = std::env::var(DRY_RUN_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
@@ -145,15 +148,26 @@ fn provider_request(request: &ProviderRequest, mode: Mode) -> Result<Value, Erro
         .map_err(|e| Error::invalid_request(format!("the body cannot be encoded: {e}")))?;
     if let Some(encoded) = encoded {
         headers.insert("Content-Type".into(), encoded.content_type.clone());
-        out["body"] = match request.body_encoding() {
-            crate::request::BodyEncoding::Json => {
-                request.json_body().cloned().unwrap_or(Value::Null)
-            }
-            _ => Value::String(String::from_utf8_lossy(&encoded.bytes).into_owned()),
-        };
+        if request.non_json_body().is_none() {
+            out["body"] = request.json_body().cloned().unwrap_or(Value::Null);
+        } else {
+            shown_bytes(&mut out, &encoded.bytes);
+        }
     }
     out["headers"] = json!(headers);
     Ok(out)
+}
+
+/// A body that is not JSON: its text when it is short UTF-8 (a form, a note), else a
+/// placeholder (the audit row's rule, protocol §3); its size and digest either way, so a file
+/// can be checked without megabytes of base64 in the result.
+fn shown_bytes(out: &mut Value, bytes: &[u8]) {
+    out["body"] = Value::String(match std::str::from_utf8(bytes) {
+        Ok(text) if bytes.len() <= SHOWN_BODY => text.to_owned(),
+        _ => format!("<binary body: {} bytes>", bytes.len()),
+    });
+    out["body_bytes"] = json!(bytes.len());
+    out["body_sha256"] = json!(crate::upload::sha256_hex(bytes));
 }
 
 fn context_json(context: &AuditContext) -> Value {
@@ -247,6 +261,35 @@ mod tests {
         let destructive = render(&def(true), &request, &context, Mode::Retrieve, false).unwrap();
         assert_eq!(destructive["mode"], "proxy");
         assert_eq!(destructive["alter_request"]["path"], "/sdk/proxy");
+    }
+
+    #[test]
+    fn bytes_show_their_size_and_digest_not_their_base64() {
+        let bytes: Vec<u8> = (0..=255).cycle().take(50_000).collect();
+        let mut request = ProviderRequest::new(Method::Put, "https://h.example/blobs");
+        request.body_bytes(crate::Base64::new(bytes.clone()), "image/png");
+        let context = AuditContext::new();
+        let value = render(&def(false), &request, &context, Mode::Retrieve, false).unwrap();
+        let provider = &value["provider_request"];
+        assert_eq!(provider["headers"]["Content-Type"], "image/png");
+        assert_eq!(provider["body"], "<binary body: 50000 bytes>");
+        assert_eq!(provider["body_bytes"], 50_000);
+        assert_eq!(
+            provider["body_sha256"],
+            crate::upload::sha256_hex(&bytes).as_str()
+        );
+        assert!(value.to_string().len() < 4_000, "no base64 of the body");
+        // Short text is shown as it is.
+        let mut note = ProviderRequest::new(Method::Post, "https://h.example/notes");
+        note.body_text("Hello".to_owned(), "text/plain");
+        let value = render(&def(false), &note, &context, Mode::Retrieve, false).unwrap();
+        assert_eq!(value["provider_request"]["body"], "Hello");
+        // Proxy mode refuses it, as a real call would, before anything is shown as sent.
+        let error = render(&def(false), &request, &context, Mode::Proxy, false).unwrap_err();
+        assert!(
+            error.message().contains("ALTER_MCP_MODE=retrieve"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! How values become URL and body text: OpenAPI query styles (`form`, `spaceDelimited`,
-//! `pipeDelimited`, `deepObject`), `application/x-www-form-urlencoded` bodies and text-only
-//! `multipart/form-data` bodies. Pure functions; [`crate::ProviderRequest`] calls them.
+//! `pipeDelimited`, `deepObject`), `application/x-www-form-urlencoded` bodies and
+//! `multipart/form-data` bodies (text parts, then file parts). Pure functions;
+//! [`crate::ProviderRequest`] calls them.
 //!
 //! The multipart encoder is written by hand (reqwest's streaming `Form` hides the bytes) so the
 //! exact body can be hashed, audited and tested.
@@ -9,6 +10,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
 use crate::request::scalar_to_string;
+use crate::upload::FilePart;
 
 /// How a query parameter or form field holding an array or object is written (OpenAPI
 /// `style` with `explode`).
@@ -49,7 +51,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`: the body object's fields as `name=value` pairs.
     Form,
-    /// `multipart/form-data` with text parts only (file uploads are not generated).
+    /// `multipart/form-data`: the body object's fields as text parts, then the file parts
+    /// ([`crate::ProviderRequest::body_file`]).
     Multipart,
 }
 
@@ -206,9 +209,14 @@ fn form_escape(text: &str) -> String {
         .replace(' ', "+")
 }
 
-/// A `multipart/form-data` body of text parts: one per scalar, one per item of an array of
-/// scalars, and one `application/json` part per object (or array holding objects).
-pub(crate) fn multipart(fields: &Map<String, Value>, boundary: &str) -> Result<Vec<u8>, String> {
+/// A `multipart/form-data` body: text parts (one per scalar, one per item of an array of
+/// scalars, and one `application/json` part per object or array holding objects), then one
+/// part per file with its file name and media type, its bytes as they are.
+pub(crate) fn multipart(
+    fields: &Map<String, Value>,
+    files: &[(String, FilePart)],
+    boundary: &str,
+) -> Result<Vec<u8>, String> {
     let mut out = String::new();
     for (name, value) in fields {
         let parts: Vec<(String, bool)> = match value {
@@ -235,11 +243,38 @@ pub(crate) fn multipart(fields: &Map<String, Value>, boundary: &str) -> Result<V
             out.push_str("\r\n");
         }
     }
-    out.push_str(&format!("--{boundary}--\r\n"));
-    Ok(out.into_bytes())
+    let mut out = out.into_bytes();
+    for (name, file) in files {
+        let bytes = file.content.bytes();
+        if contains(bytes, boundary.as_bytes()) {
+            return Err(format!(
+                "`{name}`: the file contains the multipart boundary"
+            ));
+        }
+        let filename = file.filename.as_deref().unwrap_or(name);
+        let content_type = file
+            .content_type
+            .as_deref()
+            .unwrap_or("application/octet-stream");
+        let head = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\n\
+             Content-Type: {content_type}\r\n\r\n",
+            part_name(name),
+            part_name(filename)
+        );
+        out.extend_from_slice(head.as_bytes());
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok(out)
 }
 
-/// A field name inside a quoted `name="..."` (the HTML spec's escapes).
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A field or file name inside a quoted `name="..."` (the HTML spec's escapes).
 fn part_name(name: &str) -> String {
     name.replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::upload::FilePart;
 
 fn pairs(value: Value, style: Style) -> Vec<(String, Value)> {
     query_pairs("p", value, style)
@@ -118,7 +119,7 @@ fn form_bodies_repeat_arrays_and_send_objects_as_json() {
 #[test]
 fn multipart_bodies_have_one_text_part_per_value() {
     let body = fields(json!({"name": "a\"b", "ids": [1, 2], "meta": {"k": 1}, "skip": null}));
-    let bytes = multipart(&body, "XyZ").unwrap();
+    let bytes = multipart(&body, &[], "XyZ").unwrap();
     assert_eq!(
         String::from_utf8(bytes).unwrap(),
         "--XyZ\r\nContent-Disposition: form-data; name=\"ids\"\r\n\r\n1\r\n\
@@ -128,5 +129,39 @@ fn multipart_bodies_have_one_text_part_per_value() {
          --XyZ--\r\n"
     );
     let clash = fields(json!({"text": "before --XyZ after"}));
-    assert!(multipart(&clash, "XyZ").unwrap_err().contains("boundary"));
+    assert!(
+        multipart(&clash, &[], "XyZ")
+            .unwrap_err()
+            .contains("boundary")
+    );
+}
+
+#[test]
+fn file_parts_follow_the_text_parts_with_their_exact_bytes() {
+    let body = fields(json!({"title": "T"}));
+    let bytes: Vec<u8> = (0..=255).collect();
+    let mut named = FilePart::new(bytes.clone());
+    named.filename = Some("a\"b\r\n.bin".to_owned());
+    named.content_type = Some("image/png".to_owned());
+    let files = [
+        ("file".to_owned(), named),
+        ("file".to_owned(), FilePart::new(b"two".to_vec())),
+    ];
+    let encoded = multipart(&body, &files, "XyZ").unwrap();
+    let mut expected = b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n\
+        --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a%22b%0D%0A.bin\"\r\n\
+        Content-Type: image/png\r\n\r\n"
+        .to_vec();
+    expected.extend_from_slice(&bytes);
+    expected.extend_from_slice(
+        b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n\
+          Content-Type: application/octet-stream\r\n\r\ntwo\r\n--XyZ--\r\n",
+    );
+    assert_eq!(encoded, expected);
+    let clash = [("f".to_owned(), FilePart::new(b"x--XyZy".to_vec()))];
+    let error = multipart(&body, &clash, "XyZ").unwrap_err();
+    assert!(
+        error.starts_with("`f`:") && error.contains("boundary"),
+        "{error}"
+    );
 }

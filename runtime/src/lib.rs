@@ -56,6 +56,7 @@ mod signing;
 mod stdio;
 pub mod tool;
 pub mod trace;
+mod upload;
 mod wire;
 
 pub use agent::{
@@ -82,6 +83,7 @@ pub use retry::RetryPolicy;
 pub use server::{Server, run, run_stdio, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use trace::Trace;
+pub use upload::{Base64, FilePart, FileParts};
 pub use wire::{ApprovalGate, PendingApproval};
 
 // Re-exports for generated code and binaries.

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::encoding;
 pub use crate::encoding::{BodyEncoding, EncodedBody, Style};
+use crate::upload::{Base64, FilePart, FileParts, check_media_type, summary};
 
 /// The HTTP methods an OpenAPI operation can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +89,12 @@ pub struct ProviderRequest {
     encoding: BodyEncoding,
     /// Form fields whose arrays are not sent as repeated keys.
     field_styles: Vec<(String, Style)>,
+    /// File parts of a multipart body, by field name, sent after its text fields.
+    files: Vec<(String, FilePart)>,
+    /// A whole body that is not JSON or a form: its bytes and media type.
+    raw: Option<RawBody>,
+    /// The model's media type for `raw`, replacing the tool's.
+    raw_type: Option<String>,
     /// A value that could not be turned into JSON or is refused (a `..` path value, a header
     /// value with CR/LF); the first one found. No builder call can panic.
     error: Option<String>,
@@ -107,6 +114,9 @@ impl ProviderRequest {
             body: None,
             encoding: BodyEncoding::Json,
             field_styles: Vec::new(),
+            files: Vec::new(),
+            raw: None,
+            raw_type: None,
             error: None,
             origin: origin_of(url_template),
         }
@@ -235,6 +245,64 @@ impl ProviderRequest {
         self.body_field(name, value)
     }
 
+    /// Adds the file parts of multipart field `name` (one file, an optional one, or several);
+    /// a part without a file name is named `name`, one without a type is `default_type`.
+    pub fn body_file(
+        &mut self,
+        name: &str,
+        parts: impl FileParts,
+        default_type: &str,
+    ) -> &mut Self {
+        self.encoding = BodyEncoding::Multipart;
+        for mut part in parts.into_file_parts() {
+            part.filename.get_or_insert_with(|| name.to_owned());
+            part.content_type
+                .get_or_insert_with(|| default_type.to_owned());
+            self.files.push((name.to_owned(), part));
+        }
+        self
+    }
+
+    /// Sets the whole body to bytes of `media_type` (a binary body: `image/png`,
+    /// `application/octet-stream`); `None` sends no body.
+    pub fn body_bytes(&mut self, value: impl Into<Option<Base64>>, media_type: &str) -> &mut Self {
+        if let Some(value) = value.into() {
+            self.raw = Some(RawBody {
+                content_type: media_type.to_owned(),
+                bytes: value.into_bytes(),
+                text: false,
+            });
+        }
+        self
+    }
+
+    /// Sets the whole body to `text` of `media_type` (`text/plain`, `message/rfc822`, XML),
+    /// sent as its UTF-8 bytes; `None` sends no body.
+    pub fn body_text(&mut self, text: impl Into<Option<String>>, media_type: &str) -> &mut Self {
+        if let Some(text) = text.into() {
+            self.raw = Some(RawBody {
+                content_type: media_type.to_owned(),
+                bytes: text.into_bytes(),
+                text: true,
+            });
+        }
+        self
+    }
+
+    /// The media type the model gives for a body set with [`ProviderRequest::body_bytes`] or
+    /// [`ProviderRequest::body_text`] (its `content_type` input); `None` keeps the tool's.
+    pub fn content_type(&mut self, media_type: Option<String>) -> &mut Self {
+        let Some(media_type) = media_type else {
+            return self;
+        };
+        if let Err(why) = check_media_type(&media_type) {
+            self.fail("content_type", &why);
+            return self;
+        }
+        self.raw_type = Some(media_type);
+        self
+    }
+
     /// Sends the body as `encoding` (default JSON). Form and multipart bodies are objects of
     /// fields set with [`ProviderRequest::body_field`].
     pub fn encoding(&mut self, encoding: BodyEncoding) -> &mut Self {
@@ -280,15 +348,53 @@ impl ProviderRequest {
         self.encoding
     }
 
+    /// The file parts of a multipart body, by field name.
+    pub fn file_parts(&self) -> &[(String, FilePart)] {
+        &self.files
+    }
+
+    /// A whole body that is not JSON or a form ([`ProviderRequest::body_bytes`],
+    /// [`ProviderRequest::body_text`]): the media type it is sent as, and its bytes.
+    pub fn raw_body(&self) -> Option<(&str, &[u8])> {
+        let raw = self.raw.as_ref()?;
+        let media_type = self.raw_type.as_deref().unwrap_or(&raw.content_type);
+        Some((media_type, &raw.bytes))
+    }
+
+    /// The media type of a body Alter's proxy cannot forward (it carries JSON bodies only,
+    /// protocol §4), and whether the body holds content no JSON body could carry (a raw body
+    /// or files, as opposed to form fields); `None` for a JSON body or none.
+    pub fn non_json_body(&self) -> Option<(String, bool)> {
+        if let Some((media_type, _)) = self.raw_body() {
+            return Some((media_type.to_owned(), true));
+        }
+        if !self.files.is_empty() {
+            return Some((BodyEncoding::Multipart.media_type().to_owned(), true));
+        }
+        match (self.encoding, &self.body) {
+            (BodyEncoding::Json, _) | (_, None) => None,
+            (encoding, Some(_)) => Some((encoding.media_type().to_owned(), false)),
+        }
+    }
+
     /// The body's bytes and `Content-Type`, `None` without a body. `boundary` separates the
     /// parts of a multipart body (give a fresh random one per request).
     pub fn encode_body(&self, boundary: &str) -> Result<Option<EncodedBody>, String> {
-        let Some(body) = &self.body else {
-            return Ok(None);
-        };
+        if let Some((media_type, bytes)) = self.raw_body() {
+            return Ok(Some(EncodedBody {
+                content_type: media_type.to_owned(),
+                bytes: bytes.to_vec(),
+            }));
+        }
         let empty = Map::new();
+        let body = match (&self.body, self.files.is_empty()) {
+            (Some(body), _) => body,
+            (None, false) => &Value::Null,
+            (None, true) => return Ok(None),
+        };
         let fields = match body {
             Value::Object(map) => map,
+            Value::Null => &empty,
             _ if self.encoding == BodyEncoding::Json => &empty,
             _ => return Err("a form body must be an object of fields".to_owned()),
         };
@@ -303,7 +409,7 @@ impl ProviderRequest {
             ),
             BodyEncoding::Multipart => (
                 format!("multipart/form-data; boundary={boundary}"),
-                encoding::multipart(fields, boundary)?,
+                encoding::multipart(fields, &self.files, boundary)?,
             ),
         };
         Ok(Some(EncodedBody {
@@ -376,6 +482,23 @@ impl ProviderRequest {
         if self.error.is_none() {
             self.error = Some(format!("`{name}`: {why}"));
         }
+    }
+}
+
+/// A whole body that is not JSON or a form fields' object.
+#[derive(Clone, PartialEq)]
+struct RawBody {
+    content_type: String,
+    bytes: Vec<u8>,
+    /// Set from text (shown as text in `Debug`).
+    text: bool,
+}
+
+impl std::fmt::Debug for RawBody {
+    /// The size and a digest, not the bytes (a request is logged and fingerprinted).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.text { "text" } else { "bytes" };
+        write!(f, "{kind} {} ({})", self.content_type, summary(&self.bytes))
     }
 }
 
@@ -462,6 +585,51 @@ mod tests {
         let mut whole = ProviderRequest::new(Method::Post, "https://h/x");
         whole.encoding(BodyEncoding::Form).body(["not", "fields"]);
         assert!(whole.encode_body("b").is_err());
+    }
+
+    #[test]
+    fn raw_bodies_and_files_are_bytes_with_their_media_type() {
+        let mut r = ProviderRequest::new(Method::Post, "https://h/x");
+        assert_eq!(r.non_json_body(), None);
+        r.body_bytes(Base64::new(vec![0, 255]), "application/octet-stream")
+            .content_type(Some("image/png".to_owned()));
+        assert_eq!(r.raw_body(), Some(("image/png", [0u8, 255].as_slice())));
+        assert_eq!(r.non_json_body(), Some(("image/png".to_owned(), true)));
+        let encoded = r.encode_body("b").unwrap().unwrap();
+        assert_eq!(
+            (encoded.content_type.as_str(), encoded.bytes.as_slice()),
+            ("image/png", [0u8, 255].as_slice())
+        );
+        // Debug (logs, approval fingerprints) shows a size and digest, never the bytes.
+        let shown = format!("{r:?}");
+        assert!(
+            shown.contains("bytes application/octet-stream (2 bytes, sha256 "),
+            "{shown}"
+        );
+        assert!(r.validate().is_ok());
+        let mut bad = ProviderRequest::new(Method::Post, "https://h/x");
+        bad.body_text("x".to_owned(), "text/plain")
+            .content_type(Some("text/*".to_owned()));
+        assert!(bad.validate().unwrap_err().starts_with("`content_type`:"));
+        let mut form = ProviderRequest::new(Method::Post, "https://h/x");
+        form.encoding(BodyEncoding::Form).body_field("a", 1);
+        assert_eq!(
+            form.non_json_body(),
+            Some(("application/x-www-form-urlencoded".to_owned(), false))
+        );
+        let mut files = ProviderRequest::new(Method::Post, "https://h/x");
+        files.body_file("f", None::<FilePart>, "image/png");
+        assert_eq!(files.encode_body("b"), Ok(None));
+        files.body_file("f", vec![FilePart::new(b"a".to_vec())], "image/png");
+        assert_eq!(
+            files.non_json_body(),
+            Some(("multipart/form-data".to_owned(), true))
+        );
+        assert_eq!(files.file_parts()[0].1.filename.as_deref(), Some("f"));
+        assert_eq!(
+            files.file_parts()[0].1.content_type.as_deref(),
+            Some("image/png")
+        );
     }
 
     #[test]

@@ -351,7 +351,7 @@ fn audit_row(
 /// §3: the JSON value, or a form or multipart body as its text (a placeholder naming the
 /// size above the limit).
 fn audit_request_body(request: &ProviderRequest, body: Option<&EncodedBody>) -> Option<Value> {
-    if request.body_encoding() == BodyEncoding::Json {
+    if request.non_json_body().is_none() {
         return request.json_body().cloned();
     }
     let bytes = &body?.bytes;

@@ -12,11 +12,12 @@ use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
 use crate::describe;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
-    Api, Body, BodyEncoding, Input, InputValue, Lowered, OmitReason, Omitted, Operation, ParamIn,
-    ResponseRule, Style, Target, Tool, TypeSpace,
+    Api, Body, BodyEncoding, ContentTypeChoice, Input, InputValue, Kind, Lowered, OmitReason,
+    Omitted, Operation, ParamIn, ResponseRule, Style, Target, Tool, TypeSpace,
 };
 use crate::naming;
 
+mod hidden;
 mod surface;
 
 /// Turns lowered operations into tools. `lowered.operations` is in allowlist order.
@@ -26,7 +27,9 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
     let Lowered {
         operations,
         mut types,
+        mut warnings,
     } = lowered;
+    let type_findings = hidden::in_types(&types);
     let shared_max = allowlist.file.param_description_max;
     describe::types(
         &mut types,
@@ -45,9 +48,15 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             limits: surface::limits(allowlist, entry),
             context: surface::context(allowlist, operation),
         };
+        let findings = hidden::in_operation(operation);
+        warnings.extend(hidden::operation_warnings(
+            &operation.tool_name,
+            findings,
+            &allowlist.spec_path,
+        ));
         let body_encoding = body_encoding(allowlist, entry, operation);
         tool.check_body_encoding();
-        let (inputs, left_out) = tool.inputs(body_encoding);
+        let (inputs, left_out) = tool.inputs(&body_encoding);
         let annotations = tool.annotations();
         let (title, description) = (tool.title(), tool.description());
         let scopes = tool.scopes();
@@ -79,6 +88,13 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         &mut types,
         &mut diagnostics,
     );
+    let type_warnings = hidden::type_warnings(
+        type_findings,
+        (&tools, &types),
+        &warnings,
+        &allowlist.spec_path,
+    );
+    warnings.extend(type_warnings);
     let response = match &allowlist.file.response {
         Some(table) => ResponseRule::OkField {
             ok_field: table.ok_field.clone(),
@@ -101,6 +117,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
         tools,
         types,
         scopes,
+        warnings,
     })
 }
 
@@ -131,7 +148,7 @@ impl ToolApplier<'_> {
     }
 
     /// The tool's inputs, and the optional ones the allowlist leaves out (`omit = true`).
-    fn inputs(&mut self, encoding: BodyEncoding) -> (Vec<Input>, Vec<Omitted>) {
+    fn inputs(&mut self, encoding: &BodyEncoding) -> (Vec<Input>, Vec<Omitted>) {
         let mut candidates = candidates(self.operation, encoding);
         self.describe_candidates(&mut candidates);
         let mut left_out = Vec::new();
@@ -187,13 +204,31 @@ impl ToolApplier<'_> {
     }
 
     /// A tool's own `body_encoding = "json"` on an operation without a form body would
-    /// silently do nothing.
+    /// silently do nothing; on a multipart body with files it cannot be honoured.
     fn check_body_encoding(&mut self) {
         let form = matches!(
             &self.operation.body,
-            Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) if *encoding != BodyEncoding::Json
+            Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. })
+                if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart)
         );
-        if self.entry.body_encoding == Some(BodyEncodingSetting::Json) && !form {
+        let own = self.entry.body_encoding == Some(BodyEncodingSetting::Json);
+        if let (true, Some(file)) = (own, self.operation.body.as_ref().and_then(file_field)) {
+            let diagnostic = Diagnostic::new(
+                self.key(".body_encoding"),
+                format!(
+                    "`body_encoding = \"json\"` cannot send `{}`: its multipart field `{file}` is a file, which JSON cannot carry",
+                    self.operation.operation.display_id()
+                ),
+            )
+            .related(Location::pointer(
+                self.spec,
+                &self.operation.operation.pointer,
+            ))
+            .help("remove `body_encoding` (the tool then needs ALTER_MCP_MODE=retrieve), or use an operation of the API that takes JSON");
+            self.out.push(diagnostic);
+            return;
+        }
+        if own && !form {
             let diagnostic = Diagnostic::new(
                 self.key(".body_encoding"),
                 format!(
@@ -218,6 +253,7 @@ impl ToolApplier<'_> {
                 OmitReason::Credential => "carries credentials, which Alter injects",
                 OmitReason::Transport => "is a transport parameter the runtime controls",
                 OmitReason::Allowlist => "is left out by the allowlist",
+                OmitReason::Unused => "is a path parameter the path does not have",
             };
             return Diagnostic::new(key, format!("`{name}` {why}; it is not an input"))
                 .related(related)
@@ -386,24 +422,43 @@ pub(super) fn describe(input: &Input) -> String {
         Target::Header => "header parameter",
         Target::BodyField(_) => "body field",
         Target::Body => "request body",
+        Target::ContentType => "body's media type",
     };
     format!("the {what} `{}`", input.wire_name)
 }
 
 /// The document's body encoding, unless the allowlist says `body_encoding = "json"` (the
-/// tool's setting first, then the top-level one).
+/// tool's setting first, then the top-level one) for a form or multipart body without files.
 fn body_encoding(allowlist: &Allowlist, entry: &ToolEntry, operation: &Operation) -> BodyEncoding {
     let setting = entry.body_encoding.or(allowlist.file.body_encoding);
-    match &operation.body {
-        _ if setting == Some(BodyEncodingSetting::Json) => BodyEncoding::Json,
-        Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) => *encoding,
-        _ => BodyEncoding::Json,
+    let Some(Body::Fields { encoding, .. } | Body::Whole { encoding, .. }) = &operation.body else {
+        return BodyEncoding::Json;
+    };
+    let form = matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart);
+    let files = operation.body.as_ref().and_then(file_field).is_some();
+    if form && !files && setting == Some(BodyEncodingSetting::Json) {
+        return BodyEncoding::Json;
+    }
+    encoding.clone()
+}
+
+/// The first file field of a multipart body (a free-form body of files: `body`).
+pub(crate) fn file_field(body: &Body) -> Option<&str> {
+    match body {
+        Body::Fields { properties, .. } => properties
+            .iter()
+            .find(|p| p.schema.kind.is_file())
+            .map(|p| p.name.as_str()),
+        Body::Whole { schema, .. } => match &schema.kind {
+            Kind::Map(values) if values.kind.is_file() => Some("body"),
+            _ => None,
+        },
     }
 }
 
 /// Every value the operation can carry, parameters first, in document order. Body fields
 /// keep their form style only when the body is sent as a form.
-fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
+fn candidates(operation: &Operation, encoding: &BodyEncoding) -> Vec<Candidate> {
     let model = |name: &str, required: bool| InputValue::Model {
         name: naming::input_name(name),
         required,
@@ -444,7 +499,7 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
                         styles
                             .iter()
                             .find(|(name, _)| {
-                                name == &property.name && encoding == BodyEncoding::Form
+                                name == &property.name && *encoding == BodyEncoding::Form
                             })
                             .map_or(Style::Form, |(_, style)| *style),
                     ),
@@ -460,19 +515,54 @@ fn candidates(operation: &Operation, encoding: BodyEncoding) -> Vec<Candidate> {
             schema,
             required,
             pointer,
+            content_type,
             ..
-        }) => out.push(Candidate {
-            input: Input {
-                wire_name: "body".to_owned(),
-                target: Target::Body,
-                schema: schema.clone(),
-                value: model("body", *required),
-                json: false,
-            },
-            pointer: pointer.clone(),
-            named: false,
-        }),
+        }) => {
+            out.push(Candidate {
+                input: Input {
+                    wire_name: "body".to_owned(),
+                    target: Target::Body,
+                    schema: schema.clone(),
+                    value: model("body", *required),
+                    json: false,
+                },
+                pointer: pointer.clone(),
+                named: false,
+            });
+            if let (Some(choice), BodyEncoding::Raw(sent)) = (content_type, encoding) {
+                out.push(content_type_candidate(choice, sent, pointer));
+            }
+        }
         None => {}
     }
     out
+}
+
+/// The `content_type` input of a raw body whose document lists several media types or a
+/// range: sent as the `Content-Type`, `sent` when the model leaves it out.
+fn content_type_candidate(choice: &ContentTypeChoice, sent: &str, pointer: &str) -> Candidate {
+    let listed: Vec<String> = choice.listed.iter().map(|t| format!("`{t}`")).collect();
+    let mut schema = crate::ir::Schema::of(Kind::String);
+    schema.description = Some(format!(
+        "The media type of `body` (its `Content-Type`); the API takes {}. Default: `{sent}`.",
+        listed.join(", ")
+    ));
+    Candidate {
+        input: Input {
+            wire_name: "Content-Type".to_owned(),
+            target: Target::ContentType,
+            schema,
+            value: InputValue::Model {
+                name: "content_type".to_owned(),
+                required: false,
+                default: None,
+            },
+            json: false,
+        },
+        pointer: pointer
+            .strip_suffix("/schema")
+            .unwrap_or(pointer)
+            .to_owned(),
+        named: false,
+    }
 }

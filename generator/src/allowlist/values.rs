@@ -14,7 +14,7 @@ pub(super) fn retype(schema: &mut Schema, ty: ScalarType, types: &TypeSpace) -> 
             types.get(*id).map(|t| &t.kind),
             Some(TypeKind::Enum { .. } | TypeKind::IntEnum { .. })
         ),
-        Kind::Array(_) | Kind::Map(_) | Kind::Json(_) => false,
+        Kind::Array(_) | Kind::Map(_) | Kind::Json(_) | Kind::Bytes | Kind::File { .. } => false,
     };
     if !scalar {
         return false;
@@ -39,6 +39,14 @@ pub(super) fn fits(
     scalar_only: bool,
 ) -> Result<(), String> {
     let ok = match &schema.kind {
+        // Bytes and files come from the model (a literal would have to be base64 in the
+        // allowlist, and a file its content): never fixed or defaulted.
+        kind if kind.is_file() || *kind == Kind::Bytes => {
+            return Err(
+                "a value the model gives (files and binary bodies are not fixed or defaulted)"
+                    .to_owned(),
+            );
+        }
         Kind::String => value.is_string(),
         Kind::Integer(IntWidth::I32) => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
         Kind::Integer(IntWidth::I64) => value.is_i64(),
@@ -78,7 +86,9 @@ pub(super) fn fits(
         },
         Kind::Map(_) if !scalar_only => value.is_object(),
         Kind::Json(_) if !scalar_only => !value.is_null(),
-        Kind::Array(_) | Kind::Map(_) | Kind::Json(_) => return Err(scalar_only_message()),
+        Kind::Array(_) | Kind::Map(_) | Kind::Json(_) | Kind::Bytes | Kind::File { .. } => {
+            return Err(scalar_only_message());
+        }
     };
     if ok {
         Ok(())
@@ -102,6 +112,8 @@ fn expected(kind: &Kind) -> &'static str {
         Kind::Array(_) => "an array",
         Kind::Map(_) | Kind::Named(_) => "an object",
         Kind::Json(_) => "a JSON value",
+        Kind::Bytes => "base64 text",
+        Kind::File { .. } => "a file",
     }
 }
 

@@ -40,7 +40,7 @@ fn prefix(target: Target) -> &'static str {
     match target {
         Target::Path { .. } => "path",
         Target::Query(_) => "query",
-        Target::Header => "header",
+        Target::Header | Target::ContentType => "header",
         Target::BodyField(_) => "body",
         Target::Body => "request",
     }

@@ -38,6 +38,8 @@ struct ToolEntry<'a> {
     /// `b + c`.
     accepted: Vec<String>,
     params: Vec<ParamEntry>,
+    /// The body's media type when only retrieve mode can send it.
+    retrieve_only: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -115,6 +117,7 @@ fn entry(tool: &Tool) -> ToolEntry<'_> {
             Vec::new()
         },
         params: params(&tool.schemas.input),
+        retrieve_only: crate::warnings::retrieve_only(tool).map(|(t, _)| t.to_owned()),
     }
 }
 
@@ -145,8 +148,15 @@ fn params(schema: &str) -> Vec<ParamEntry> {
         .collect()
 }
 
-/// `string`, `integer or null`, `array of string`, `Event` (a `$ref`), `any`.
+/// `string`, `integer or null`, `array of string`, `Event` (a `$ref`), `any`, `base64 bytes`,
+/// `file`.
 fn type_label(schema: &Value) -> String {
+    if schema["contentEncoding"] == "base64" {
+        return "base64 bytes".to_owned();
+    }
+    if schema["properties"]["content"]["contentEncoding"] == "base64" {
+        return "file: base64 `content`, `filename`, `content_type`".to_owned();
+    }
     if let Some(reference) = schema["$ref"].as_str() {
         return reference.rsplit('/').next().unwrap_or(reference).to_owned();
     }

@@ -61,9 +61,11 @@ const INLINE_TAGS: &[&str] = &[
     "cite",
 ];
 
-/// The text with HTML, Markdown links and boilerplate reduced (see the module docs).
+/// The text with HTML, Markdown links and boilerplate reduced (see the module docs), and no
+/// hidden characters (`hidden.rs`; numeric entities are decoded first, so `&#x202E;` goes too).
 pub fn clean(text: &str) -> String {
-    let text = strip_tags(text);
+    let text = super::hidden::strip(&decode_numeric_hidden(text));
+    let text = strip_tags(&text);
     let text = drop_boilerplate(&text);
     let text = unlink(&text);
     let text = decode_entities(&text);
@@ -169,6 +171,33 @@ fn unlink(text: &str) -> String {
             None => {
                 out.push_str(&rest[..=open]);
                 rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Numeric entities of hidden characters (`&#x200B;`), decoded so that stripping sees them.
+fn decode_numeric_hidden(text: &str) -> String {
+    if !text.contains("&#") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("&#") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let hidden = after
+            .find(';')
+            .filter(|&end| end <= 10)
+            .and_then(|end| entity(&after[..end]).map(|c| (c, end)))
+            .filter(|(c, _)| c.chars().all(super::hidden::is_hidden));
+        match hidden {
+            Some((_, end)) => rest = &after[end + 1..],
+            None => {
+                out.push('&');
+                rest = after;
             }
         }
     }
@@ -313,6 +342,14 @@ mod tests {
             ("- item\n  more", "- item\n  more"),
             ("Is [x] a link? no (really).", "Is [x] a link? no (really)."),
             ("R&D & more", "R&D & more"),
+            (
+                "Lists files\u{202E}gnp.exe\u{202C}.\u{200B} Hidden&#x200B;&#8206;.",
+                "Lists filesgnp.exe. Hidden.",
+            ),
+            (
+                "\u{E0049}\u{E0067}\u{E006E}Ignore nothing.",
+                "Ignore nothing.",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(clean(input), want, "{input:?}");

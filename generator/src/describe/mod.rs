@@ -3,6 +3,7 @@
 //! ([`template`]). Allowlist text is never capped: its author chose it.
 
 mod clean;
+pub mod hidden;
 mod template;
 
 pub use clean::{cap, clean};
@@ -52,9 +53,26 @@ pub fn field(description: Option<&str>, max: usize) -> Option<String> {
         .filter(|text| !text.is_empty())
 }
 
-/// Cleans and caps the descriptions of a schema in place (not of the named types it mentions).
+/// Cleans and caps the descriptions of a schema in place (not of the named types it mentions);
+/// its items' and values' descriptions, and the text of a schema kept as JSON, lose their
+/// hidden characters.
 pub fn schema(schema: &mut Schema, max: usize) {
     schema.description = field(schema.description.as_deref(), max);
+    nested(schema);
+}
+
+fn nested(schema: &mut Schema) {
+    use crate::ir::Kind;
+    match &mut schema.kind {
+        Kind::Array(inner) | Kind::Map(inner) => {
+            inner.description = inner.description.as_deref().map(hidden::strip);
+            nested(inner);
+        }
+        Kind::Json(raw) => {
+            hidden::strip_json_text(raw);
+        }
+        _ => {}
+    }
 }
 
 /// Cleans and caps every description in the shared types (their fields appear in the input

@@ -28,8 +28,10 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\t', "    ");
-    // Control characters have no business in a comment (a bare CR is even an error).
-    let text: String = text
+    // Control characters have no business in a comment (a bare CR is even an error), nor
+    // have hidden ones (rustc refuses direction controls there); document text is already
+    // without them, this keeps any other text safe to compile.
+    let text: String = crate::describe::hidden::strip(&text)
         .chars()
         .filter(|c| *c == '\n' || !c.is_control())
         .collect();
@@ -269,6 +271,10 @@ mod tests {
         assert_eq!(doc_lines("-   a\n> b"), ["-   a", "    \\> b"]);
         assert_eq!(doc_lines("2)  a\nb"), ["2)  a", "    b"]);
         assert_eq!(doc_lines("a\u{0}b\u{7}\rc"), ["ab", "c"]);
+        assert_eq!(
+            doc_lines("rtl \u{202E}override\u{2066} isolate\u{E0041}"),
+            ["rtl override isolate"]
+        );
         assert_eq!(
             doc_lines("e.g. [{\"id\": 1}] or <unique>, see https://x.test/a. Keep `[a]<b>`."),
             [r#"e.g. \[{"id": 1}\] or \<unique\>, see <https://x.test/a>. Keep `[a]<b>`."#]

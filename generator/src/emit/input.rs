@@ -108,7 +108,10 @@ fn request(tool: &Tool, fields: &[(&Input, String)], types: &TypeSpace) -> Token
                     model_value(input, &ident(rust), default.as_ref(), types)
                 }
             };
-            call(input.target, input.json, &string(&input.wire_name), &value)
+            match upload_call(tool, input, &value) {
+                Some(call) => call,
+                None => call(input.target, input.json, &string(&input.wire_name), &value),
+            }
         })
         .collect();
     if calls.is_empty() {
@@ -147,6 +150,50 @@ fn call(
             quote!(request.body_field_style(#wire, #value, #style);)
         }
         Target::Body => quote!(request.body(#value);),
+        Target::ContentType => quote!(request.content_type(#value);),
+    }
+}
+
+/// The builder call of a value that is not JSON: a raw body's text or bytes, or multipart
+/// file parts (a field, or the entries of a free-form body of files).
+fn upload_call(tool: &Tool, input: &Input, value: &TokenStream) -> Option<TokenStream> {
+    let wire = string(&input.wire_name);
+    match (&tool.body_encoding, input.target, &input.schema.kind) {
+        (BodyEncoding::Raw(media_type), Target::Body, kind) => {
+            let media_type = string(media_type);
+            Some(match kind {
+                Kind::Bytes => quote!(request.body_bytes(#value, #media_type);),
+                _ => quote!(request.body_text(#value, #media_type);),
+            })
+        }
+        (BodyEncoding::Multipart, Target::BodyField(_), kind) if kind.is_file() => {
+            let default_type = string(&file_type(kind));
+            Some(quote!(request.body_file(#wire, #value, #default_type);))
+        }
+        (BodyEncoding::Multipart, Target::Body, Kind::Map(values)) if values.kind.is_file() => {
+            let default_type = string(&file_type(&values.kind));
+            let entries = match &input.value {
+                InputValue::Model { required: true, .. } => quote!(#value),
+                _ => quote!(#value.into_iter().flatten()),
+            };
+            Some(quote! {
+                for (name, file) in #entries {
+                    request.body_file(&name, file, #default_type);
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The media type of a file part the model gives none for.
+fn file_type(kind: &Kind) -> String {
+    match kind {
+        Kind::File {
+            content_type: Some(declared),
+        } => declared.clone(),
+        Kind::Array(items) => file_type(&items.kind),
+        _ => "application/octet-stream".to_owned(),
     }
 }
 
@@ -159,7 +206,7 @@ fn encoding(tool: &Tool) -> Option<TokenStream> {
     let variant = match tool.body_encoding {
         BodyEncoding::Form => quote!(Form),
         BodyEncoding::Multipart => quote!(Multipart),
-        BodyEncoding::Json => return None,
+        BodyEncoding::Json | BodyEncoding::Raw(_) => return None,
     };
     has_body.then(|| quote!(request.encoding(::alter_mcp_runtime::BodyEncoding::#variant);))
 }

@@ -30,6 +30,8 @@ pub fn rust_type(schema: &Schema, types: &TypeSpace, boxed: bool) -> TokenStream
             quote!(::std::collections::BTreeMap<String, #values>)
         }
         Kind::Json(_) => quote!(::alter_mcp_runtime::serde_json::Value),
+        Kind::Bytes => quote!(::alter_mcp_runtime::Base64),
+        Kind::File { .. } => quote!(::alter_mcp_runtime::FilePart),
         Kind::Named(id) => {
             let name = ident(types.get(*id).map_or("invalid_name", |t| t.name.as_str()));
             if boxed {

@@ -111,7 +111,7 @@ pub fn detect(source: &Source) -> Result<SourceFormat, Diagnostic> {
 
 /// Rewrites a document of a format other than OpenAPI 3.0 as OpenAPI 3.0.
 pub fn convert(source: &Source, format: SourceFormat) -> Result<Converted, Diagnostics> {
-    let document: Value = input::parse(source)?;
+    let document: Value = input::parse_value(source)?;
     let file = source.path.as_path();
     match format {
         SourceFormat::OpenApi30 => Ok(Converted {

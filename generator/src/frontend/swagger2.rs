@@ -112,6 +112,7 @@ impl Swagger<'_> {
         out.insert("info".into(), guard::info(self.doc.get("info")));
         // The lowerer's server problems point at `/servers`; the user wrote `host`.
         self.origins.record("/servers", "/host");
+        self.origins.record("/servers/0/url", "/host");
         if let Some(servers) = self.servers() {
             out.insert("servers".into(), servers);
         }

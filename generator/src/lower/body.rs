@@ -1,24 +1,29 @@
-//! Request bodies: `application/json` (preferred), `application/x-www-form-urlencoded` and
-//! text-only `multipart/form-data`. An object body becomes fields; a JSON body of any other
-//! shape becomes one `body` field (form bodies of other shapes: `form.rs`). File uploads and
-//! other media types are errors.
+//! Request bodies. One of the operation's media types is picked (`media.rs`): JSON first
+//! (also a wildcard `*/*` whose schema describes structured data), then a form, multipart,
+//! text, and any other type as bytes. An object body becomes fields (multipart file fields:
+//! `files.rs`); a JSON body of another shape is one `body` field; form bodies of other shapes:
+//! `form.rs`; text and binary bodies: `raw.rs`. No media type makes an operation fail.
 
 use openapiv3::{MediaType, ReferenceOr, RequestBody};
 
 use super::Lowerer;
 use super::form::FormShape;
+use super::media::{self, Class};
 use super::schema::View;
 use crate::diagnostic::child;
 use crate::ir::{self, Body, BodyEncoding, Kind, Style, TypeKind};
 
-/// What to tell the author of a selected operation that uploads a file.
-pub(super) const FILE_HELP: &str = "MCP tool arguments are JSON text, so generated tools cannot carry files: \
-    drop the operation from the allowlist, give it a text field instead of the file in the \
-    document, or upload files another way";
+pub(super) use super::media::is_json;
+
+/// One media type of a body, classed.
+pub(super) struct Offered<'d> {
+    pub(super) class: Class,
+    pub(super) media_type: &'d str,
+    pub(super) media: &'d MediaType,
+}
 
 impl<'d> Lowerer<'d> {
-    /// The operation's body: JSON first, then a form, then multipart. Other media types are
-    /// reported (file uploads with their own explanation).
+    /// The operation's body, sent as the most preferred class of media type it offers.
     pub(super) fn body(
         &mut self,
         body: &'d ReferenceOr<RequestBody>,
@@ -26,49 +31,106 @@ impl<'d> Lowerer<'d> {
         prefix: &str,
     ) -> Option<Body> {
         let (body, pointer) = self.resolve_request_body(body, pointer)?;
-        if body.content.is_empty() {
-            return None;
-        }
-        let pick = |wanted: BodyEncoding| {
-            body.content
-                .iter()
-                .find(|(k, _)| encoding_of(k) == Some(wanted))
-        };
         let content = format!("{pointer}/content");
-        if let Some((media_type, media)) = pick(BodyEncoding::Json) {
-            let at = format!("{}/schema", child(&content, media_type));
-            return Some(self.json_body(media, body, (at, &pointer), prefix));
+        let offered: Vec<Offered<'d>> = body
+            .content
+            .iter()
+            .map(|(media_type, media)| Offered {
+                class: self.class_of(media_type, media, &child(&content, media_type)),
+                media_type,
+                media,
+            })
+            .collect();
+        let class = Class::PREFERRED
+            .into_iter()
+            .find(|class| offered.iter().any(|o| o.class == *class))?;
+        let chosen = offered.iter().find(|o| o.class == class)?;
+        let media_at = child(&content, chosen.media_type);
+        match class {
+            Class::Json => {
+                let at = format!("{media_at}/schema");
+                Some(self.json_body(chosen.media, body, (at, &pointer), prefix))
+            }
+            Class::Form | Class::Multipart => {
+                let encoding = class.encoding(chosen.media_type);
+                self.form_body(body, chosen, (&media_at, &pointer), encoding, prefix)
+            }
+            Class::Text | Class::Binary => Some(self.raw_body(body, class, &offered, &content)),
         }
-        let form = pick(BodyEncoding::Form).map(|m| (m, BodyEncoding::Form));
-        let Some(((media_type, media), encoding)) =
-            form.or_else(|| pick(BodyEncoding::Multipart).map(|m| (m, BodyEncoding::Multipart)))
-        else {
-            self.unsupported_body(body, &content);
-            return None;
-        };
-        let at = format!("{}/schema", child(&content, media_type));
+    }
+
+    /// A media type's class; a wildcard counts as JSON when its schema is structured.
+    fn class_of(&mut self, media_type: &str, media: &'d MediaType, at: &str) -> Class {
+        let structured = media::is_wildcard(media_type)
+            && media.schema.as_ref().is_some_and(|schema| {
+                self.resolve_schema(schema.into(), &format!("{at}/schema"))
+                    .is_some_and(|(target, _)| {
+                        let view = View::of(target);
+                        matches!(view.typ, Some("object" | "array"))
+                            || view.has_properties()
+                            || view.composite
+                            || !view.all_of.is_empty()
+                    })
+            });
+        media::class_of(media_type, structured)
+    }
+
+    /// A form or multipart body: its fields, or one input for a body of another shape.
+    fn form_body(
+        &mut self,
+        body: &'d RequestBody,
+        chosen: &Offered<'d>,
+        (media_at, pointer): (&str, &str),
+        encoding: BodyEncoding,
+        prefix: &str,
+    ) -> Option<Body> {
+        let at = format!("{media_at}/schema");
+        let media = chosen.media;
         let properties = match &media.schema {
             Some(schema) => self.object_body(schema, &at, prefix),
             None => None,
         };
         let mut properties = match properties {
             Some(properties) => properties,
-            None => match self.form_shape(media.schema.as_ref(), &at, media_type, prefix)? {
+            None => match self.form_shape(
+                media.schema.as_ref(),
+                &at,
+                (&encoding, body.required),
+                prefix,
+            )? {
                 FormShape::Fields(properties) => properties,
-                FormShape::Map(schema) => {
+                FormShape::Map(mut schema) => {
+                    if encoding == BodyEncoding::Multipart {
+                        super::files::map_values(&mut schema);
+                    }
                     return Some(Body::Whole {
                         schema,
                         required: body.required,
                         pointer: at,
                         encoding,
+                        content_type: None,
                     });
+                }
+                FormShape::Text => {
+                    let offered = [Offered {
+                        class: Class::Text,
+                        ..*chosen
+                    }];
+                    let content = pointer_parent(media_at);
+                    return Some(self.raw_body(body, Class::Text, &offered, &content));
                 }
                 // No fields at all: nothing to send.
                 FormShape::Empty => return None,
             },
         };
-        let styles = self.form_styles(media, &properties, encoding, &child(&content, media_type));
-        self.required_properties(body, &mut properties, &pointer);
+        let styles = match encoding {
+            BodyEncoding::Multipart => {
+                super::files::file_fields(media, &mut properties);
+                Vec::new()
+            }
+            _ => self.form_styles(media, &properties),
+        };
+        self.required_properties(body, &mut properties, pointer);
         Some(Body::Fields {
             properties,
             pointer: at,
@@ -93,6 +155,7 @@ impl<'d> Lowerer<'d> {
                 required: body.required,
                 pointer: at,
                 encoding: BodyEncoding::Json,
+                content_type: None,
             };
         };
         if let Some(mut properties) = self.object_body(schema, &at, prefix) {
@@ -110,35 +173,8 @@ impl<'d> Lowerer<'d> {
             required: body.required,
             pointer: at,
             encoding: BodyEncoding::Json,
+            content_type: None,
         }
-    }
-
-    /// No JSON or form media type: a file upload, or a media type we cannot send.
-    fn unsupported_body(&mut self, body: &RequestBody, content: &str) {
-        if let Some(media_type) = body.content.keys().find(|k| is_file_media(k)) {
-            self.error(
-                &child(content, media_type),
-                format!("file uploads (`{media_type}` bodies) are not supported"),
-                FILE_HELP,
-            );
-            return;
-        }
-        // Some documents list dozens of media types; name a few.
-        let mut types: Vec<String> = body
-            .content
-            .keys()
-            .take(4)
-            .map(|k| format!("`{k}`"))
-            .collect();
-        if body.content.len() > 4 {
-            types.push(format!("{} more", body.content.len() - 4));
-        }
-        self.error(
-            content,
-            format!("request body type {} is not supported", types.join(", ")),
-            "bodies can be application/json, application/x-www-form-urlencoded or \
-             multipart/form-data; add one of these if the API accepts it",
-        );
     }
 
     /// `x-alter-required-properties` on the request body: properties this operation requires
@@ -178,35 +214,12 @@ impl<'d> Lowerer<'d> {
         }
     }
 
-    /// Per-field styles of a form body (`encoding.<name>`), and file fields of a multipart one
-    /// reported.
+    /// Per-field styles of a form body (`encoding.<name>`).
     fn form_styles(
         &mut self,
         media: &MediaType,
         properties: &[ir::Property],
-        encoding: BodyEncoding,
-        media_at: &str,
     ) -> Vec<(String, Style)> {
-        if encoding == BodyEncoding::Multipart {
-            for property in properties {
-                let declared = media
-                    .encoding
-                    .get(&property.name)
-                    .and_then(|e| e.content_type.as_deref());
-                if is_file(&property.schema) || declared.is_some_and(|t| !is_text_part(t)) {
-                    let at = format!("{media_at}/schema/properties/{}", escape(&property.name));
-                    self.error(
-                        &at,
-                        format!(
-                            "multipart field `{}` is a file; file uploads are not supported",
-                            property.name
-                        ),
-                        FILE_HELP,
-                    );
-                }
-            }
-            return Vec::new();
-        }
         let mut styles = Vec::new();
         for (name, spec) in &media.encoding {
             if !properties.iter().any(|p| &p.name == name) {
@@ -260,60 +273,9 @@ impl<'d> Lowerer<'d> {
     }
 }
 
-/// A JSON pointer segment (`~` and `/` escaped).
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
-
-/// The media type's essence, lower-case, without parameters.
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
-}
-
-/// Which encoding a media type asks for, if we can send it.
-fn encoding_of(media_type: &str) -> Option<BodyEncoding> {
-    match essence(media_type).as_str() {
-        "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
-        "multipart/form-data" => Some(BodyEncoding::Multipart),
-        _ if is_json(media_type) => Some(BodyEncoding::Json),
-        _ => None,
-    }
-}
-
-/// Media types that carry a file's bytes.
-fn is_file_media(media_type: &str) -> bool {
-    let essence = essence(media_type);
-    ["image/", "audio/", "video/", "font/"]
-        .iter()
-        .any(|p| essence.starts_with(p))
-        || matches!(
-            essence.as_str(),
-            "application/octet-stream" | "application/pdf" | "application/zip" | "*/*"
-        )
-}
-
-/// A multipart part type that is text we can send (`text/*`, JSON).
-fn is_text_part(media_type: &str) -> bool {
-    essence(media_type).starts_with("text/") || is_json(media_type)
-}
-
-/// A `format: binary` or `byte` string, or an array of them.
-pub(super) fn is_file(schema: &ir::Schema) -> bool {
-    match &schema.kind {
-        Kind::String => matches!(schema.format.as_deref(), Some("binary" | "byte")),
-        Kind::Array(inner) => is_file(inner),
-        _ => false,
-    }
-}
-
-/// `application/json`, with parameters (`; charset=utf-8`) or a `+json` suffix.
-pub(super) fn is_json(media_type: &str) -> bool {
-    let essence = essence(media_type);
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+/// The pointer one level up (`.../content/text~1plain` → `.../content`).
+fn pointer_parent(pointer: &str) -> String {
+    pointer
+        .rsplit_once('/')
+        .map_or_else(String::new, |(parent, _)| parent.to_owned())
 }

@@ -1,69 +1,74 @@
 //! Form bodies (`application/x-www-form-urlencoded`, `multipart/form-data`) whose schema is
 //! not an object with named properties: an `allOf` of objects, a free-form object, an empty
-//! form, or something a form cannot be (reported at the schema).
+//! form, files (a multipart body that is one file or an array of files), or something else,
+//! which is sent as the document says it as best it can be (never an error).
 
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::json;
 
 use super::Lowerer;
-use super::body::{FILE_HELP, is_file};
+use super::files;
 use super::view::View;
-use crate::ir::{self, Kind, TypeKind};
+use crate::ir::{self, BodyEncoding, Kind, TypeKind};
 
 /// What a form body's schema amounts to.
 pub(super) enum FormShape {
-    /// Named fields (an `allOf` of objects, merged).
+    /// Named fields (an `allOf` of objects, merged; the file field of a multipart body that
+    /// is files).
     Fields(Vec<ir::Property>),
-    /// A free-form object (`additionalProperties` only, or no schema at all): one input whose
-    /// entries are the fields, each of this map's value type.
+    /// A free-form object (`additionalProperties` only, no schema at all, or a shape no form
+    /// can have): one input whose entries are the fields, each of this map's value type.
     Map(ir::Schema),
+    /// A urlencoded body described as a string (or another scalar): the model writes the
+    /// encoded text, sent as it is.
+    Text,
     /// An object that allows no fields (`properties: {}, additionalProperties: false`).
     Empty,
 }
 
 impl<'d> Lowerer<'d> {
-    /// The shape of a form body that [`Lowerer::object_body`] did not read as named fields;
-    /// `None` (reported at `at`) when a form cannot carry it.
+    /// The shape of a form body that [`Lowerer::object_body`] did not read as named fields.
     pub(super) fn form_shape(
         &mut self,
         schema: Option<&'d ReferenceOr<Schema>>,
         at: &str,
-        media_type: &str,
+        (encoding, required): (&BodyEncoding, bool),
         prefix: &str,
     ) -> Option<FormShape> {
         // No schema: the form's fields are not described, so any may be sent.
         let Some(schema) = schema else {
             return Some(map_of(ir::Schema::of(Kind::Json(json!({}))), None));
         };
-        let (target, target_at) = self.resolve_schema(schema.into(), at)?;
+        let (target, _) = self.resolve_schema(schema.into(), at)?;
         let view = View::of(target);
-        let file = matches!(view.format.as_deref(), Some("binary" | "byte" | "file"));
-        if file && matches!(view.typ, None | Some("string" | "object")) {
-            self.error(
-                at,
-                format!("the whole `{media_type}` body is a file; file uploads are not supported"),
-                FILE_HELP,
-            );
-            return None;
+        let multipart = *encoding == BodyEncoding::Multipart;
+        let object = matches!(view.typ, None | Some("object"));
+        let file = matches!(view.format.as_deref(), Some("binary" | "file"));
+        let whole_file = file && matches!(view.typ, None | Some("string" | "object"));
+        if multipart && (matches!(view.typ, Some("array")) || whole_file) {
+            // Files without a field name (Jira describes its attachments as an array of
+            // files): parts named `file`, the name such endpoints read.
+            let lowered = self.schema(schema.into(), at, &format!("{prefix}Body"));
+            return Some(FormShape::Fields(vec![files::unnamed(lowered, required)]));
         }
         if view.composite {
-            self.error(
-                at,
-                format!("a `{media_type}` body that is one of several shapes (`oneOf`/`anyOf`) is not supported"),
-                "describe the form's fields as one object (`{type: object, properties: {...}}`) \
-                 holding every branch's fields, or drop the operation from the allowlist",
-            );
-            return None;
+            // One of several shapes: any fields, as the model names them.
+            let description = super::text(view.data.description.as_deref());
+            return Some(map_of(ir::Schema::of(Kind::Json(json!({}))), description));
         }
         if !view.all_of.is_empty() {
-            return self.merged_form(schema, at, media_type, prefix);
+            return Some(self.merged_form(schema, at, prefix));
         }
-        let object = matches!(view.typ, None | Some("object"));
         if !object || !view.properties.is_empty() || !view.enumeration.is_empty() {
-            self.not_a_form(at, media_type, view.typ);
-            return None;
+            return Some(match multipart {
+                true => {
+                    let lowered = self.schema(schema.into(), at, &format!("{prefix}Body"));
+                    FormShape::Fields(vec![files::unnamed(lowered, required)])
+                }
+                false => FormShape::Text,
+            });
         }
-        self.free_form(schema, &view, (at, &target_at), media_type, prefix)
+        Some(self.free_form(schema, &view, at, prefix))
     }
 
     /// An object without named properties: no fields (`additionalProperties: false`), or
@@ -72,47 +77,33 @@ impl<'d> Lowerer<'d> {
         &mut self,
         schema: &'d ReferenceOr<Schema>,
         view: &View<'d>,
-        (at, target_at): (&str, &str),
-        media_type: &str,
+        at: &str,
         prefix: &str,
-    ) -> Option<FormShape> {
+    ) -> FormShape {
+        let description = super::text(view.data.description.as_deref());
         match view.additional {
-            Some(AdditionalProperties::Any(false)) => Some(FormShape::Empty),
+            Some(AdditionalProperties::Any(false)) => FormShape::Empty,
             // `{}`, `{type: object}`: any fields (JSON Schema's default).
             None | Some(AdditionalProperties::Any(true)) => {
-                let description = super::text(view.data.description.as_deref());
-                Some(map_of(ir::Schema::of(Kind::Json(json!({}))), description))
+                map_of(ir::Schema::of(Kind::Json(json!({}))), description)
             }
             Some(AdditionalProperties::Schema(_)) => {
                 let lowered = self.schema(schema.into(), at, &format!("{prefix}Body"));
                 match lowered.kind {
-                    Kind::Map(value) if is_file(&value) => {
-                        self.error(
-                            &format!("{target_at}/additionalProperties"),
-                            format!("the fields of this `{media_type}` body are files; file uploads are not supported"),
-                            FILE_HELP,
-                        );
-                        None
-                    }
-                    Kind::Map(value) => Some(map_of(*value, lowered.description)),
-                    _ => {
-                        self.not_a_form(at, media_type, view.typ);
-                        None
-                    }
+                    Kind::Map(value) => map_of(*value, lowered.description),
+                    _ => map_of(ir::Schema::of(Kind::Json(json!({}))), description),
                 }
             }
         }
     }
 
-    /// An `allOf` form body: the merged object's properties, checked for files like any
-    /// other form's fields by the caller.
+    /// An `allOf` form body: the merged object's properties, else any fields.
     fn merged_form(
         &mut self,
         schema: &'d ReferenceOr<Schema>,
         at: &str,
-        media_type: &str,
         prefix: &str,
-    ) -> Option<FormShape> {
+    ) -> FormShape {
         let lowered = self.schema(schema.into(), at, &format!("{prefix}Body"));
         let properties = match lowered.kind {
             Kind::Named(id) => match self.types.get(id.0).map(|t| &t.kind) {
@@ -124,27 +115,9 @@ impl<'d> Lowerer<'d> {
             _ => None,
         };
         match properties {
-            Some(properties) => Some(FormShape::Fields(properties)),
-            None => {
-                self.error(
-                    at,
-                    format!("the `allOf` of this `{media_type}` body does not merge into one object with properties"),
-                    "describe the form's fields as `{type: object, properties: {...}}`",
-                );
-                None
-            }
+            Some(properties) => FormShape::Fields(properties),
+            None => map_of(ir::Schema::of(Kind::Json(json!({}))), lowered.description),
         }
-    }
-
-    fn not_a_form(&mut self, at: &str, media_type: &str, typ: Option<&str>) {
-        let what = typ.map_or("not an object".to_owned(), |t| format!("a `{t}`"));
-        self.error(
-            at,
-            format!("a `{media_type}` body must be an object of fields, but its schema is {what}"),
-            "describe the form's fields as `{type: object, properties: {...}}` (or \
-             `additionalProperties` for free-form fields), or drop the operation from the \
-             allowlist",
-        );
     }
 }
 

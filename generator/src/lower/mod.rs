@@ -8,9 +8,12 @@
 mod body;
 mod compose;
 mod credentials;
+mod files;
 mod form;
+mod media;
 mod params;
 mod portable;
+mod raw;
 mod refs;
 mod response;
 mod schema;
@@ -56,7 +59,7 @@ impl Document {
             let openapi = input::parse::<OpenAPI>(source)?;
             // Bundled documents point into `#/paths/...`; only they pay for a second parse.
             let targets = if Targets::needed(&source.text) {
-                input::parse::<serde_json::Value>(source)
+                input::parse_value(source)
                     .map(|value| Targets::collect(&value))
                     .unwrap_or_default()
             } else {
@@ -242,7 +245,12 @@ pub fn lower(
     let types = ir::TypeSpace {
         types: lowerer.types,
     };
-    lowerer.out.finish(Lowered { operations, types })
+    let warnings = lowerer.warnings;
+    lowerer.out.finish(Lowered {
+        operations,
+        types,
+        warnings,
+    })
 }
 
 /// Lowering state: the type arena and the diagnostics of this phase.
@@ -251,6 +259,8 @@ struct Lowerer<'d> {
     targets: &'d Targets,
     file: &'d Path,
     out: Diagnostics,
+    /// What was handled but should be said (see [`ir::Lowered::warnings`]).
+    warnings: Vec<Diagnostic>,
     types: Vec<ir::TypeDef>,
     /// Component schema name → its named type, registered before its properties are lowered,
     /// so recursive references end here instead of looping.
@@ -285,6 +295,7 @@ impl<'d> Lowerer<'d> {
             targets: &document.targets,
             file: &document.path,
             out: Diagnostics::new(),
+            warnings: Vec::new(),
             types: Vec::new(),
             components: BTreeMap::new(),
             output_components: BTreeMap::new(),
@@ -303,6 +314,13 @@ impl<'d> Lowerer<'d> {
         }
     }
 
+    /// Records a warning once (see [`Lowerer::error`]).
+    fn warn(&mut self, warning: Diagnostic) {
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+    }
+
     fn at(&self, pointer: &str) -> Location {
         Location::pointer(self.file, pointer)
     }
@@ -318,18 +336,22 @@ impl<'d> Lowerer<'d> {
 
     /// The allowlist's `base_url`, else the document's first server; `Err` holds the problem,
     /// reported only if an operation without its own servers needs it.
-    fn document_base(&self, base_url: Option<&BaseUrl>) -> Result<String, Diagnostic> {
+    fn document_base(&self, base_url: Option<&BaseUrl>) -> Result<ServerUrl, Diagnostic> {
         if let Some(base) = base_url {
-            return check_server_url(&base.url).map_err(|why| {
-                Diagnostic::new(base.location.clone(), format!("`base_url` {why}"))
-                    .help("use an absolute https URL, e.g. `https://api.example.com/v1`")
-            });
+            return check_server_url(&base.url)
+                .map(|checked| checked.at(base.location.clone(), "`base_url`"))
+                .map_err(|why| {
+                    Diagnostic::new(base.location.clone(), format!("`base_url` {why}"))
+                        .help("use an absolute https URL, e.g. `https://api.example.com/v1`")
+                });
         }
         match self.doc.servers.first() {
-            Some(server) => check_server_url(&server_url(server)).map_err(|why| {
-                Diagnostic::new(self.at("/servers/0/url"), format!("the server URL {why}"))
-                    .help("use an absolute https URL, or set `base_url = \"https://...\"` in the allowlist")
-            }),
+            Some(server) => check_server_url(&server_url(server))
+                .map(|checked| checked.at(self.at("/servers/0/url"), "the server URL"))
+                .map_err(|why| {
+                    Diagnostic::new(self.at("/servers/0/url"), format!("the server URL {why}"))
+                        .help("use an absolute https URL, or set `base_url = \"https://...\"` in the allowlist")
+                }),
             None => Err(Diagnostic::new(self.at("/servers"), "the document names no server")
                 .help("add `servers: [{url: \"https://...\"}]`, or set `base_url` in the allowlist")),
         }
@@ -339,7 +361,7 @@ impl<'d> Lowerer<'d> {
         &mut self,
         selected: &Selected,
         input_type: String,
-        base: &Result<String, Diagnostic>,
+        base: &Result<ServerUrl, Diagnostic>,
     ) -> Option<ir::Operation> {
         let reference = &selected.operation;
         let ReferenceOr::Item(item) = self.doc.paths.paths.get(&reference.path)? else {
@@ -369,8 +391,8 @@ impl<'d> Lowerer<'d> {
             .and_then(|path| path.as_str())
             .unwrap_or(&reference.path)
             .to_owned();
-        let (params, mut omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
-        self.check_path_template(&template, &params, &pointer);
+        let (mut params, mut omitted) = self.params(item, op, &item_pointer, &pointer, &prefix);
+        self.check_path_template(&template, (&mut params, &mut omitted), &pointer);
         let mut body = op
             .request_body
             .as_ref()
@@ -400,15 +422,21 @@ impl<'d> Lowerer<'d> {
         item: &PathItem,
         pointer: &str,
         item_pointer: &str,
-        base: &Result<String, Diagnostic>,
+        base: &Result<ServerUrl, Diagnostic>,
     ) -> Option<String> {
         let own = [(&op.servers, pointer), (&item.servers, item_pointer)];
         if let Some((servers, at)) = own.into_iter().find(|(s, _)| !s.is_empty()) {
             let url = servers.first().map(server_url).unwrap_or_default();
+            let at = format!("{at}/servers/0/url");
             return match check_server_url(&url) {
-                Ok(url) => Some(url),
+                Ok(checked) => {
+                    let server = checked.at(self.at(&at), "the server URL");
+                    if let Some(warning) = server.warning {
+                        self.warn(warning);
+                    }
+                    Some(server.url)
+                }
                 Err(why) => {
-                    let at = format!("{at}/servers/0/url");
                     self.error(
                         &at,
                         format!("the server URL {why}"),
@@ -419,7 +447,12 @@ impl<'d> Lowerer<'d> {
             };
         }
         match base {
-            Ok(url) => Some(url.clone()),
+            Ok(server) => {
+                if let Some(warning) = &server.warning {
+                    self.warn(warning.clone());
+                }
+                Some(server.url.clone())
+            }
             Err(diagnostic) => {
                 if !self.out.iter().any(|d| d == diagnostic) {
                     self.out.push(diagnostic.clone());
@@ -441,21 +474,81 @@ fn server_url(server: &Server) -> String {
     url
 }
 
-/// An absolute https URL without a trailing `/`; `Err` says what is wrong.
-fn check_server_url(url: &str) -> Result<String, String> {
+/// A server URL ready to use, and what to say about it.
+struct ServerUrl {
+    url: String,
+    warning: Option<Diagnostic>,
+}
+
+/// A checked server URL: https, or http to a loopback host; `upgraded_from`: the document
+/// said plain `http://` to another host.
+struct Checked {
+    url: String,
+    upgraded_from: Option<String>,
+}
+
+impl Checked {
+    /// The URL, with the upgrade warning pointing at `location` (`what` names it).
+    fn at(self, location: Location, what: &str) -> ServerUrl {
+        let warning = self.upgraded_from.map(|http| {
+            Diagnostic::new(
+                location,
+                format!(
+                    "{what} `{http}` is plain http: the tools call `{}` instead, so no \
+                     credential travels in clear",
+                    self.url
+                ),
+            )
+            .help("if the API is served over https at another address, set `base_url` in the allowlist (`--base-url` with `--all`)")
+        });
+        ServerUrl {
+            url: self.url,
+            warning,
+        }
+    }
+}
+
+/// An absolute https URL without a trailing `/`, or an http one to a loopback host (a local
+/// test server); http to any other host is upgraded to https. `Err` says what is wrong.
+fn check_server_url(url: &str) -> Result<Checked, String> {
     let url = url.trim().trim_end_matches('/');
-    let Some(rest) = url
-        .get(..8)
-        .filter(|scheme| scheme.eq_ignore_ascii_case("https://"))
-        .and_then(|_| url.get(8..))
-    else {
-        return Err(format!("`{url}` is not an absolute https URL"));
+    let scheme = |prefix: &str| {
+        url.get(..prefix.len())
+            .filter(|s| s.eq_ignore_ascii_case(prefix))
+            .and_then(|_| url.get(prefix.len()..))
+    };
+    let (rest, http) = match (scheme("https://"), scheme("http://")) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        (None, None) => return Err(format!("`{url}` is not an absolute https URL")),
     };
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.contains(['{', '}', '?', '#', ' ']) {
+    if host.is_empty() || url.contains(['{', '}', '?', '#', ' ', '@']) {
         return Err(format!("`{url}` is not a usable server URL"));
     }
-    Ok(url.to_owned())
+    if !http || is_loopback(host) {
+        return Ok(Checked {
+            url: url.to_owned(),
+            upgraded_from: None,
+        });
+    }
+    Ok(Checked {
+        url: format!("https://{rest}"),
+        upgraded_from: Some(url.to_owned()),
+    })
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port (the hosts the runtime sends
+/// plain http to).
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "::1"
+    )
 }
 
 /// Trimmed text, `None` if empty.

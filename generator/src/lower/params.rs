@@ -6,8 +6,8 @@ use openapiv3::{Parameter, ParameterData, ParameterSchemaOrContent, PathItem};
 use super::body::is_json;
 use super::credentials::Carrier;
 use super::{Lowerer, text};
-use crate::diagnostic::child;
-use crate::ir::{Omitted, Param, ParamIn, Style};
+use crate::diagnostic::{Diagnostic, child};
+use crate::ir::{OmitReason, Omitted, Param, ParamIn, Style};
 use crate::naming;
 
 impl<'d> Lowerer<'d> {
@@ -137,9 +137,16 @@ impl<'d> Lowerer<'d> {
         })
     }
 
-    /// Every `{placeholder}` needs a path parameter and every path parameter a placeholder;
-    /// otherwise the request could never be completed.
-    pub(super) fn check_path_template(&mut self, path: &str, params: &[Param], pointer: &str) {
+    /// Every `{placeholder}` needs a path parameter and every path parameter a placeholder.
+    /// A document that misses one is handled, with a warning: an undeclared placeholder
+    /// becomes a required string parameter (the URL cannot be built without it); a declared
+    /// parameter the path has no place for is left out as [`OmitReason::Unused`].
+    pub(super) fn check_path_template(
+        &mut self,
+        path: &str,
+        (params, omitted): (&mut Vec<Param>, &mut Vec<Omitted>),
+        pointer: &str,
+    ) {
         let placeholders = placeholders(path);
         let unusable = std::mem::take(&mut self.unusable);
         for name in &placeholders {
@@ -148,26 +155,52 @@ impl<'d> Lowerer<'d> {
                     .iter()
                     .any(|p| p.location == ParamIn::Path && &p.name == name);
             if !known {
-                self.error(
-                    pointer,
-                    format!("the path has `{{{name}}}` but the operation has no path parameter `{name}`"),
-                    format!("add `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` to its parameters"),
+                self.warn(
+                    Diagnostic::new(
+                        self.at(pointer),
+                        format!("the path has `{{{name}}}` but the operation declares no path parameter `{name}`: the tool takes it as a required string"),
+                    )
+                    .help(format!("declare `{{name: {name}, in: path, required: true, schema: {{type: string}}}}` in the document to type or describe it")),
                 );
+                params.push(undeclared(name, pointer));
             }
         }
-        for param in params.iter().filter(|p| p.location == ParamIn::Path) {
-            if !placeholders.contains(&param.name) {
-                let at = param.pointer.clone();
-                self.error(
-                    &at,
+        let (used, unused): (Vec<Param>, Vec<Param>) = std::mem::take(params)
+            .into_iter()
+            .partition(|p| p.location != ParamIn::Path || placeholders.contains(&p.name));
+        *params = used;
+        for param in unused {
+            self.warn(
+                Diagnostic::new(
+                    self.at(&param.pointer),
                     format!(
-                        "path parameter `{}` does not appear in the path `{path}`",
+                        "path parameter `{}` does not appear in the path `{path}`: the tool leaves it out, as there is nowhere to send it",
                         param.name
                     ),
-                    "rename the parameter to match the path template, or remove it",
-                );
-            }
+                )
+                .help("rename the parameter in the document to match the path template, or remove it"),
+            );
+            omitted.push(Omitted {
+                name: param.name,
+                reason: OmitReason::Unused,
+            });
         }
+    }
+}
+
+/// A path parameter the document does not declare: a required string.
+fn undeclared(name: &str, pointer: &str) -> Param {
+    let mut schema = crate::ir::Schema::of(crate::ir::Kind::String);
+    schema.description = Some(format!("The `{{{name}}}` of the path."));
+    Param {
+        name: name.to_owned(),
+        location: ParamIn::Path,
+        required: true,
+        schema,
+        pointer: pointer.to_owned(),
+        style: crate::ir::Style::default(),
+        reserved: false,
+        json: false,
     }
 }
 

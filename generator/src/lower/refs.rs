@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::diagnostic::child;
+use crate::diagnostic::{Diagnostic, child};
 
 /// Longer `$ref` chains than this are treated as cycles.
 const MAX_HOPS: usize = 32;
@@ -317,7 +317,9 @@ impl<'d> Lowerer<'d> {
         from: &str,
     ) -> Option<(&'d ReferenceOr<T>, String)> {
         let section = T::NAME;
-        let (message, help) = match self.find::<T>(reference) {
+        let found = self.find::<T>(reference);
+        let dangling = matches!(found, Err(RefProblem::Missing | RefProblem::External));
+        let (message, help) = match found {
             Ok(found) => return Some(found),
             Err(RefProblem::External) => (
                 format!("external `$ref` `{reference}` is not supported"),
@@ -341,6 +343,16 @@ impl<'d> Lowerer<'d> {
                 },
             ),
         };
+        if dangling && self.output {
+            // Output types are lenient: what the reference meant is read as any JSON value.
+            let warning = Diagnostic::new(
+                self.at(from),
+                format!("{message}: the tool's output takes any value there (ignored)"),
+            )
+            .help(help);
+            self.warn(warning);
+            return None;
+        }
         self.error(from, message, help);
         None
     }

@@ -1,7 +1,8 @@
 //! Success responses (`2xx` and `default`) of allowlisted operations: every `$ref` they reach
-//! is followed, so a dangling or external one fails the build with its pointer, and the JSON
-//! body is lowered as output types. Operations that are not allowlisted are never lowered,
-//! so their responses never break the build.
+//! is followed, and the JSON body is lowered as output types. A dangling or external reference
+//! is a warning with its pointer, not an error: output types are lenient, so the value it meant
+//! is read as any JSON (a response that cannot be found is left out, and the tool answers as
+//! text). Operations that are not allowlisted are never lowered.
 
 use openapiv3::{ReferenceOr, Response, Responses, StatusCode};
 
@@ -31,8 +32,11 @@ impl<'d> Lowerer<'d> {
         let at = format!("{pointer}/responses");
         let mut chosen = None;
         for (_, status, response) in success {
-            let Some((response, pointer)) = self.resolve_response(response, &child(&at, &status))
-            else {
+            // A response that cannot be found is left out with a warning, like a schema.
+            self.output = true;
+            let resolved = self.resolve_response(response, &child(&at, &status));
+            self.output = false;
+            let Some((response, pointer)) = resolved else {
                 continue;
             };
             self.check_content(response, &pointer);
@@ -72,8 +76,10 @@ impl<'d> Lowerer<'d> {
         Some(lowered)
     }
 
-    /// Follows the schema of every media type, all the way down.
+    /// Follows the schema of every media type, all the way down (as output: a dangling
+    /// reference is a warning).
     fn check_content(&mut self, response: &'d Response, pointer: &str) {
+        self.output = true;
         for (media_type, media) in &response.content {
             if let Some(schema) = &media.schema {
                 let at = format!(
@@ -83,6 +89,7 @@ impl<'d> Lowerer<'d> {
                 self.check_schema(schema.into(), at);
             }
         }
+        self.output = false;
     }
 }
 

@@ -9,7 +9,7 @@ use super::params::placeholders;
 use super::*;
 use crate::diagnostic::At;
 use crate::ir::{
-    Body, Kind, OmitReason, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind,
+    Body, Kind, OmitReason, Omitted, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind,
 };
 
 const HEAD: &str =
@@ -223,6 +223,7 @@ paths:
             required: false,
             pointer: "/paths/~1nodes/put/requestBody/content/application~1json/schema".to_owned(),
             encoding: ir::BodyEncoding::Json,
+            content_type: None,
         })
     );
 }
@@ -306,11 +307,6 @@ paths:
         [
             At::Pointer("/paths/~1a~1{id}/post/parameters/0".to_owned()),
             At::Pointer("/paths/~1a~1{id}/post/parameters/1/schema".to_owned()),
-            At::Pointer("/paths/~1a~1{id}/post".to_owned()),
-            At::Pointer(
-                "/paths/~1a~1{id}/post/requestBody/content/application~1x-www-form-urlencoded/schema"
-                    .to_owned()
-            ),
         ]
     );
     let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
@@ -319,25 +315,74 @@ paths:
         "{messages:?}"
     );
     assert!(messages[1].contains("external `$ref`"), "{messages:?}");
-    assert!(
-        messages[2].contains("no path parameter `id`"),
-        "{messages:?}"
-    );
-    assert!(
-        messages[3].contains("application/x-www-form-urlencoded")
-            && messages[3].contains("its schema is a `string`"),
-        "{messages:?}"
-    );
     assert!(error.iter().all(|d| d.help.is_some()));
 }
 
 #[test]
-fn servers_must_be_absolute_https() {
+fn path_parameters_the_template_misses_or_lacks_are_handled_with_warnings() {
+    let doc = r#"
+paths:
+  /a/{id}:
+    get:
+      operationId: a
+      parameters:
+        - {name: stale, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+"#;
+    let lowered = lowered(doc, &[("a", "a")]).expect("handled");
+    let op = &lowered.operations[0];
+    let params: Vec<(&str, ParamIn, bool)> = op
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.location, p.required))
+        .collect();
+    assert_eq!(params, [("id", ParamIn::Path, true)]);
+    assert_eq!(op.params[0].schema.kind, Kind::String);
     assert_eq!(
-        check_server_url("https://api.test/v1/"),
-        Ok("https://api.test/v1".to_owned())
+        op.omitted,
+        [Omitted {
+            name: "stale".to_owned(),
+            reason: OmitReason::Unused
+        }]
     );
-    assert!(check_server_url("http://api.test").is_err());
+    let warned: Vec<(&str, &At)> = lowered
+        .warnings
+        .iter()
+        .map(|w| (w.message.as_str(), &w.location.at))
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(warned[0].0.contains("declares no path parameter `id`"));
+    assert_eq!(warned[0].1, &At::Pointer("/paths/~1a~1{id}/get".to_owned()));
+    assert!(warned[1].0.contains("`stale` does not appear in the path"));
+    assert_eq!(
+        warned[1].1,
+        &At::Pointer("/paths/~1a~1{id}/get/parameters/0".to_owned())
+    );
+}
+
+#[test]
+fn servers_must_be_absolute_https_or_loopback_http() {
+    let url = |text: &str| check_server_url(text).map(|c| (c.url, c.upgraded_from));
+    assert_eq!(
+        url("https://api.test/v1/"),
+        Ok(("https://api.test/v1".to_owned(), None))
+    );
+    assert_eq!(
+        url("HTTP://api.test/v1"),
+        Ok((
+            "https://api.test/v1".to_owned(),
+            Some("HTTP://api.test/v1".to_owned())
+        ))
+    );
+    for local in [
+        "http://localhost:8080/v1",
+        "http://127.0.0.1",
+        "http://[::1]:9/x",
+    ] {
+        assert_eq!(url(local), Ok((local.to_owned(), None)), "{local}");
+    }
+    assert!(url("http://localhost.evil.test").is_ok_and(|(_, up)| up.is_some()));
+    assert!(check_server_url("http://user@127.0.0.1").is_err());
     assert!(check_server_url("/v1").is_err());
     assert!(check_server_url("https://").is_err());
     assert!(check_server_url("https://{region}.api.test").is_err());
@@ -455,7 +500,7 @@ paths:
 }
 
 #[test]
-fn dangling_response_references_are_reported_with_pointers() {
+fn dangling_response_references_are_warnings_with_pointers() {
     let doc = r#"
 components:
   schemas:
@@ -481,22 +526,34 @@ paths:
       responses:
         default: {$ref: 'other.yaml#/responses/X'}
 "#;
-    let error = lowered(doc, &[("a", "a"), ("b", "b")]).unwrap_err();
-    assert_eq!(
-        pointers(&error),
-        [
-            At::Pointer("/components/schemas/Page/properties/items/items".to_owned()),
-            At::Pointer("/components/schemas/Page/properties/either/oneOf/1".to_owned()),
-            At::Pointer("/paths/~1a/get/responses/201".to_owned()),
-            At::Pointer("/paths/~1b/get/responses/default".to_owned()),
-        ]
+    // Outputs are lenient: what a reference meant is read as any value, and a response that
+    // cannot be found is left out; each is a warning with its pointer.
+    let lowered = lowered(doc, &[("a", "a"), ("b", "b")]).expect("lowers");
+    let warnings = &lowered.warnings;
+    let at: Vec<&At> = warnings.iter().map(|d| &d.location.at).collect();
+    for pointer in [
+        "/paths/~1a/get/responses/201",
+        "/components/schemas/Page/properties/items/items",
+        "/components/schemas/Page/properties/either/oneOf/1",
+        "/paths/~1b/get/responses/default",
+    ] {
+        assert!(
+            at.contains(&&At::Pointer(pointer.to_owned())),
+            "{pointer}: {at:?}"
+        );
+    }
+    let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("points to nothing")),
+        "{messages:?}"
     );
-    let messages: Vec<&str> = error.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages[0].contains("points to nothing"), "{messages:?}");
-    assert!(messages[1].contains("external `$ref`"), "{messages:?}");
-    assert!(messages[2].contains("points to nothing"), "{messages:?}");
-    assert!(messages[3].contains("external `$ref`"), "{messages:?}");
-    assert!(error.iter().all(|d| d.help.is_some()));
+    assert!(
+        messages.iter().any(|m| m.contains("external `$ref`")),
+        "{messages:?}"
+    );
+    assert!(warnings.iter().all(|d| d.help.is_some()));
+    assert!(lowered.operations[0].response.is_some());
+    assert!(lowered.operations[1].response.is_none());
 }
 
 #[test]

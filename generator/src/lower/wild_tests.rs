@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::tests::lowered;
 use crate::diagnostic::At;
-use crate::ir::{Body, Kind, ParamIn};
+use crate::ir::{self, Body, Kind, ParamIn};
 
 #[test]
 fn bundled_references_into_paths_resolve() {
@@ -111,27 +111,47 @@ fn inlining_a_dense_schema_graph_is_bounded() {
 }
 
 #[test]
-fn long_media_type_lists_are_cut_in_messages() {
+fn long_media_type_lists_become_one_text_body_with_a_choice() {
     let doc = r#"
 paths:
   /a:
     post:
       operationId: a.post
       requestBody:
-        content: {text/xml: {}, text/plain: {}, application/rtf: {}, text/csv: {}, message/http: {}, message/global: {}}
+        required: true
+        content: {application/rtf: {}, text/xml: {}, text/plain: {}, text/csv: {}, message/http: {}, message/global: {}}
       responses: {'200': {description: ok}}
 "#;
-    let error = lowered(doc, &[("post_a", "a.post")]).unwrap_err();
-    let d = error.iter().next().expect("one problem");
+    let lowered = lowered(doc, &[("post_a", "a.post")]).expect("a text body");
+    let Some(Body::Whole {
+        schema,
+        required,
+        pointer,
+        encoding,
+        content_type,
+    }) = &lowered.operations[0].body
+    else {
+        panic!("one body: {:?}", lowered.operations[0].body);
+    };
+    assert_eq!(schema.kind, Kind::String);
+    assert!(*required);
     assert_eq!(
-        d.message,
-        "request body type `text/xml`, `text/plain`, `application/rtf`, `text/csv`, 2 more is not supported"
+        pointer,
+        "/paths/~1a/post/requestBody/content/text~1xml/schema"
     );
+    assert_eq!(encoding, &ir::BodyEncoding::Raw("text/xml".to_owned()));
+    // Text types only: `application/rtf` is bytes, and text is preferred.
+    let listed = &content_type.as_ref().expect("a choice").listed;
     assert_eq!(
-        d.location.at,
-        At::Pointer("/paths/~1a/post/requestBody/content".to_owned())
+        listed,
+        &[
+            "text/xml",
+            "text/plain",
+            "text/csv",
+            "message/http",
+            "message/global"
+        ]
     );
-    assert!(d.help.is_some());
 }
 
 #[test]

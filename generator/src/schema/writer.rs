@@ -141,6 +141,8 @@ impl<'a> Writer<'a> {
             Kind::Boolean => typed("boolean"),
             Kind::Array(_) => typed("array"),
             Kind::Map(_) => typed("object"),
+            Kind::Bytes => base64(),
+            Kind::File { content_type } => return Self::file(schema, content_type.as_deref()),
         };
         if let (Some(format), false) = (&schema.format, self.output) {
             node.set("format", Json::str(format));
@@ -298,6 +300,38 @@ impl<'a> Writer<'a> {
         node
     }
 
+    /// A multipart file: its bytes as base64, with the part's file name and media type.
+    fn file(schema: &Schema, content_type: Option<&str>) -> Json {
+        let mut node = typed("object");
+        if let Some(description) = &schema.description {
+            node.set("description", Json::str(description));
+        }
+        // Files are inputs only: no response lowers to one.
+        let mut content = base64();
+        content.set(
+            "description",
+            Json::str("The file's bytes, base64-encoded."),
+        );
+        let mut properties = Json::object();
+        properties.set("content", content);
+        properties.set(
+            "filename",
+            described("string", "The file's name (default: the field's name)."),
+        );
+        let media_type = content_type.unwrap_or("application/octet-stream");
+        properties.set(
+            "content_type",
+            described(
+                "string",
+                &format!("The file's media type (default: `{media_type}`)."),
+            ),
+        );
+        node.set("properties", properties);
+        node.set("required", Json::Array(vec![Json::str("content")]));
+        node.set("additionalProperties", Json::Leaf(Value::Bool(false)));
+        node
+    }
+
     /// A tagged union's branch: its payload struct written in place, with the tag property
     /// (required, exactly `value`) first, as the wire object has it.
     fn tagged(&mut self, tag: &str, value: &str, payload: &Schema) -> Json {
@@ -354,6 +388,19 @@ fn allow_null(node: Json) -> Json {
         Json::Array(vec![Json::Object(entries), typed("null")]),
     );
     wrapper
+}
+
+/// A string of base64-encoded bytes (JSON Schema 2020-12 `contentEncoding`).
+fn base64() -> Json {
+    let mut node = typed("string");
+    node.set("contentEncoding", Json::str("base64"));
+    node
+}
+
+fn described(name: &str, description: &str) -> Json {
+    let mut node = typed(name);
+    node.set("description", Json::str(description));
+    node
 }
 
 pub(super) fn typed(name: &str) -> Json {

@@ -31,8 +31,10 @@ pub(super) fn limits(allowlist: &Allowlist, entry: &ToolEntry) -> Limits {
 
 /// The template context without parameters (`inputs` adds them).
 pub(super) fn context(allowlist: &Allowlist, operation: &Operation) -> Context {
-    let raw_summary = operation.summary.clone().unwrap_or_default();
-    let raw_description = operation.description.clone().unwrap_or_default();
+    // "Raw" as in not cleaned of HTML and boilerplate; hidden characters never reach a template.
+    let raw_summary = describe::hidden::strip(operation.summary.as_deref().unwrap_or_default());
+    let raw_description =
+        describe::hidden::strip(operation.description.as_deref().unwrap_or_default());
     Context {
         provider: allowlist.file.provider.clone(),
         tool: operation.tool_name.clone(),
@@ -52,7 +54,7 @@ fn param_context(input: &Input) -> ParamContext {
     let location = match input.target {
         Target::Path { .. } => "path",
         Target::Query(_) => "query",
-        Target::Header => "header",
+        Target::Header | Target::ContentType => "header",
         Target::BodyField(_) => "body field",
         Target::Body => "body",
     };
