@@ -348,7 +348,10 @@ mod tests {
         };
         let mut text = String::new();
         tool(&mut text, &info, "op");
-        assert!(text.contains("20000 bytes, over the default budget"), "{text}");
+        assert!(
+            text.contains("20000 bytes, over the default budget"),
+            "{text}"
+        );
         assert!(!text.contains("schema_max_bytes ="), "{text}");
         assert!(
             text.contains("# name = \"op\"  (the derived name)"),

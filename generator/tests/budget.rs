@@ -32,7 +32,9 @@ fn schema(text: &str) -> Value {
 /// real JSON Schema validator.
 fn read(name: &str, answer: Value) -> Value {
     let def = tool(name);
-    let result = (def.output.expect("an output type"))(answer, &alter_mcp_runtime::PageLinks::default()).expect("the type reads it");
+    let result =
+        (def.output.expect("an output type"))(answer, &alter_mcp_runtime::PageLinks::default())
+            .expect("the type reads it");
     let output = schema(def.output_schema.expect("and a schema"));
     let validator = jsonschema::draft202012::new(&output).expect("a valid JSON Schema");
     let problems: Vec<String> = validator

@@ -8,9 +8,9 @@
 
 use std::fmt;
 
+use aws_lc_rs::digest::{SHA256, digest};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig, general_purpose};
-use aws_lc_rs::digest::{SHA256, digest};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Padding optional: models drop it as often as they keep it.

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::body::is_json;
 use super::params::placeholders;
+use super::servers::check_server_url;
 use super::*;
 use crate::diagnostic::At;
 use crate::ir::{
