@@ -98,6 +98,8 @@ pub struct Agent {
 
 pub(crate) struct Inner {
     pub(crate) signing: SigningKey,
+    /// Authenticates the ids of approvals held as MCP tasks (`task_id.rs`).
+    pub(crate) task_key: crate::task_id::TaskKey,
     pub(crate) api_key: HeaderValue,
     pub(crate) base_url: String,
     pub(crate) mode: Mode,
@@ -445,6 +447,7 @@ impl AgentBuilder {
         Ok(Agent {
             inner: Arc::new(Inner {
                 signing: SigningKey::derive(&self.key),
+                task_key: crate::task_id::TaskKey::derive(&self.key),
                 api_key,
                 base_url,
                 mode: self.mode,

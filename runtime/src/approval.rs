@@ -93,18 +93,47 @@ impl Approvals {
         scope: &CallScope,
         log_level: &LogLevel,
     ) -> Result<ProviderResponse, Error> {
-        let key = fingerprint(def, request, scope);
-        let pending = match self.take(&key) {
-            Some(pending) => {
-                tracing::info!(tool = def.name, approval = %pending.approval_id, "resuming the wait for an earlier approval");
-                pending
+        match self.start(agent, def, request, context, scope).await {
+            Start::Done(outcome) => outcome,
+            Start::Held(pending) => {
+                self.wait(agent, def, request, scope, log_level, pending)
+                    .await
             }
-            None => match send(agent, def, request, context, scope.user_token.as_ref()).await {
-                Err(SendOutcome::Pending(pending)) => pending,
-                Err(SendOutcome::Done(outcome)) => return outcome,
-                Ok(response) => return Ok(response),
-            },
-        };
+        }
+    }
+
+    /// The call's first step: sends it, or picks up the approval the same call left
+    /// outstanding when it stopped waiting. Never waits for a human.
+    pub(crate) async fn start(
+        &self,
+        agent: &Agent,
+        def: &ToolDef,
+        request: &ProviderRequest,
+        context: &AuditContext,
+        scope: &CallScope,
+    ) -> Start {
+        if let Some(pending) = self.take(&fingerprint(def, request, scope)) {
+            tracing::info!(tool = def.name, approval = %pending.approval_id, "resuming the wait for an earlier approval");
+            return Start::Held(pending);
+        }
+        match send(agent, def, request, context, scope.user_token.as_ref()).await {
+            Err(SendOutcome::Pending(pending)) => Start::Held(pending),
+            Err(SendOutcome::Done(outcome)) => Start::Done(outcome),
+            Ok(response) => Start::Done(Ok(response)),
+        }
+    }
+
+    /// Waits within the bound for the decision on `pending`, telling the client where to
+    /// approve; on running out (or cancellation) keeps it for the same call made again.
+    pub(crate) async fn wait(
+        &self,
+        agent: &Agent,
+        def: &ToolDef,
+        request: &ProviderRequest,
+        scope: &CallScope,
+        log_level: &LogLevel,
+        pending: PendingApproval,
+    ) -> Result<ProviderResponse, Error> {
         let mut notifier = Notifier::new(scope.client.as_ref(), log_level);
         announce(&mut notifier, def, &pending).await;
         let poll = Poll::new(agent, def.provider, &pending.approval_id);
@@ -114,7 +143,7 @@ impl Approvals {
         {
             Ok(outcome) => outcome,
             Err(unsettled) => {
-                self.keep(key, &pending);
+                self.keep(fingerprint(def, request, scope), &pending);
                 let waited = self.wait.as_secs();
                 let message = match unsettled {
                     Unsettled::StillPending => format!("still waiting after {waited} s"),
@@ -151,7 +180,7 @@ impl Approvals {
                 }
                 Err(error) => return Ok(Err(error)),
             };
-            if let Some(outcome) = status.outcome(pending) {
+            if let Some(outcome) = status.outcome(&pending.approval_id) {
                 return Ok(outcome);
             }
             if status.executed_with_result() {
@@ -195,6 +224,14 @@ impl Approvals {
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, entry);
     }
+}
+
+/// How a call's first step ended.
+pub(crate) enum Start {
+    /// Without a human: the provider's answer or an error.
+    Done(Result<ProviderResponse, Error>),
+    /// Alter holds the call for a human decision.
+    Held(PendingApproval),
 }
 
 /// How a first attempt ended when it did not simply succeed.

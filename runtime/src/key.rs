@@ -1,7 +1,7 @@
 //! The agent key: a secret, checked locally for syntax (protocol §0) and never shown.
 //!
 //! Invariant: the key text leaves this module only through [`AgentKey::expose`], whose callers
-//! are the signing-key derivation and the sensitive `x-api-key` header value. `Debug` and
+//! are the signing-key and task-id-key derivations and the sensitive `x-api-key` header value. `Debug` and
 //! `Display` are redacted, and syntax errors describe the problem without echoing the key.
 
 use std::fmt;
@@ -40,7 +40,7 @@ impl AgentKey {
         }
     }
 
-    /// The key text, for the two places that need it (see the module invariant).
+    /// The key text, for the places that need it (see the module invariant).
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }

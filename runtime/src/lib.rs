@@ -54,6 +54,8 @@ mod retry;
 mod server;
 mod signing;
 mod stdio;
+mod task_id;
+mod tasks;
 pub mod tool;
 pub mod trace;
 mod upload;

@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind};
 use crate::mapping::{Endpoint, backend_error};
 use crate::response::{GrantFacts, ProviderResponse, check_status};
 use crate::signing::{Identity, SignInput, new_nonce, sign};
-use crate::wire::{PendingApproval, parse_approval_result};
+use crate::wire::parse_approval_result;
 
 /// The server holds a status poll at most this many seconds (a larger `wait` gets 422).
 pub(crate) const MAX_WAIT: u64 = 25;
@@ -34,6 +34,9 @@ pub(crate) struct Status {
     pub has_result: bool,
     pub decision_reason: Option<String>,
     pub execution_error: Option<String>,
+    /// When a human decided and when Alter ran the request (RFC 3339, as Alter wrote them).
+    pub decided_at: Option<String>,
+    pub executed_at: Option<String>,
 }
 
 impl<'a> Poll<'a> {
@@ -161,11 +164,7 @@ pub(crate) fn is_transient(error: &Error) -> bool {
 impl Status {
     /// The call's outcome when the status is terminal, except `executed` with a result,
     /// which needs the result fetched.
-    pub(crate) fn outcome(
-        &self,
-        pending: &PendingApproval,
-    ) -> Option<Result<ProviderResponse, Error>> {
-        let id = &pending.approval_id;
+    pub(crate) fn outcome(&self, id: &str) -> Option<Result<ProviderResponse, Error>> {
         let (kind, message) = match self.status.as_str() {
             "denied" => (
                 ErrorKind::ApprovalDenied,
@@ -219,6 +218,8 @@ fn parse_status(body: &[u8]) -> Result<Status, Error> {
         has_result,
         decision_reason: text("decision_reason"),
         execution_error: text("execution_error"),
+        decided_at: text("decided_at"),
+        executed_at: text("executed_at"),
     })
 }
 
@@ -240,15 +241,8 @@ mod tests {
             br#"{"status":"denied","has_result":false,"decision_reason":"Not during the freeze."}"#,
         )
         .unwrap();
-        let pending = PendingApproval {
-            approval_id: "a1".into(),
-            approval_group_id: "g1".into(),
-            approval_url: "https://alter/a1".into(),
-            expires_at: "2026-01-01T00:00:00Z".into(),
-            expires_in: 600,
-            gates: Vec::new(),
-        };
-        let error = status.outcome(&pending).unwrap().unwrap_err();
+        let pending = "a1";
+        let error = status.outcome(pending).unwrap().unwrap_err();
         assert_eq!(error.kind(), &ErrorKind::ApprovalDenied);
         assert_eq!(error.message(), "Not during the freeze.");
         let failed = parse_status(
@@ -256,7 +250,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            failed.outcome(&pending).unwrap().unwrap_err().message(),
+            failed.outcome(pending).unwrap().unwrap_err().message(),
             "provider 500"
         );
         for open in ["pending", "approved", "executing", "executed"] {
@@ -264,7 +258,7 @@ mod tests {
             assert!(
                 parse_status(body.as_bytes())
                     .unwrap()
-                    .outcome(&pending)
+                    .outcome(pending)
                     .is_none()
             );
         }

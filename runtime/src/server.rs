@@ -18,9 +18,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, ContentBlock,
+    GetTaskParams, GetTaskResult, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
@@ -40,6 +41,8 @@ use crate::notify::LogLevel;
 use crate::paging::PageLinks;
 use crate::request::{ProviderRequest, scalar_to_string};
 use crate::response::ProviderResponse;
+use crate::task_id::TaskId;
+use crate::tasks::Reply;
 use crate::tool::{ArgumentError, Arguments, ResponseRule, ToolDef};
 
 /// An MCP server over a fixed set of tools. Build with [`Server::new`], then serve with
@@ -184,6 +187,25 @@ impl Server {
         arguments: Option<Arguments>,
         scope: CallScope,
     ) -> Result<CallToolResult, ErrorData> {
+        match self.respond(name, arguments, scope, false).await? {
+            CallToolResponse::Complete(result) => Ok(result),
+            // `respond` answers with a task only when offered one.
+            other => Err(ErrorData::internal_error(
+                format!("unexpected answer to a call without tasks: {other:?}"),
+                None,
+            )),
+        }
+    }
+
+    /// [`Server::call`], answering with a task when `offer_task` and Alter holds the call for
+    /// a human (`tasks.rs`).
+    async fn respond(
+        &self,
+        name: &str,
+        arguments: Option<Arguments>,
+        scope: CallScope,
+        offer_task: bool,
+    ) -> Result<CallToolResponse, ErrorData> {
         let Some(&index) = self.by_name.get(name) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{name}`"),
@@ -198,7 +220,7 @@ impl Server {
             Err(error) => {
                 let elapsed_ms = started.elapsed().as_millis();
                 tracing::info!(tool = def.name, %error, elapsed_ms, "tool arguments rejected");
-                return Ok(tool_error(error.to_string()));
+                return Ok(tool_error(error.to_string()).into());
             }
         };
         let context = crate::trace::for_call(def, &scope.trace);
@@ -211,7 +233,8 @@ impl Server {
                 &context,
                 mode,
                 scope.user_token.is_some(),
-            ));
+            )
+            .into());
         }
         let agent = match &self.agent {
             Ok(agent) => agent,
@@ -219,18 +242,25 @@ impl Server {
                 let error = error.clone().with_provider(def.provider);
                 let elapsed_ms = started.elapsed().as_millis();
                 tracing::info!(tool = def.name, kind = ?error.kind(), elapsed_ms, "tool call failed");
-                return Ok(tool_error(error.tool_message()));
+                return Ok(tool_error(error.tool_message()).into());
             }
         };
-        let call = self
-            .approvals
-            .call(agent, def, &request, &context, &scope, &self.log_level);
+        let call = crate::tasks::run(
+            &self.approvals,
+            agent,
+            def,
+            &request,
+            &context,
+            &scope,
+            &self.log_level,
+            offer_task,
+        );
         // The span names the tool on the agent's own logs (retries, timeouts, approvals).
         let span = tracing::info_span!("tool_call", tool = def.name);
         let result = self.gate.run(&scope.cancel, call).instrument(span).await;
         let elapsed_ms = started.elapsed().as_millis();
         match result {
-            Ok(response) => {
+            Ok(Reply::Response(response)) => {
                 tracing::info!(
                     tool = def.name,
                     status = response.status(),
@@ -238,13 +268,33 @@ impl Server {
                     "tool call done"
                 );
                 let links = page_links(def, &request, &response);
-                Ok(provider_result(def, &response, &links))
+                Ok(provider_result(def, &response, &links).into())
             }
+            Ok(Reply::Task(task)) => Ok(CallToolResponse::Task(task)),
             Err(error) => {
                 tracing::info!(tool = def.name, kind = ?error.kind(), %error, elapsed_ms, "tool call failed");
-                Ok(tool_error(error.tool_message()))
+                Ok(tool_error(error.tool_message()).into())
             }
         }
+    }
+
+    /// A task id of this deployment and caller, naming one of this server's tools.
+    fn open_task(
+        &self,
+        text: &str,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(&Agent, &'static ToolDef, TaskId), ErrorData> {
+        let (agent, id) = crate::tasks::open(self.agent.as_ref(), text, context)?;
+        let Some(&index) = self.by_name.get(id.tool.as_str()) else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "Failed to retrieve task: it belongs to tool `{}`, which this server does not serve",
+                    id.tool
+                ),
+                None,
+            ));
+        };
+        Ok((agent, self.tools[index].def, id))
     }
 }
 
@@ -252,10 +302,12 @@ impl ServerHandler for Server {
     #[allow(deprecated)] // enable_logging: see `set_level`.
     fn get_info(&self) -> ServerConfig {
         // Logging: approval links also go out as log messages (see `notify.rs`).
+        // Tasks: a call held for a human approval can answer at once (`tasks.rs`).
         ServerConfig::new(
             ServerCapabilities::builder()
                 .enable_tools()
                 .enable_logging()
+                .enable_tasks()
                 .build(),
         )
         .with_server_info(Implementation::new(&self.name, &self.version))
@@ -290,9 +342,43 @@ impl ServerHandler for Server {
             }),
             user_token: crate::http_gate::user_token(&context),
         };
-        self.call(&request.name, request.arguments, scope)
+        let offer_task = crate::tasks::offered(&context);
+        self.respond(&request.name, request.arguments, scope, offer_task)
             .await
-            .map(CallToolResponse::from)
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, ErrorData> {
+        let (agent, def, id) = self.open_task(&request.task_id, &context)?;
+        let work = async { Ok(crate::tasks::get(agent, def, &request.task_id, &id).await) };
+        self.gate
+            .run(&context.ct, work)
+            .await
+            .map_err(|error| ErrorData::internal_error(error.tool_message(), None))
+    }
+
+    /// Acknowledged once the id checks out; nothing on the server waits for a task, and
+    /// Alter's approval stays open (see `tasks.rs`).
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let (_, def, id) = self.open_task(&request.task_id, &context)?;
+        tracing::info!(tool = def.name, approval = %id.approval_id, "tasks/cancel: the client stops following this approval; it stays open in Alter");
+        Ok(())
+    }
+
+    /// No task of this server asks for input, so there is never a response to take.
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.open_task(&request.task_id, &context).map(|_| ())
     }
 
     // MCP logging is deprecated by SEP-2577; clients of the 2025-11-25 protocol still use it.
@@ -397,7 +483,7 @@ fn page_links(def: &ToolDef, request: &ProviderRequest, response: &ProviderRespo
 
 /// A provider answer below 400 as a tool result; [`ResponseRule::OkField`] can still make it
 /// an error (Slack's `200 {"ok": false, "error": "channel_not_found"}`).
-fn provider_result(
+pub(crate) fn provider_result(
     def: &ToolDef,
     response: &ProviderResponse,
     links: &PageLinks,
