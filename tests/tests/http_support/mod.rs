@@ -21,6 +21,8 @@ use tokio::sync::oneshot;
 
 use crate::support::{ToolOutcome, alter_mcp_binary};
 
+pub mod nginx;
+
 /// How long start-up or one MCP request may take before the test fails instead of hanging.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
