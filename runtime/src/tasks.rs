@@ -100,7 +100,7 @@ pub(crate) async fn run(
         None => {
             tracing::warn!(
                 tool = def.name,
-                "the approval link is too long for a task id; waiting as without tasks"
+                "the approval link or the request URL is too long for a task id; waiting as without tasks"
             );
             approvals
                 .wait(agent, def, request, scope, log_level, pending)

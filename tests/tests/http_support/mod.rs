@@ -21,6 +21,8 @@ use tokio::sync::oneshot;
 
 use crate::support::{ToolOutcome, alter_mcp_binary};
 
+/// Not every test that uses this harness puts a balancer in front.
+#[allow(dead_code)]
 pub mod nginx;
 
 /// How long start-up or one MCP request may take before the test fails instead of hanging.
