@@ -14,6 +14,7 @@ mod support;
 #[allow(dead_code)]
 mod http_support;
 
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use alter_mcp_e2e::{ApprovalPlan, Backend, Endpoint, Fault};
@@ -25,8 +26,8 @@ use rmcp::model::{
     ProtocolVersion, TaskPayload, TaskStatus,
 };
 use rmcp::service::{RunningService, ServiceError};
-use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{ClientLifecycleMode, ClientServiceExt, RoleClient, ServiceExt};
 use serde_json::{Value, json};
 
@@ -367,6 +368,76 @@ async fn clients_without_the_extension_wait_as_before() {
         let refused = rpc_error(get_task(client, "anything").await);
         assert_eq!(refused.code, ErrorCode::MISSING_REQUIRED_CLIENT_CAPABILITY);
     }
+    for client in [modern, legacy] {
+        client.cancel().await.ok();
+    }
+}
+
+/// `alter-mcp` over stdio (one client, no bearer token) for a client declaring the extension,
+/// on protocol 2026-07-28 (`modern`) or 2025-11-25.
+async fn stdio_client(backend: &Backend, modern: bool) -> Client {
+    let mut command = tokio::process::Command::new(support::alter_mcp_binary());
+    for name in [
+        "ALTER_MCP_MODE",
+        "ALTER_MCP_APPROVAL_WAIT",
+        "ALTER_MCP_DRY_RUN",
+    ] {
+        command.env_remove(name);
+    }
+    command
+        .env("ALTER_MCP_AGENT_KEY", backend.key())
+        .env("ALTER_BASE_URL", backend.base_url())
+        .env("ALTER_MCP_LOG", "warn");
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn alter-mcp");
+    let info = ClientConfig::new(
+        ClientCapabilities::builder().enable_tasks().build(),
+        Implementation::new("approval-tasks-e2e-stdio", "0.1"),
+    );
+    let started = if modern {
+        let lifecycle = ClientLifecycleMode::Discover {
+            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+        };
+        tokio::time::timeout(TIMEOUT, info.serve_with_lifecycle(transport, lifecycle)).await
+    } else {
+        tokio::time::timeout(TIMEOUT, info.serve(transport)).await
+    };
+    started.expect("start in time").expect("start")
+}
+
+#[tokio::test]
+async fn over_stdio_tasks_follow_the_protocol_version() {
+    let backend = Backend::start().await;
+    // 2026-07-28: a task, readable by the same (anonymous) stdio client.
+    let modern = stdio_client(&backend, true).await;
+    backend.fail_next(Fault::pending_approval(ApprovalPlan::executed()));
+    let id = create_task(&modern, "over stdio").await.task.task_id;
+    let done = poll_until_done(&modern, &id).await;
+    assert_eq!(completed_result(&done).is_error, Some(false), "{done:?}");
+    // 2025-11-25, declaring the extension at initialize: the call waits as before, and the
+    // server refuses tasks/* for that protocol version.
+    let legacy = stdio_client(&backend, false).await;
+    backend.fail_next(Fault::pending_approval(ApprovalPlan::executed()));
+    let CallToolResponse::Complete(result) =
+        call_once(&legacy, "send_slack", slack_args("over stdio")).await
+    else {
+        panic!("no task for a 2025-11-25 request");
+    };
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    let refused = rpc_error(get_task(&legacy, &id).await);
+    assert_eq!(
+        refused.code,
+        ErrorCode::METHOD_NOT_FOUND,
+        "{}",
+        refused.message
+    );
+    assert!(
+        refused.message.contains("2026-07-28"),
+        "{}",
+        refused.message
+    );
     for client in [modern, legacy] {
         client.cancel().await.ok();
     }
