@@ -17,7 +17,7 @@ mod http_support;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use alter_mcp_e2e::{ApprovalPlan, Backend, Endpoint, Fault};
+use alter_mcp_e2e::{ApprovalPlan, Backend, Endpoint, Fault, FaultRule};
 use http_support::nginx::{Nginx, require_nginx};
 use http_support::{HttpServer, TIMEOUT};
 use rmcp::model::{
@@ -324,6 +324,14 @@ async fn cancelling_acknowledges_and_the_task_keeps_telling_what_alter_does() {
         TaskStatus::Working,
         "the approval is still open in Alter"
     );
+    // Alter unreachable for one poll: still working, and the message says why.
+    fleet
+        .backend
+        .add_fault(FaultRule::times(Fault::bad_gateway(503), 1).endpoint(Endpoint::ApprovalStatus));
+    let blind = get_task(&alice, &id).await.expect("tasks/get");
+    assert_eq!(blind.task.status(), TaskStatus::Working);
+    let message = blind.task.task.status_message.clone().unwrap_or_default();
+    assert!(message.contains("Could not ask Alter"), "{message}");
     // The human denies it: the task completes with the denial a waiting call reports.
     fleet
         .backend
