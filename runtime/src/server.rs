@@ -2,9 +2,10 @@
 //! [`Agent`]; plus the one-call helpers a binary's `main` uses.
 //!
 //! Invariants:
-//! - Only protocol faults (an unknown tool name) are `ErrorData`; every failure the model or
-//!   the user can act on (bad arguments, no key, Alter or provider errors) is a tool result
-//!   with `isError: true`, and the server keeps running.
+//! - Only protocol faults (an unknown tool name; a task id that is foreign, changed or
+//!   expired) are `ErrorData`; every failure the model or the user can act on (bad arguments,
+//!   no key, Alter or provider errors) is a tool result with `isError: true`, and the server
+//!   keeps running.
 //! - Schemas are parsed once, at start-up; a bad schema or a duplicate name stops start-up
 //!   with an error, never a panic.
 //! - Nothing is written to stdout except by rmcp's transport; logs go to stderr.
