@@ -260,39 +260,56 @@ enum State {
 
 /// One status poll (no long poll: `tasks/get` answers at once) and, once executed, the result.
 async fn check(poll: &Poll<'_>, def: &ToolDef, id: &TaskId) -> State {
-    let status = match poll.status(0).await {
+    let updated = match step(poll.status(0).await, def.name, id) {
+        Step::Now(state) => return state,
+        Step::FetchResult { updated } => updated,
+    };
+    match poll.result().await {
+        Ok(response) => State::Done {
+            result: crate::server::provider_result(def, &response, &links(id, &response)),
+            updated,
+        },
+        Err(error) if is_transient(&error) => unreachable_alter(&error, id),
+        Err(error) => failed(&error, updated),
+    }
+}
+
+/// What a status answer means for the task.
+enum Step {
+    Now(State),
+    /// Executed with a result: fetch it.
+    FetchResult {
+        updated: Option<String>,
+    },
+}
+
+fn step(status: Result<Status, Error>, tool: &str, id: &TaskId) -> Step {
+    let status = match status {
         Ok(status) => status,
-        Err(error) if is_transient(&error) => return unreachable_alter(&error, id),
-        Err(error) => return failed(&error, None),
+        Err(error) if is_transient(&error) => return Step::Now(unreachable_alter(&error, id)),
+        Err(error) => return Step::Now(failed(&error, None)),
     };
     let updated = status
         .executed_at
         .clone()
         .or_else(|| status.decided_at.clone());
     if let Some(Err(error)) = status.outcome(&id.approval_id) {
-        return failed(&error, updated);
+        return Step::Now(failed(&error, updated));
     }
     if status.executed_with_result() {
-        return match poll.result().await {
-            Ok(response) => State::Done {
-                result: crate::server::provider_result(def, &response, &links(id, &response)),
-                updated,
-            },
-            Err(error) if is_transient(&error) => unreachable_alter(&error, id),
-            Err(error) => failed(&error, updated),
-        };
+        return Step::FetchResult { updated };
     }
-    State::Working {
-        message: working_message(def, &status, id),
+    Step::Now(State::Working {
+        message: working_message(tool, &status, id),
         updated,
-    }
+    })
 }
 
-fn working_message(def: &ToolDef, status: &Status, id: &TaskId) -> String {
+fn working_message(tool: &str, status: &Status, id: &TaskId) -> String {
     match status.status.as_str() {
         "pending" => format!(
-            "Waiting for a human to approve `{}` in Alter at {}. {CANCEL_NOTE}",
-            def.name, id.approval_url
+            "Waiting for a human to approve `{tool}` in Alter at {}. {CANCEL_NOTE}",
+            id.approval_url
         ),
         "approved" | "executing" | "executed" => {
             "Approved; Alter is running the request. Poll again for the result.".to_owned()
@@ -348,6 +365,82 @@ fn rfc3339(unix: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn id() -> TaskId {
+        TaskId {
+            tool: "send_slack".into(),
+            approval_id: "a1".into(),
+            approval_url: "https://alter.example/approvals/a1".into(),
+            request_url: String::new(),
+            created_at: 1_767_225_600,
+            expires_at: 1_767_229_800,
+        }
+    }
+
+    fn status(name: &str, has_result: bool) -> Status {
+        Status {
+            status: name.to_owned(),
+            has_result,
+            decision_reason: Some("Not during the freeze.".into()),
+            execution_error: Some("Slack answered 500.".into()),
+            decided_at: Some("2026-01-01T00:05:00Z".into()),
+            executed_at: None,
+        }
+    }
+
+    /// The status message of a working step, or the text of a finished one.
+    fn described(step: Step) -> (&'static str, String) {
+        let text = |result: CallToolResult| {
+            assert_eq!(result.is_error, Some(true));
+            result.content[0].as_text().unwrap().text.clone()
+        };
+        match step {
+            Step::Now(State::Working { message, .. }) => ("working", message),
+            Step::Now(State::Done { result, .. }) => ("done", text(result)),
+            Step::FetchResult { updated } => ("fetch", updated.unwrap_or_default()),
+        }
+    }
+
+    #[test]
+    fn each_approval_status_is_a_task_status_that_says_what_to_do() {
+        let cases = [
+            (
+                status("pending", false),
+                "working",
+                "https://alter.example/approvals/a1",
+            ),
+            (status("pending", false), "working", "does not withdraw"),
+            (status("approved", false), "working", "running"),
+            (status("executing", false), "working", "running"),
+            (status("executed", false), "working", "running"),
+            (status("executed", true), "fetch", "2026-01-01T00:05:00Z"),
+            (status("denied", false), "done", "Not during the freeze."),
+            (status("expired", false), "done", "expired"),
+            (status("failed", false), "done", "Slack answered 500."),
+            (status("on_hold", false), "working", "`on_hold`"),
+        ];
+        for (status, kind, words) in cases {
+            let name = status.status.clone();
+            let (got, text) = described(step(Ok(status), "send_slack", &id()));
+            assert_eq!(got, kind, "{name}: {text}");
+            assert!(text.contains(words), "{name}: {text}");
+        }
+    }
+
+    #[test]
+    fn alter_unreachable_stays_working_and_other_poll_errors_finish_the_task() {
+        let network = Error::new(crate::error::ErrorKind::Network, "connection reset");
+        let (kind, text) = described(step(Err(network), "send_slack", &id()));
+        assert_eq!(kind, "working");
+        assert!(text.contains("Could not ask Alter"), "{text}");
+        let gone = Error::new(
+            crate::error::ErrorKind::Backend,
+            "GET /sdk/approvals/{id} returned 404",
+        )
+        .with_status(404);
+        let (kind, _) = described(step(Err(gone), "send_slack", &id()));
+        assert_eq!(kind, "done");
+    }
 
     #[test]
     fn times_are_rfc3339_utc() {
