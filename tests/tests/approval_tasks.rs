@@ -70,6 +70,19 @@ impl Fleet {
         [0, 1].map(|i| self.copies[i].stderr().matches(needle).count())
     }
 
+    /// [`Fleet::logged`] once the copies logged `needle` at least `total` times together
+    /// (log lines reach the test a moment after the answers do), or after 10 s.
+    async fn logged_at_least(&self, needle: &str, total: usize) -> [usize; 2] {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let counts = self.logged(needle);
+            if counts.iter().sum::<usize>() >= total || Instant::now() > deadline {
+                return counts;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     fn status_polls(&self) -> usize {
         self.backend.calls(Endpoint::ApprovalStatus).len()
     }
@@ -208,7 +221,7 @@ async fn a_held_call_is_a_task_any_copy_answers_and_only_its_user_reads() {
         created.task.ttl_ms
     );
     assert!(created.task.poll_interval_ms.is_some());
-    let creator = fleet.logged("answered with a task");
+    let creator = fleet.logged_at_least("answered with a task", 1).await;
     assert_eq!(creator.iter().sum::<usize>(), 1, "{creator:?}");
 
     // Polled through the balancer, the task is answered by both copies.
@@ -219,7 +232,7 @@ async fn a_held_call_is_a_task_any_copy_answers_and_only_its_user_reads() {
         assert!(message.contains(APPROVAL_URL), "{message}");
         assert!(message.contains("does not withdraw"), "{message}");
     }
-    let pollers = fleet.logged("tasks/get");
+    let pollers = fleet.logged_at_least("tasks/get", 4).await;
     let other = usize::from(creator[0] == 1);
     assert!(
         pollers[other] > 0,

@@ -21,6 +21,19 @@ fn tool_calls_done(server: &HttpServer) -> usize {
     server.stderr().matches("tool call done").count()
 }
 
+/// Both copies' counts once they add up to `total` (log lines reach the test a moment after
+/// the answers do), or after 10 s.
+async fn calls_done(first: &HttpServer, second: &HttpServer, total: usize) -> (usize, usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let counts = (tool_calls_done(first), tool_calls_done(second));
+        if counts.0 + counts.1 >= total || std::time::Instant::now() > deadline {
+            return counts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn two_copies_behind_nginx_serve_one_clients_calls() {
     let Some(nginx) = require_nginx("two_copies_behind_nginx_serve_one_clients_calls") else {
@@ -59,7 +72,7 @@ async fn two_copies_behind_nginx_serve_one_clients_calls() {
     }
     client.cancel().await.ok();
 
-    let (a, b) = (tool_calls_done(&first), tool_calls_done(&second));
+    let (a, b) = calls_done(&first, &second, CALLS).await;
     assert_eq!(a + b, CALLS, "every call answered by exactly one copy");
     assert!(
         a > 0 && b > 0,
