@@ -1,4 +1,4 @@
-//! IR → Rust tokens, split by what is emitted: `tools.rs` (registrations), `schemas.rs` (each
+//! IR → Rust tokens, split by what is emitted: `tools.rs` (registrations), `consts.rs` (each
 //! distinct JSON Schema once, as a pretty-printed constant), `input.rs` (input structs and their
 //! requests), `types.rs` (shared structs), `enums.rs` (enums and unions), `merge.rs` (identical
 //! types emitted once), `doc.rs` (doc comments and literals).
@@ -7,11 +7,11 @@
 //! absolute path (`::alter_mcp_runtime::...`) or prelude type, so it can be `include!`d into
 //! any module.
 
+mod consts;
 mod doc;
 mod enums;
 mod input;
 mod merge;
-mod schemas;
 mod tools;
 mod types;
 
@@ -30,7 +30,7 @@ pub fn module(api: &Api, spec_hash: &str) -> TokenStream {
         scopes: api.scopes.clone(),
         warnings: Vec::new(),
     };
-    let schemas = schemas::SchemaConsts::new(api);
+    let schemas = consts::SchemaConsts::new(api);
     let registrations = tools::registrations(api, spec_hash, &schemas);
     let inputs = api.tools.iter().map(|tool| input::input(tool, &api.types));
     let outputs = tools::output_impls(api);

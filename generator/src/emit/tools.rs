@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::consts::SchemaConsts;
 use super::doc::{ident, string};
-use super::schemas::SchemaConsts;
 use crate::ir::{Api, LinkPaging, PageKind, ResponseRule, Tool};
 
 pub fn registrations(api: &Api, spec_hash: &str, schemas: &SchemaConsts) -> TokenStream {
