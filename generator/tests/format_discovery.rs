@@ -38,7 +38,7 @@ fn positions(text: &str, names: &[&str]) -> Vec<usize> {
 fn parameters_keep_order_types_numbers_and_enum_descriptions() {
     let generated = fixture("params");
     let code = &generated.code;
-    let input = item(&code, "pub struct ListNotesInput");
+    let input = item(code, "pub struct ListNotesInput");
     for field in [
         "pub user_id: String,",
         "pub max_results: Option<i32>,",
@@ -143,7 +143,7 @@ fn request_and_response_bodies() {
 fn schemas_any_maps_nested_objects_and_references() {
     let generated = fixture("schemas");
     let code = &generated.code;
-    let input = item(&code, "pub struct CreateThingInput");
+    let input = item(code, "pub struct CreateThingInput");
     for field in [
         "pub payload: Option<::alter_mcp_runtime::serde_json::Value>,",
         "pub labels: Option<::std::collections::BTreeMap<String, String>>,",
@@ -159,8 +159,8 @@ fn schemas_any_maps_nested_objects_and_references() {
         "readOnly properties are not inputs"
     );
     // A property's boolean `required` becomes its parent's `required` list.
-    assert!(item(&code, "pub struct Person").contains("pub email: String,"));
-    assert!(item(&code, "pub struct ThingWhere").contains("pub lat: Option<f64>,"));
+    assert!(item(code, "pub struct Person").contains("pub email: String,"));
+    assert!(item(code, "pub struct ThingWhere").contains("pub lat: Option<f64>,"));
 
     let schema = input_schema(&generated, "create_thing");
     let p = &schema["properties"];
