@@ -50,7 +50,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "list_events",
         title: "List events",
         description: "List events on the user's primary Google Calendar, optionally filtered by a text query.\n\nPaged: when the result has `nextPageToken`, call again with `pageToken` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"alwaysIncludeEmail":{"type":"boolean","description":"Deprecated and ignored."},"eventTypes":{"type":"array","description":"Event types to return; may be repeated. The default is [\"default\", \"focusTime\", \"outOfOffice\"].","items":{"type":"string","enum":["default","focusTime","outOfOffice","workingLocation"]}},"iCalUID":{"type":"string","description":"Specifies an event ID in the iCalendar format to be provided in the response. Use it to search for an event by its iCalendar ID."},"maxAttendees":{"type":"integer","description":"The maximum number of attendees to include in the response; beyond it only the participant is returned.","minimum":1},"max_results":{"type":"integer","description":"Maximum number of events to return (default 10, at most 2500). Use pageToken with the previous nextPageToken for more.","minimum":1,"default":10},"orderBy":{"type":"string","description":"The order of the events returned. \"startTime\" needs singleEvents=true. The default is an unspecified, stable order.","enum":["startTime","updated"]},"pageToken":{"type":"string","description":"Token specifying which result page to return (nextPageToken of the previous page)."},"privateExtendedProperty":{"type":"array","description":"Extended properties constraint specified as propertyName=value. Matches only private properties. May be repeated.","items":{"type":"string"}},"query":{"type":"string","description":"Free text search terms to find events that match these terms in the summary, description, location, attendee and organizer names and emails, and working-location labels."},"sharedExtendedProperty":{"type":"array","description":"Extended properties constraint specified as propertyName=value. Matches only shared properties. May be repeated.","items":{"type":"string"}},"showDeleted":{"type":"boolean","description":"Whether to include deleted events (with status equals \"cancelled\") in the result. The default is False."},"showHiddenInvitations":{"type":"boolean","description":"Whether to include hidden invitations in the result. The default is False."},"singleEvents":{"type":"boolean","description":"Whether to expand recurring events into instances and only return single one-off events and instances of recurring events. The default is False."},"syncToken":{"type":"string","description":"nextSyncToken from the last page of a previous list request: return only entries changed since then. Cannot be combined with iCalUID, orderBy, privateExtendedProperty, q, sharedExtendedProperty, timeMin, timeMax or updatedMin."},"timeMax":{"type":"string","description":"Upper bound (exclusive) for an event's start time to filter by, as an RFC3339 timestamp with mandatory time zone offset, e.g. 2011-06-03T10:00:00Z."},"timeMin":{"type":"string","description":"Lower bound (exclusive) for an event's end time to filter by, as an RFC3339 timestamp with mandatory time zone offset, e.g. 2011-06-03T10:00:00-07:00."},"timeZone":{"type":"string","description":"Time zone used in the response. The default is the time zone of the calendar."},"updatedMin":{"type":"string","description":"Lower bound for an event's last modification time (as a RFC3339 timestamp) to filter by."}},"additionalProperties":false}"#,
+        input_schema: LIST_EVENTS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.events.list",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -61,17 +61,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListEventsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"timeZone":{"type":"string","description":"The time zone of the calendar. Read-only."},"nextPageToken":{"type":"string","description":"Token used to access the next page of this result. Omitted if no further results are available."},"items":{"type":"array","description":"List of events on the calendar.","items":{"type":"object","description":"A calendar event. Body of events.insert (which needs `start` and `end`) and events.patch (every field optional).","properties":{"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"htmlLink":{"type":"string","description":"An absolute link to this event in the Google Calendar Web UI. Read-only."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"organizer":{"type":"object","description":"The organizer of the event. Read-only, except when importing an event.","properties":{"email":{"type":"string","description":"The organizer's email address, if available."},"displayName":{"type":"string","description":"The organizer's name, if available."}},"additionalProperties":false},"start":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"end":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."}},"additionalProperties":false}}},"additionalProperties":false}}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListEventsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_EVENTS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListEventsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_event",
         title: "Get an event",
         description: "Get one event by its id (from list_events). calendarId defaults to the user's primary calendar.",
-        input_schema: r#"{"type":"object","properties":{"calendarId":{"type":"string","description":"Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.","default":"primary"},"eventId":{"type":"string","description":"Event identifier."},"alwaysIncludeEmail":{"type":"boolean","description":"Deprecated and ignored."},"maxAttendees":{"type":"integer","description":"The maximum number of attendees to include in the response; beyond it only the participant is returned.","minimum":1},"timeZone":{"type":"string","description":"Time zone used in the response. The default is the time zone of the calendar."}},"required":["eventId"],"additionalProperties":false}"#,
+        input_schema: GET_EVENT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.events.get",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -82,17 +82,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GetEventInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"htmlLink":{"type":"string","description":"An absolute link to this event in the Google Calendar Web UI. Read-only."},"created":{"type":"string","description":"Creation time of the event (as a RFC3339 timestamp). Read-only."},"updated":{"type":"string","description":"Last modification time of the event (as a RFC3339 timestamp). Read-only."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"colorId":{"type":"string","description":"The color of the event, an ID from the event section of the colors endpoint."},"creator":{"type":"object","description":"The creator of the event. Read-only.","properties":{"id":{"type":"string","description":"The creator's Profile ID, if available."},"email":{"type":"string","description":"The creator's email address, if available."},"displayName":{"type":"string","description":"The creator's name, if available."},"self":{"type":"boolean","description":"Whether the creator corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"organizer":{"type":"object","description":"The organizer of the event. Read-only, except when importing an event.","properties":{"id":{"type":"string","description":"The organizer's Profile ID, if available."},"email":{"type":"string","description":"The organizer's email address, if available."},"displayName":{"type":"string","description":"The organizer's name, if available."},"self":{"type":"boolean","description":"Whether the organizer corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"start":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"end":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"endTimeUnspecified":{"type":"boolean","description":"Whether the end time is actually unspecified. The default is False."},"recurrence":{"type":"array","description":"RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.","items":{"type":"string"}},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"originalStartTime":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"transparency":{"type":"string","description":"Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."},"visibility":{"type":"string","description":"Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."},"iCalUID":{"type":"string","description":"Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."},"sequence":{"type":"integer","description":"Sequence number as per iCalendar."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"id":{"type":"string","description":"The attendee's Profile ID, if available."},"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"organizer":{"type":"boolean","description":"Whether the attendee is the organizer of the event. Read-only."},"self":{"type":"boolean","description":"Whether this entry represents the calendar on which this copy of the event appears. Read-only."},"resource":{"type":"boolean","description":"Whether the attendee is a resource. Can only be set when the attendee is first added."},"optional":{"type":"boolean","description":"Whether this is an optional attendee. The default is False."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."},"comment":{"type":"string","description":"The attendee's response comment."},"additionalGuests":{"type":"integer","description":"Number of additional guests. The default is 0."}},"additionalProperties":true}},"attendeesOmitted":{"type":"boolean","description":"Whether attendees may have been omitted from the event's representation. The default is False."},"extendedProperties":{"type":"object","description":"Extended properties of the event.","properties":{"private":{"type":"object","description":"Properties that are private to the copy of the event that appears on this calendar.","additionalProperties":{"type":"string"}},"shared":{"type":"object","description":"Properties that are shared between copies of the event on other attendees' calendars.","additionalProperties":{"type":"string"}}},"additionalProperties":true},"hangoutLink":{"type":"string","description":"An absolute link to the Google Hangout associated with this event. Read-only."},"conferenceData":{"type":"object","description":"Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.","additionalProperties":true},"guestsCanInviteOthers":{"type":"boolean","description":"Whether attendees other than the organizer can invite others to the event. The default is True."},"guestsCanModify":{"type":"boolean","description":"Whether attendees other than the organizer can modify the event. The default is False."},"guestsCanSeeOtherGuests":{"type":"boolean","description":"Whether attendees other than the organizer can see who the event's attendees are. The default is True."},"anyoneCanAddSelf":{"type":"boolean","description":"Deprecated. Whether anyone can invite themselves to the event. The default is False."},"privateCopy":{"type":"boolean","description":"If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."},"locked":{"type":"boolean","description":"Whether this is a locked event copy, where summary, description, location, start, end and recurrence cannot be changed. Read-only."},"reminders":{"type":"object","description":"Information about the event's reminders for the authenticated user.","properties":{"useDefault":{"type":"boolean","description":"Whether the default reminders of the calendar apply to the event."},"overrides":{"type":"array","description":"The reminders specific to this event if it does not use the default reminders (at most 5).","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":true}}},"additionalProperties":true},"source":{"type":"object","description":"Source from which the event was created, such as a web page or an email message.","properties":{"title":{"type":"string","description":"Title of the source; for example a title of a web page or an email subject."},"url":{"type":"string","description":"URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."}},"additionalProperties":true},"gadget":{"type":"object","description":"Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.","properties":{"type":{"type":"string","description":"The gadget's type. Deprecated."},"title":{"type":"string","description":"The gadget's title. Deprecated."},"link":{"type":"string","description":"The gadget's URL (HTTPS). Deprecated."},"iconLink":{"type":"string","description":"The gadget's icon URL (HTTPS). Deprecated."},"width":{"type":"integer","description":"The gadget's width in pixels, greater than 0. Deprecated."},"height":{"type":"integer","description":"The gadget's height in pixels, greater than 0. Deprecated."},"display":{"type":"string","description":"How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."},"preferences":{"type":"object","description":"The gadget's preferences, by name.","additionalProperties":{"type":"string","description":"The value of the preference."}}},"additionalProperties":true},"attachments":{"type":"array","description":"File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.","items":{"type":"object","description":"A file attached to an event.","properties":{"fileUrl":{"type":"string","description":"URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."},"fileId":{"type":"string","description":"ID of the attached file. Read-only."},"title":{"type":"string","description":"Attachment title."},"mimeType":{"type":"string","description":"Internet media type (MIME type) of the attachment."},"iconLink":{"type":"string","description":"URL link to the attachment's icon."}},"additionalProperties":true}},"eventType":{"type":"string","description":"Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."},"focusTimeProperties":{"type":"object","description":"Settings of a focus-time event (eventType \"focusTime\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."},"chatStatus":{"type":"string","description":"The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."}},"additionalProperties":true},"outOfOfficeProperties":{"type":"object","description":"Settings of an out-of-office event (eventType \"outOfOffice\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."}},"additionalProperties":true},"workingLocationProperties":{"type":"object","description":"Where the user works (eventType \"workingLocation\").","properties":{"type":{"type":"string","description":"The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."},"homeOffice":{"type":"object","description":"Present (an empty object, `{}`) when the user works from home.","additionalProperties":true},"officeLocation":{"type":"object","description":"Present when the user works from an office.","properties":{"buildingId":{"type":"string","description":"Optional building ID, from the organization's Resources database."},"floorId":{"type":"string","description":"Optional floor ID."},"floorSectionId":{"type":"string","description":"Optional floor section ID."},"deskId":{"type":"string","description":"Optional desk ID."},"label":{"type":"string","description":"The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."}},"additionalProperties":true},"customLocation":{"type":"object","description":"Present when the user works from another place.","properties":{"label":{"type":"string","description":"Optional label with more details."}},"additionalProperties":true}},"additionalProperties":true},"kind":{"type":"string","description":"Type of the resource (\"calendar#event\")."},"etag":{"type":"string","description":"ETag of the resource."}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<EventOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: EVENT_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<EventOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "create_event",
         title: "Create an event",
         description: "Create an event on a Google Calendar (the user's primary calendar unless calendarId is given).",
-        input_schema: r#"{"type":"object","properties":{"calendarId":{"type":"string","description":"Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.","default":"primary"},"conferenceDataVersion":{"type":"integer","description":"Version of conference data supported by the client: 0 (default) ignores conferenceData in the body, 1 copies it and can create new conferences via conferenceData.createRequest.","minimum":0,"maximum":1},"maxAttendees":{"type":"integer","description":"The maximum number of attendees to include in the response; beyond it only the participant is returned.","minimum":1},"sendNotifications":{"type":"boolean","description":"Deprecated. Please use sendUpdates instead."},"sendUpdates":{"type":"string","description":"Whether to send notifications about the creation of the new event. Note that some emails might still be sent.","enum":["all","externalOnly","none"]},"supportsAttachments":{"type":"boolean","description":"Whether the client supports event attachments. The default is False."},"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"colorId":{"type":"string","description":"The color of the event, an ID from the event section of the colors endpoint."},"start":{"type":"object","description":"When the event starts: {\"dateTime\": \"2025-06-03T10:00:00+02:00\"} (or with \"timeZone\": \"Europe/Zurich\"), or {\"date\": \"2025-06-03\"} for an all-day event.","properties":{"date":{"type":"string","format":"date","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","format":"date-time","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":false},"end":{"type":"object","description":"When the event ends (exclusive), in the same form as start.","properties":{"date":{"type":"string","format":"date","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","format":"date-time","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":false},"endTimeUnspecified":{"type":"boolean","description":"Whether the end time is actually unspecified. The default is False."},"recurrence":{"type":"array","description":"RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.","items":{"type":"string"}},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"originalStartTime":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","format":"date","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","format":"date-time","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":false},"transparency":{"type":"string","description":"Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."},"visibility":{"type":"string","description":"Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."},"iCalUID":{"type":"string","description":"Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."},"sequence":{"type":"integer","format":"int32","description":"Sequence number as per iCalendar."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"id":{"type":"string","description":"The attendee's Profile ID, if available."},"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"resource":{"type":"boolean","description":"Whether the attendee is a resource. Can only be set when the attendee is first added."},"optional":{"type":"boolean","description":"Whether this is an optional attendee. The default is False."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."},"comment":{"type":"string","description":"The attendee's response comment."},"additionalGuests":{"type":"integer","format":"int32","description":"Number of additional guests. The default is 0."}},"additionalProperties":false}},"attendeesOmitted":{"type":"boolean","description":"Whether attendees may have been omitted from the event's representation. The default is False."},"extendedProperties":{"type":"object","description":"Extended properties of the event.","properties":{"private":{"type":"object","description":"Properties that are private to the copy of the event that appears on this calendar.","additionalProperties":{"type":"string"}},"shared":{"type":"object","description":"Properties that are shared between copies of the event on other attendees' calendars.","additionalProperties":{"type":"string"}}},"additionalProperties":false},"conferenceData":{"type":"object","description":"Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.","additionalProperties":true},"guestsCanInviteOthers":{"type":"boolean","description":"Whether attendees other than the organizer can invite others to the event. The default is True."},"guestsCanModify":{"type":"boolean","description":"Whether attendees other than the organizer can modify the event. The default is False."},"guestsCanSeeOtherGuests":{"type":"boolean","description":"Whether attendees other than the organizer can see who the event's attendees are. The default is True."},"anyoneCanAddSelf":{"type":"boolean","description":"Deprecated. Whether anyone can invite themselves to the event. The default is False."},"privateCopy":{"type":"boolean","description":"If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."},"reminders":{"type":"object","description":"Information about the event's reminders for the authenticated user.","properties":{"useDefault":{"type":"boolean","description":"Whether the default reminders of the calendar apply to the event."},"overrides":{"type":"array","description":"The reminders specific to this event if it does not use the default reminders (at most 5).","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","format":"int32","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":false}}},"additionalProperties":false},"source":{"type":"object","description":"Source from which the event was created, such as a web page or an email message.","properties":{"title":{"type":"string","description":"Title of the source; for example a title of a web page or an email subject."},"url":{"type":"string","description":"URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."}},"additionalProperties":false},"gadget":{"type":"object","description":"Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.","properties":{"type":{"type":"string","description":"The gadget's type. Deprecated."},"title":{"type":"string","description":"The gadget's title. Deprecated."},"link":{"type":"string","description":"The gadget's URL (HTTPS). Deprecated."},"iconLink":{"type":"string","description":"The gadget's icon URL (HTTPS). Deprecated."},"width":{"type":"integer","format":"int32","description":"The gadget's width in pixels, greater than 0. Deprecated."},"height":{"type":"integer","format":"int32","description":"The gadget's height in pixels, greater than 0. Deprecated."},"display":{"type":"string","description":"How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."},"preferences":{"type":"object","description":"The gadget's preferences, by name.","additionalProperties":{"type":"string","description":"The value of the preference."}}},"additionalProperties":false},"attachments":{"type":"array","description":"File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.","items":{"type":"object","description":"A file attached to an event.","properties":{"fileUrl":{"type":"string","description":"URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."},"title":{"type":"string","description":"Attachment title."},"mimeType":{"type":"string","description":"Internet media type (MIME type) of the attachment."},"iconLink":{"type":"string","description":"URL link to the attachment's icon."}},"additionalProperties":false}},"eventType":{"type":"string","description":"Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."},"focusTimeProperties":{"type":"object","description":"Settings of a focus-time event (eventType \"focusTime\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."},"chatStatus":{"type":"string","description":"The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."}},"additionalProperties":false},"outOfOfficeProperties":{"type":"object","description":"Settings of an out-of-office event (eventType \"outOfOffice\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."}},"additionalProperties":false},"workingLocationProperties":{"type":"object","description":"Where the user works (eventType \"workingLocation\").","properties":{"type":{"type":"string","description":"The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."},"homeOffice":{"type":"object","description":"Present (an empty object, `{}`) when the user works from home.","additionalProperties":true},"officeLocation":{"type":"object","description":"Present when the user works from an office.","properties":{"buildingId":{"type":"string","description":"Optional building ID, from the organization's Resources database."},"floorId":{"type":"string","description":"Optional floor ID."},"floorSectionId":{"type":"string","description":"Optional floor section ID."},"deskId":{"type":"string","description":"Optional desk ID."},"label":{"type":"string","description":"The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."}},"additionalProperties":false},"customLocation":{"type":"object","description":"Present when the user works from another place.","properties":{"label":{"type":"string","description":"Optional label with more details."}},"additionalProperties":false}},"additionalProperties":false},"kind":{"type":"string","description":"Type of the resource (\"calendar#event\")."},"etag":{"type":"string","description":"ETag of the resource."}},"required":["start","end"],"additionalProperties":false}"#,
+        input_schema: CREATE_EVENT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.events.insert",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -103,17 +103,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateEventInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"htmlLink":{"type":"string","description":"An absolute link to this event in the Google Calendar Web UI. Read-only."},"created":{"type":"string","description":"Creation time of the event (as a RFC3339 timestamp). Read-only."},"updated":{"type":"string","description":"Last modification time of the event (as a RFC3339 timestamp). Read-only."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"colorId":{"type":"string","description":"The color of the event, an ID from the event section of the colors endpoint."},"creator":{"type":"object","description":"The creator of the event. Read-only.","properties":{"id":{"type":"string","description":"The creator's Profile ID, if available."},"email":{"type":"string","description":"The creator's email address, if available."},"displayName":{"type":"string","description":"The creator's name, if available."},"self":{"type":"boolean","description":"Whether the creator corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"organizer":{"type":"object","description":"The organizer of the event. Read-only, except when importing an event.","properties":{"id":{"type":"string","description":"The organizer's Profile ID, if available."},"email":{"type":"string","description":"The organizer's email address, if available."},"displayName":{"type":"string","description":"The organizer's name, if available."},"self":{"type":"boolean","description":"Whether the organizer corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"start":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"end":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"endTimeUnspecified":{"type":"boolean","description":"Whether the end time is actually unspecified. The default is False."},"recurrence":{"type":"array","description":"RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.","items":{"type":"string"}},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"originalStartTime":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"transparency":{"type":"string","description":"Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."},"visibility":{"type":"string","description":"Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."},"iCalUID":{"type":"string","description":"Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."},"sequence":{"type":"integer","description":"Sequence number as per iCalendar."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"id":{"type":"string","description":"The attendee's Profile ID, if available."},"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"organizer":{"type":"boolean","description":"Whether the attendee is the organizer of the event. Read-only."},"self":{"type":"boolean","description":"Whether this entry represents the calendar on which this copy of the event appears. Read-only."},"resource":{"type":"boolean","description":"Whether the attendee is a resource. Can only be set when the attendee is first added."},"optional":{"type":"boolean","description":"Whether this is an optional attendee. The default is False."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."},"comment":{"type":"string","description":"The attendee's response comment."},"additionalGuests":{"type":"integer","description":"Number of additional guests. The default is 0."}},"additionalProperties":true}},"attendeesOmitted":{"type":"boolean","description":"Whether attendees may have been omitted from the event's representation. The default is False."},"extendedProperties":{"type":"object","description":"Extended properties of the event.","properties":{"private":{"type":"object","description":"Properties that are private to the copy of the event that appears on this calendar.","additionalProperties":{"type":"string"}},"shared":{"type":"object","description":"Properties that are shared between copies of the event on other attendees' calendars.","additionalProperties":{"type":"string"}}},"additionalProperties":true},"hangoutLink":{"type":"string","description":"An absolute link to the Google Hangout associated with this event. Read-only."},"conferenceData":{"type":"object","description":"Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.","additionalProperties":true},"guestsCanInviteOthers":{"type":"boolean","description":"Whether attendees other than the organizer can invite others to the event. The default is True."},"guestsCanModify":{"type":"boolean","description":"Whether attendees other than the organizer can modify the event. The default is False."},"guestsCanSeeOtherGuests":{"type":"boolean","description":"Whether attendees other than the organizer can see who the event's attendees are. The default is True."},"anyoneCanAddSelf":{"type":"boolean","description":"Deprecated. Whether anyone can invite themselves to the event. The default is False."},"privateCopy":{"type":"boolean","description":"If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."},"locked":{"type":"boolean","description":"Whether this is a locked event copy, where summary, description, location, start, end and recurrence cannot be changed. Read-only."},"reminders":{"type":"object","description":"Information about the event's reminders for the authenticated user.","properties":{"useDefault":{"type":"boolean","description":"Whether the default reminders of the calendar apply to the event."},"overrides":{"type":"array","description":"The reminders specific to this event if it does not use the default reminders (at most 5).","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":true}}},"additionalProperties":true},"source":{"type":"object","description":"Source from which the event was created, such as a web page or an email message.","properties":{"title":{"type":"string","description":"Title of the source; for example a title of a web page or an email subject."},"url":{"type":"string","description":"URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."}},"additionalProperties":true},"gadget":{"type":"object","description":"Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.","properties":{"type":{"type":"string","description":"The gadget's type. Deprecated."},"title":{"type":"string","description":"The gadget's title. Deprecated."},"link":{"type":"string","description":"The gadget's URL (HTTPS). Deprecated."},"iconLink":{"type":"string","description":"The gadget's icon URL (HTTPS). Deprecated."},"width":{"type":"integer","description":"The gadget's width in pixels, greater than 0. Deprecated."},"height":{"type":"integer","description":"The gadget's height in pixels, greater than 0. Deprecated."},"display":{"type":"string","description":"How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."},"preferences":{"type":"object","description":"The gadget's preferences, by name.","additionalProperties":{"type":"string","description":"The value of the preference."}}},"additionalProperties":true},"attachments":{"type":"array","description":"File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.","items":{"type":"object","description":"A file attached to an event.","properties":{"fileUrl":{"type":"string","description":"URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."},"fileId":{"type":"string","description":"ID of the attached file. Read-only."},"title":{"type":"string","description":"Attachment title."},"mimeType":{"type":"string","description":"Internet media type (MIME type) of the attachment."},"iconLink":{"type":"string","description":"URL link to the attachment's icon."}},"additionalProperties":true}},"eventType":{"type":"string","description":"Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."},"focusTimeProperties":{"type":"object","description":"Settings of a focus-time event (eventType \"focusTime\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."},"chatStatus":{"type":"string","description":"The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."}},"additionalProperties":true},"outOfOfficeProperties":{"type":"object","description":"Settings of an out-of-office event (eventType \"outOfOffice\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."}},"additionalProperties":true},"workingLocationProperties":{"type":"object","description":"Where the user works (eventType \"workingLocation\").","properties":{"type":{"type":"string","description":"The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."},"homeOffice":{"type":"object","description":"Present (an empty object, `{}`) when the user works from home.","additionalProperties":true},"officeLocation":{"type":"object","description":"Present when the user works from an office.","properties":{"buildingId":{"type":"string","description":"Optional building ID, from the organization's Resources database."},"floorId":{"type":"string","description":"Optional floor ID."},"floorSectionId":{"type":"string","description":"Optional floor section ID."},"deskId":{"type":"string","description":"Optional desk ID."},"label":{"type":"string","description":"The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."}},"additionalProperties":true},"customLocation":{"type":"object","description":"Present when the user works from another place.","properties":{"label":{"type":"string","description":"Optional label with more details."}},"additionalProperties":true}},"additionalProperties":true},"kind":{"type":"string","description":"Type of the resource (\"calendar#event\")."},"etag":{"type":"string","description":"ETag of the resource."}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<EventOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: EVENT_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<EventOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "update_event",
         title: "Update an event",
         description: "Change fields of an existing event; only the fields given are changed. calendarId defaults to the user's primary calendar.",
-        input_schema: r#"{"type":"object","properties":{"calendarId":{"type":"string","description":"Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.","default":"primary"},"eventId":{"type":"string","description":"Event identifier."},"alwaysIncludeEmail":{"type":"boolean","description":"Deprecated and ignored."},"conferenceDataVersion":{"type":"integer","description":"Version of conference data supported by the client: 0 (default) ignores conferenceData in the body, 1 copies it and can create new conferences via conferenceData.createRequest.","minimum":0,"maximum":1},"maxAttendees":{"type":"integer","description":"The maximum number of attendees to include in the response; beyond it only the participant is returned.","minimum":1},"sendNotifications":{"type":"boolean","description":"Deprecated. Please use sendUpdates instead."},"sendUpdates":{"type":"string","description":"Guests who should receive notifications about the event update (for example, title changes).","enum":["all","externalOnly","none"]},"supportsAttachments":{"type":"boolean","description":"Whether the client supports event attachments. The default is False."},"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"colorId":{"type":"string","description":"The color of the event, an ID from the event section of the colors endpoint."},"start":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","format":"date","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","format":"date-time","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":false},"end":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","format":"date","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","format":"date-time","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":false},"endTimeUnspecified":{"type":"boolean","description":"Whether the end time is actually unspecified. The default is False."},"recurrence":{"type":"array","description":"RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.","items":{"type":"string"}},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"originalStartTime":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","format":"date","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","format":"date-time","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":false},"transparency":{"type":"string","description":"Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."},"visibility":{"type":"string","description":"Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."},"iCalUID":{"type":"string","description":"Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."},"sequence":{"type":"integer","format":"int32","description":"Sequence number as per iCalendar."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"id":{"type":"string","description":"The attendee's Profile ID, if available."},"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"resource":{"type":"boolean","description":"Whether the attendee is a resource. Can only be set when the attendee is first added."},"optional":{"type":"boolean","description":"Whether this is an optional attendee. The default is False."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."},"comment":{"type":"string","description":"The attendee's response comment."},"additionalGuests":{"type":"integer","format":"int32","description":"Number of additional guests. The default is 0."}},"additionalProperties":false}},"attendeesOmitted":{"type":"boolean","description":"Whether attendees may have been omitted from the event's representation. The default is False."},"extendedProperties":{"type":"object","description":"Extended properties of the event.","properties":{"private":{"type":"object","description":"Properties that are private to the copy of the event that appears on this calendar.","additionalProperties":{"type":"string"}},"shared":{"type":"object","description":"Properties that are shared between copies of the event on other attendees' calendars.","additionalProperties":{"type":"string"}}},"additionalProperties":false},"conferenceData":{"type":"object","description":"Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.","additionalProperties":true},"guestsCanInviteOthers":{"type":"boolean","description":"Whether attendees other than the organizer can invite others to the event. The default is True."},"guestsCanModify":{"type":"boolean","description":"Whether attendees other than the organizer can modify the event. The default is False."},"guestsCanSeeOtherGuests":{"type":"boolean","description":"Whether attendees other than the organizer can see who the event's attendees are. The default is True."},"anyoneCanAddSelf":{"type":"boolean","description":"Deprecated. Whether anyone can invite themselves to the event. The default is False."},"privateCopy":{"type":"boolean","description":"If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."},"reminders":{"type":"object","description":"Information about the event's reminders for the authenticated user.","properties":{"useDefault":{"type":"boolean","description":"Whether the default reminders of the calendar apply to the event."},"overrides":{"type":"array","description":"The reminders specific to this event if it does not use the default reminders (at most 5).","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","format":"int32","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":false}}},"additionalProperties":false},"source":{"type":"object","description":"Source from which the event was created, such as a web page or an email message.","properties":{"title":{"type":"string","description":"Title of the source; for example a title of a web page or an email subject."},"url":{"type":"string","description":"URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."}},"additionalProperties":false},"gadget":{"type":"object","description":"Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.","properties":{"type":{"type":"string","description":"The gadget's type. Deprecated."},"title":{"type":"string","description":"The gadget's title. Deprecated."},"link":{"type":"string","description":"The gadget's URL (HTTPS). Deprecated."},"iconLink":{"type":"string","description":"The gadget's icon URL (HTTPS). Deprecated."},"width":{"type":"integer","format":"int32","description":"The gadget's width in pixels, greater than 0. Deprecated."},"height":{"type":"integer","format":"int32","description":"The gadget's height in pixels, greater than 0. Deprecated."},"display":{"type":"string","description":"How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."},"preferences":{"type":"object","description":"The gadget's preferences, by name.","additionalProperties":{"type":"string","description":"The value of the preference."}}},"additionalProperties":false},"attachments":{"type":"array","description":"File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.","items":{"type":"object","description":"A file attached to an event.","properties":{"fileUrl":{"type":"string","description":"URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."},"title":{"type":"string","description":"Attachment title."},"mimeType":{"type":"string","description":"Internet media type (MIME type) of the attachment."},"iconLink":{"type":"string","description":"URL link to the attachment's icon."}},"additionalProperties":false}},"eventType":{"type":"string","description":"Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."},"focusTimeProperties":{"type":"object","description":"Settings of a focus-time event (eventType \"focusTime\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."},"chatStatus":{"type":"string","description":"The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."}},"additionalProperties":false},"outOfOfficeProperties":{"type":"object","description":"Settings of an out-of-office event (eventType \"outOfOffice\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."}},"additionalProperties":false},"workingLocationProperties":{"type":"object","description":"Where the user works (eventType \"workingLocation\").","properties":{"type":{"type":"string","description":"The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."},"homeOffice":{"type":"object","description":"Present (an empty object, `{}`) when the user works from home.","additionalProperties":true},"officeLocation":{"type":"object","description":"Present when the user works from an office.","properties":{"buildingId":{"type":"string","description":"Optional building ID, from the organization's Resources database."},"floorId":{"type":"string","description":"Optional floor ID."},"floorSectionId":{"type":"string","description":"Optional floor section ID."},"deskId":{"type":"string","description":"Optional desk ID."},"label":{"type":"string","description":"The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."}},"additionalProperties":false},"customLocation":{"type":"object","description":"Present when the user works from another place.","properties":{"label":{"type":"string","description":"Optional label with more details."}},"additionalProperties":false}},"additionalProperties":false},"kind":{"type":"string","description":"Type of the resource (\"calendar#event\")."},"etag":{"type":"string","description":"ETag of the resource."}},"required":["eventId"],"additionalProperties":false}"#,
+        input_schema: UPDATE_EVENT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.events.patch",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -124,17 +124,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<UpdateEventInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"htmlLink":{"type":"string","description":"An absolute link to this event in the Google Calendar Web UI. Read-only."},"created":{"type":"string","description":"Creation time of the event (as a RFC3339 timestamp). Read-only."},"updated":{"type":"string","description":"Last modification time of the event (as a RFC3339 timestamp). Read-only."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"colorId":{"type":"string","description":"The color of the event, an ID from the event section of the colors endpoint."},"creator":{"type":"object","description":"The creator of the event. Read-only.","properties":{"id":{"type":"string","description":"The creator's Profile ID, if available."},"email":{"type":"string","description":"The creator's email address, if available."},"displayName":{"type":"string","description":"The creator's name, if available."},"self":{"type":"boolean","description":"Whether the creator corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"organizer":{"type":"object","description":"The organizer of the event. Read-only, except when importing an event.","properties":{"id":{"type":"string","description":"The organizer's Profile ID, if available."},"email":{"type":"string","description":"The organizer's email address, if available."},"displayName":{"type":"string","description":"The organizer's name, if available."},"self":{"type":"boolean","description":"Whether the organizer corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"start":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"end":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"endTimeUnspecified":{"type":"boolean","description":"Whether the end time is actually unspecified. The default is False."},"recurrence":{"type":"array","description":"RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.","items":{"type":"string"}},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"originalStartTime":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"transparency":{"type":"string","description":"Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."},"visibility":{"type":"string","description":"Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."},"iCalUID":{"type":"string","description":"Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."},"sequence":{"type":"integer","description":"Sequence number as per iCalendar."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"id":{"type":"string","description":"The attendee's Profile ID, if available."},"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"organizer":{"type":"boolean","description":"Whether the attendee is the organizer of the event. Read-only."},"self":{"type":"boolean","description":"Whether this entry represents the calendar on which this copy of the event appears. Read-only."},"resource":{"type":"boolean","description":"Whether the attendee is a resource. Can only be set when the attendee is first added."},"optional":{"type":"boolean","description":"Whether this is an optional attendee. The default is False."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."},"comment":{"type":"string","description":"The attendee's response comment."},"additionalGuests":{"type":"integer","description":"Number of additional guests. The default is 0."}},"additionalProperties":true}},"attendeesOmitted":{"type":"boolean","description":"Whether attendees may have been omitted from the event's representation. The default is False."},"extendedProperties":{"type":"object","description":"Extended properties of the event.","properties":{"private":{"type":"object","description":"Properties that are private to the copy of the event that appears on this calendar.","additionalProperties":{"type":"string"}},"shared":{"type":"object","description":"Properties that are shared between copies of the event on other attendees' calendars.","additionalProperties":{"type":"string"}}},"additionalProperties":true},"hangoutLink":{"type":"string","description":"An absolute link to the Google Hangout associated with this event. Read-only."},"conferenceData":{"type":"object","description":"Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.","additionalProperties":true},"guestsCanInviteOthers":{"type":"boolean","description":"Whether attendees other than the organizer can invite others to the event. The default is True."},"guestsCanModify":{"type":"boolean","description":"Whether attendees other than the organizer can modify the event. The default is False."},"guestsCanSeeOtherGuests":{"type":"boolean","description":"Whether attendees other than the organizer can see who the event's attendees are. The default is True."},"anyoneCanAddSelf":{"type":"boolean","description":"Deprecated. Whether anyone can invite themselves to the event. The default is False."},"privateCopy":{"type":"boolean","description":"If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."},"locked":{"type":"boolean","description":"Whether this is a locked event copy, where summary, description, location, start, end and recurrence cannot be changed. Read-only."},"reminders":{"type":"object","description":"Information about the event's reminders for the authenticated user.","properties":{"useDefault":{"type":"boolean","description":"Whether the default reminders of the calendar apply to the event."},"overrides":{"type":"array","description":"The reminders specific to this event if it does not use the default reminders (at most 5).","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":true}}},"additionalProperties":true},"source":{"type":"object","description":"Source from which the event was created, such as a web page or an email message.","properties":{"title":{"type":"string","description":"Title of the source; for example a title of a web page or an email subject."},"url":{"type":"string","description":"URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."}},"additionalProperties":true},"gadget":{"type":"object","description":"Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.","properties":{"type":{"type":"string","description":"The gadget's type. Deprecated."},"title":{"type":"string","description":"The gadget's title. Deprecated."},"link":{"type":"string","description":"The gadget's URL (HTTPS). Deprecated."},"iconLink":{"type":"string","description":"The gadget's icon URL (HTTPS). Deprecated."},"width":{"type":"integer","description":"The gadget's width in pixels, greater than 0. Deprecated."},"height":{"type":"integer","description":"The gadget's height in pixels, greater than 0. Deprecated."},"display":{"type":"string","description":"How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."},"preferences":{"type":"object","description":"The gadget's preferences, by name.","additionalProperties":{"type":"string","description":"The value of the preference."}}},"additionalProperties":true},"attachments":{"type":"array","description":"File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.","items":{"type":"object","description":"A file attached to an event.","properties":{"fileUrl":{"type":"string","description":"URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."},"fileId":{"type":"string","description":"ID of the attached file. Read-only."},"title":{"type":"string","description":"Attachment title."},"mimeType":{"type":"string","description":"Internet media type (MIME type) of the attachment."},"iconLink":{"type":"string","description":"URL link to the attachment's icon."}},"additionalProperties":true}},"eventType":{"type":"string","description":"Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."},"focusTimeProperties":{"type":"object","description":"Settings of a focus-time event (eventType \"focusTime\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."},"chatStatus":{"type":"string","description":"The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."}},"additionalProperties":true},"outOfOfficeProperties":{"type":"object","description":"Settings of an out-of-office event (eventType \"outOfOffice\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."}},"additionalProperties":true},"workingLocationProperties":{"type":"object","description":"Where the user works (eventType \"workingLocation\").","properties":{"type":{"type":"string","description":"The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."},"homeOffice":{"type":"object","description":"Present (an empty object, `{}`) when the user works from home.","additionalProperties":true},"officeLocation":{"type":"object","description":"Present when the user works from an office.","properties":{"buildingId":{"type":"string","description":"Optional building ID, from the organization's Resources database."},"floorId":{"type":"string","description":"Optional floor ID."},"floorSectionId":{"type":"string","description":"Optional floor section ID."},"deskId":{"type":"string","description":"Optional desk ID."},"label":{"type":"string","description":"The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."}},"additionalProperties":true},"customLocation":{"type":"object","description":"Present when the user works from another place.","properties":{"label":{"type":"string","description":"Optional label with more details."}},"additionalProperties":true}},"additionalProperties":true},"kind":{"type":"string","description":"Type of the resource (\"calendar#event\")."},"etag":{"type":"string","description":"ETag of the resource."}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<EventOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: EVENT_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<EventOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_event",
         title: "Delete an event",
         description: "Delete an event by its id. calendarId defaults to the user's primary calendar.",
-        input_schema: r#"{"type":"object","properties":{"calendarId":{"type":"string","description":"Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.","default":"primary"},"eventId":{"type":"string","description":"Event identifier."},"sendNotifications":{"type":"boolean","description":"Deprecated. Please use sendUpdates instead."},"sendUpdates":{"type":"string","description":"Guests who should receive notifications about the deletion of the event.","enum":["all","externalOnly","none"]}},"required":["eventId"],"additionalProperties":false}"#,
+        input_schema: DELETE_EVENT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.events.delete",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -145,7 +145,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<DeleteEventInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -153,7 +152,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "quick_add_event",
         title: "Create an event from text",
         description: "Create an event from a short text such as \"Lunch with Ana tomorrow at noon\"; Google parses the date and time.",
-        input_schema: r#"{"type":"object","properties":{"calendarId":{"type":"string","description":"Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.","default":"primary"},"text":{"type":"string","description":"The text describing the event to be created."},"sendNotifications":{"type":"boolean","description":"Deprecated. Please use sendUpdates instead."},"sendUpdates":{"type":"string","description":"Guests who should receive notifications about the creation of the new event.","enum":["all","externalOnly","none"]}},"required":["text"],"additionalProperties":false}"#,
+        input_schema: QUICK_ADD_EVENT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.events.quickAdd",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -164,17 +163,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<QuickAddEventInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"id":{"type":"string","description":"Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."},"status":{"type":"string","description":"Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."},"htmlLink":{"type":"string","description":"An absolute link to this event in the Google Calendar Web UI. Read-only."},"created":{"type":"string","description":"Creation time of the event (as a RFC3339 timestamp). Read-only."},"updated":{"type":"string","description":"Last modification time of the event (as a RFC3339 timestamp). Read-only."},"summary":{"type":"string","description":"Title of the event."},"description":{"type":"string","description":"Description of the event. Can contain HTML."},"location":{"type":"string","description":"Geographic location of the event as free-form text."},"colorId":{"type":"string","description":"The color of the event, an ID from the event section of the colors endpoint."},"creator":{"type":"object","description":"The creator of the event. Read-only.","properties":{"id":{"type":"string","description":"The creator's Profile ID, if available."},"email":{"type":"string","description":"The creator's email address, if available."},"displayName":{"type":"string","description":"The creator's name, if available."},"self":{"type":"boolean","description":"Whether the creator corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"organizer":{"type":"object","description":"The organizer of the event. Read-only, except when importing an event.","properties":{"id":{"type":"string","description":"The organizer's Profile ID, if available."},"email":{"type":"string","description":"The organizer's email address, if available."},"displayName":{"type":"string","description":"The organizer's name, if available."},"self":{"type":"boolean","description":"Whether the organizer corresponds to the calendar on which this copy of the event appears. Read-only."}},"additionalProperties":true},"start":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"end":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"endTimeUnspecified":{"type":"boolean","description":"Whether the end time is actually unspecified. The default is False."},"recurrence":{"type":"array","description":"RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.","items":{"type":"string"}},"recurringEventId":{"type":"string","description":"For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."},"originalStartTime":{"type":"object","description":"A point in time. Use `date` for an all-day event, otherwise `dateTime`.","properties":{"date":{"type":"string","description":"The date, in the format \"yyyy-mm-dd\", if this is an all-day event."},"dateTime":{"type":"string","description":"The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."},"timeZone":{"type":"string","description":"The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."}},"additionalProperties":true},"transparency":{"type":"string","description":"Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."},"visibility":{"type":"string","description":"Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."},"iCalUID":{"type":"string","description":"Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."},"sequence":{"type":"integer","description":"Sequence number as per iCalendar."},"attendees":{"type":"array","description":"The attendees of the event.","items":{"type":"object","description":"An attendee of an event.","properties":{"id":{"type":"string","description":"The attendee's Profile ID, if available."},"email":{"type":"string","description":"The attendee's email address (RFC5322). Required when adding an attendee."},"displayName":{"type":"string","description":"The attendee's name, if available."},"organizer":{"type":"boolean","description":"Whether the attendee is the organizer of the event. Read-only."},"self":{"type":"boolean","description":"Whether this entry represents the calendar on which this copy of the event appears. Read-only."},"resource":{"type":"boolean","description":"Whether the attendee is a resource. Can only be set when the attendee is first added."},"optional":{"type":"boolean","description":"Whether this is an optional attendee. The default is False."},"responseStatus":{"type":"string","description":"The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."},"comment":{"type":"string","description":"The attendee's response comment."},"additionalGuests":{"type":"integer","description":"Number of additional guests. The default is 0."}},"additionalProperties":true}},"attendeesOmitted":{"type":"boolean","description":"Whether attendees may have been omitted from the event's representation. The default is False."},"extendedProperties":{"type":"object","description":"Extended properties of the event.","properties":{"private":{"type":"object","description":"Properties that are private to the copy of the event that appears on this calendar.","additionalProperties":{"type":"string"}},"shared":{"type":"object","description":"Properties that are shared between copies of the event on other attendees' calendars.","additionalProperties":{"type":"string"}}},"additionalProperties":true},"hangoutLink":{"type":"string","description":"An absolute link to the Google Hangout associated with this event. Read-only."},"conferenceData":{"type":"object","description":"Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.","additionalProperties":true},"guestsCanInviteOthers":{"type":"boolean","description":"Whether attendees other than the organizer can invite others to the event. The default is True."},"guestsCanModify":{"type":"boolean","description":"Whether attendees other than the organizer can modify the event. The default is False."},"guestsCanSeeOtherGuests":{"type":"boolean","description":"Whether attendees other than the organizer can see who the event's attendees are. The default is True."},"anyoneCanAddSelf":{"type":"boolean","description":"Deprecated. Whether anyone can invite themselves to the event. The default is False."},"privateCopy":{"type":"boolean","description":"If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."},"locked":{"type":"boolean","description":"Whether this is a locked event copy, where summary, description, location, start, end and recurrence cannot be changed. Read-only."},"reminders":{"type":"object","description":"Information about the event's reminders for the authenticated user.","properties":{"useDefault":{"type":"boolean","description":"Whether the default reminders of the calendar apply to the event."},"overrides":{"type":"array","description":"The reminders specific to this event if it does not use the default reminders (at most 5).","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":true}}},"additionalProperties":true},"source":{"type":"object","description":"Source from which the event was created, such as a web page or an email message.","properties":{"title":{"type":"string","description":"Title of the source; for example a title of a web page or an email subject."},"url":{"type":"string","description":"URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."}},"additionalProperties":true},"gadget":{"type":"object","description":"Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.","properties":{"type":{"type":"string","description":"The gadget's type. Deprecated."},"title":{"type":"string","description":"The gadget's title. Deprecated."},"link":{"type":"string","description":"The gadget's URL (HTTPS). Deprecated."},"iconLink":{"type":"string","description":"The gadget's icon URL (HTTPS). Deprecated."},"width":{"type":"integer","description":"The gadget's width in pixels, greater than 0. Deprecated."},"height":{"type":"integer","description":"The gadget's height in pixels, greater than 0. Deprecated."},"display":{"type":"string","description":"How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."},"preferences":{"type":"object","description":"The gadget's preferences, by name.","additionalProperties":{"type":"string","description":"The value of the preference."}}},"additionalProperties":true},"attachments":{"type":"array","description":"File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.","items":{"type":"object","description":"A file attached to an event.","properties":{"fileUrl":{"type":"string","description":"URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."},"fileId":{"type":"string","description":"ID of the attached file. Read-only."},"title":{"type":"string","description":"Attachment title."},"mimeType":{"type":"string","description":"Internet media type (MIME type) of the attachment."},"iconLink":{"type":"string","description":"URL link to the attachment's icon."}},"additionalProperties":true}},"eventType":{"type":"string","description":"Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."},"focusTimeProperties":{"type":"object","description":"Settings of a focus-time event (eventType \"focusTime\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."},"chatStatus":{"type":"string","description":"The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."}},"additionalProperties":true},"outOfOfficeProperties":{"type":"object","description":"Settings of an out-of-office event (eventType \"outOfOffice\").","properties":{"autoDeclineMode":{"type":"string","description":"Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."},"declineMessage":{"type":"string","description":"The message sent when Calendar declines an existing event or a new invitation automatically."}},"additionalProperties":true},"workingLocationProperties":{"type":"object","description":"Where the user works (eventType \"workingLocation\").","properties":{"type":{"type":"string","description":"The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."},"homeOffice":{"type":"object","description":"Present (an empty object, `{}`) when the user works from home.","additionalProperties":true},"officeLocation":{"type":"object","description":"Present when the user works from an office.","properties":{"buildingId":{"type":"string","description":"Optional building ID, from the organization's Resources database."},"floorId":{"type":"string","description":"Optional floor ID."},"floorSectionId":{"type":"string","description":"Optional floor section ID."},"deskId":{"type":"string","description":"Optional desk ID."},"label":{"type":"string","description":"The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."}},"additionalProperties":true},"customLocation":{"type":"object","description":"Present when the user works from another place.","properties":{"label":{"type":"string","description":"Optional label with more details."}},"additionalProperties":true}},"additionalProperties":true},"kind":{"type":"string","description":"Type of the resource (\"calendar#event\")."},"etag":{"type":"string","description":"ETag of the resource."}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<EventOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: EVENT_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<EventOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_calendars",
         title: "List calendars",
         description: "List the calendars on the user's calendar list, with the ids the event tools accept as calendarId.\n\nPaged: when the result has `nextPageToken`, call again with `pageToken` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"maxResults":{"type":"integer","description":"Maximum number of entries returned on one result page (default 100, at most 250).","minimum":1},"minAccessRole":{"type":"string","description":"The minimum access role for the user in the returned entries. The default is no restriction.","enum":["freeBusyReader","owner","reader","writer"]},"pageToken":{"type":"string","description":"Token specifying which result page to return (nextPageToken of the previous page)."},"showDeleted":{"type":"boolean","description":"Whether to include deleted calendar list entries in the result. The default is False."},"showHidden":{"type":"boolean","description":"Whether to show hidden entries. The default is False."},"syncToken":{"type":"string","description":"nextSyncToken from the last page of a previous list request: return only entries changed since then. Cannot be combined with minAccessRole."}},"additionalProperties":false}"#,
+        input_schema: LIST_CALENDARS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.calendarList.list",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -185,17 +184,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListCalendarsInput>,
-        output_schema: Some(
-            r##"{"type":"object","properties":{"kind":{"type":"string","description":"Type of the collection (\"calendar#calendarList\")."},"etag":{"type":"string","description":"ETag of the collection."},"nextPageToken":{"type":"string","description":"Token used to access the next page of this result. Omitted if no further results are available."},"nextSyncToken":{"type":"string","description":"Token used later to retrieve only the entries that have changed since this result was returned."},"items":{"type":"array","description":"Calendars that are present on the user's calendar list.","items":{"type":"object","description":"A calendar on the user's calendar list.","properties":{"kind":{"type":"string","description":"Type of the resource (\"calendar#calendarListEntry\")."},"etag":{"type":"string","description":"ETag of the resource."},"id":{"type":"string","description":"Identifier of the calendar (pass it as calendarId to the event tools)."},"summary":{"type":"string","description":"Title of the calendar. Read-only."},"summaryOverride":{"type":"string","description":"The summary that the authenticated user has set for this calendar."},"description":{"type":"string","description":"Description of the calendar. Read-only."},"location":{"type":"string","description":"Geographic location of the calendar as free-form text. Read-only."},"timeZone":{"type":"string","description":"The time zone of the calendar. Read-only."},"colorId":{"type":"string","description":"The color of the calendar, an ID from the calendar section of the colors endpoint."},"backgroundColor":{"type":"string","description":"The main color of the calendar in the hexadecimal format \"#0088aa\"."},"foregroundColor":{"type":"string","description":"The foreground color of the calendar in the hexadecimal format \"#ffffff\"."},"hidden":{"type":"boolean","description":"Whether the calendar has been hidden from the list."},"selected":{"type":"boolean","description":"Whether the calendar content shows up in the calendar UI."},"accessRole":{"type":"string","description":"The effective access role of the user: \"freeBusyReader\", \"reader\", \"writer\" or \"owner\". Read-only."},"defaultReminders":{"type":"array","description":"The default reminders that the authenticated user has for this calendar.","items":{"type":"object","description":"One reminder. Both fields are required when adding a reminder.","properties":{"method":{"type":"string","description":"The method used by this reminder: \"email\" or \"popup\"."},"minutes":{"type":"integer","description":"Minutes before the start of the event when the reminder triggers (0 to 40320)."}},"additionalProperties":true}},"primary":{"type":"boolean","description":"Whether the calendar is the primary calendar of the authenticated user. Read-only."},"deleted":{"type":"boolean","description":"Whether this calendar list entry has been deleted from the calendar list. Read-only."}},"additionalProperties":true}}},"additionalProperties":true}"##,
-        ),
-        output: Some(::alter_mcp_runtime::output::<CalendarListOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: CALENDAR_LIST_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<CalendarListOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "query_free_busy",
         title: "Query free/busy",
         description: "Find busy time ranges of one or more calendars between timeMin and timeMax.",
-        input_schema: r#"{"type":"object","properties":{"timeMin":{"type":"string","format":"date-time","description":"The start of the interval for the query formatted as per RFC3339."},"timeMax":{"type":"string","format":"date-time","description":"The end of the interval for the query formatted as per RFC3339."},"timeZone":{"type":"string","description":"Time zone used in the response. The default is UTC."},"groupExpansionMax":{"type":"integer","format":"int32","description":"Maximal number of calendar identifiers to be provided for a single group. At most 100."},"calendarExpansionMax":{"type":"integer","format":"int32","description":"Maximal number of calendars for which FreeBusy information is to be provided. At most 50."},"items":{"type":"array","description":"The calendars to query, e.g. [{\"id\": \"primary\"}, {\"id\": \"ana@example.com\"}].","items":{"type":"object","properties":{"id":{"type":"string","description":"The identifier of a calendar or a group (for example an email address or \"primary\")."}},"additionalProperties":false}}},"required":["timeMin","timeMax","items"],"additionalProperties":false}"#,
+        input_schema: QUERY_FREE_BUSY_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "calendar.freebusy.query",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -206,10 +205,10 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<QueryFreeBusyInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"kind":{"type":"string","description":"Type of the resource (\"calendar#freeBusy\")."},"timeMin":{"type":"string","description":"The start of the interval."},"timeMax":{"type":"string","description":"The end of the interval."},"calendars":{"type":"object","description":"Free/busy information per calendar id.","additionalProperties":{"type":"object","properties":{"busy":{"type":"array","description":"List of time ranges during which this calendar should be regarded as busy.","items":{"type":"object","properties":{"start":{"type":"string","description":"The (inclusive) start of the time period."},"end":{"type":"string","description":"The (exclusive) end of the time period."}},"additionalProperties":true}},"errors":{"type":"array","description":"Optional error(s) (if computation for the calendar failed).","items":{"type":"object","properties":{"domain":{"type":"string","description":"Domain, or broad category, of the error."},"reason":{"type":"string","description":"Specific reason for the error, e.g. \"groupTooBig\", \"tooManyCalendarsRequested\", \"notFound\", \"internalError\"."}},"additionalProperties":true}}},"additionalProperties":true}},"groups":{"type":"object","description":"Expansion of groups, per group id.","additionalProperties":{"type":"object","properties":{"calendars":{"type":"array","description":"List of calendars' identifiers within a group.","items":{"type":"string"}},"errors":{"type":"array","description":"Optional error(s) (if computation for the group failed).","items":{"type":"object","properties":{"domain":{"type":"string","description":"Domain, or broad category, of the error."},"reason":{"type":"string","description":"Specific reason for the error, e.g. \"groupTooBig\", \"tooManyCalendarsRequested\", \"notFound\", \"internalError\"."}},"additionalProperties":true}}},"additionalProperties":true}}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<FreeBusyResponseOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: FREE_BUSY_RESPONSE_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<FreeBusyResponseOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
 ];
@@ -231,7 +230,7 @@ pub struct ListEventsInput {
     #[serde(rename = "maxAttendees", default)]
     pub max_attendees: Option<i64>,
     /// Maximum number of events to return (default 10, at most 2500). Use pageToken with the previous nextPageToken for more.
-    #[serde(rename = "max_results", default)]
+    #[serde(default)]
     pub max_results: Option<i64>,
     /// The order of the events returned. "startTime" needs singleEvents=true. The default is an unspecified, stable order.
     #[serde(rename = "orderBy", default)]
@@ -357,39 +356,37 @@ pub struct CreateEventInput {
     pub send_notifications: Option<bool>,
     /// Whether to send notifications about the creation of the new event. Note that some emails might still be sent.
     #[serde(rename = "sendUpdates", default)]
-    pub send_updates: Option<CreateEventSendUpdates>,
+    pub send_updates: Option<EventSendUpdates>,
     /// Whether the client supports event attachments. The default is False.
     #[serde(rename = "supportsAttachments", default)]
     pub supports_attachments: Option<bool>,
     /// Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it.
-    #[serde(rename = "id", default)]
+    #[serde(default)]
     pub id: Option<String>,
     /// Status of the event: "confirmed" (default), "tentative" or "cancelled".
-    #[serde(rename = "status", default)]
+    #[serde(default)]
     pub status: Option<String>,
     /// Title of the event.
-    #[serde(rename = "summary", default)]
+    #[serde(default)]
     pub summary: Option<String>,
     /// Description of the event. Can contain HTML.
-    #[serde(rename = "description", default)]
+    #[serde(default)]
     pub description: Option<String>,
     /// Geographic location of the event as free-form text.
-    #[serde(rename = "location", default)]
+    #[serde(default)]
     pub location: Option<String>,
     /// The color of the event, an ID from the event section of the colors endpoint.
     #[serde(rename = "colorId", default)]
     pub color_id: Option<String>,
     /// When the event starts: {"dateTime": "2025-06-03T10:00:00+02:00"} (or with "timeZone": "Europe/Zurich"), or {"date": "2025-06-03"} for an all-day event.
-    #[serde(rename = "start")]
     pub start: EventDateTime,
     /// When the event ends (exclusive), in the same form as start.
-    #[serde(rename = "end")]
     pub end: EventDateTime,
     /// Whether the end time is actually unspecified. The default is False.
     #[serde(rename = "endTimeUnspecified", default)]
     pub end_time_unspecified: Option<bool>,
     /// RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example "RRULE:FREQ=WEEKLY;COUNT=5"). DTSTART and DTEND lines are not allowed.
-    #[serde(rename = "recurrence", default)]
+    #[serde(default)]
     pub recurrence: Option<Vec<String>>,
     /// For an instance of a recurring event, the id of the recurring event it belongs to. Immutable.
     #[serde(rename = "recurringEventId", default)]
@@ -398,19 +395,19 @@ pub struct CreateEventInput {
     #[serde(rename = "originalStartTime", default)]
     pub original_start_time: Option<EventDateTime>,
     /// Whether the event blocks time on the calendar: "opaque" (default, busy) or "transparent" (available).
-    #[serde(rename = "transparency", default)]
+    #[serde(default)]
     pub transparency: Option<String>,
     /// Visibility of the event: "default", "public", "private" or "confidential".
-    #[serde(rename = "visibility", default)]
+    #[serde(default)]
     pub visibility: Option<String>,
     /// Event unique identifier as defined in RFC5545, shared by all instances of a recurring event.
     #[serde(rename = "iCalUID", default)]
     pub i_cal_uid: Option<String>,
     /// Sequence number as per iCalendar.
-    #[serde(rename = "sequence", default)]
+    #[serde(default)]
     pub sequence: Option<i32>,
     /// The attendees of the event.
-    #[serde(rename = "attendees", default)]
+    #[serde(default)]
     pub attendees: Option<Vec<EventAttendee>>,
     /// Whether attendees may have been omitted from the event's representation. The default is False.
     #[serde(rename = "attendeesOmitted", default)]
@@ -439,16 +436,16 @@ pub struct CreateEventInput {
     #[serde(rename = "privateCopy", default)]
     pub private_copy: Option<bool>,
     /// Information about the event's reminders for the authenticated user.
-    #[serde(rename = "reminders", default)]
+    #[serde(default)]
     pub reminders: Option<EventReminders>,
     /// Source from which the event was created, such as a web page or an email message.
-    #[serde(rename = "source", default)]
+    #[serde(default)]
     pub source: Option<EventSource>,
     /// Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.
-    #[serde(rename = "gadget", default)]
+    #[serde(default)]
     pub gadget: Option<EventGadget>,
     /// File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.
-    #[serde(rename = "attachments", default)]
+    #[serde(default)]
     pub attachments: Option<Vec<EventAttachment>>,
     /// Specific type of the event: "default", "outOfOffice", "focusTime" or "workingLocation". Cannot be modified after the event is created.
     #[serde(rename = "eventType", default)]
@@ -463,10 +460,10 @@ pub struct CreateEventInput {
     #[serde(rename = "workingLocationProperties", default)]
     pub working_location_properties: Option<EventWorkingLocationProperties>,
     /// Type of the resource ("calendar#event").
-    #[serde(rename = "kind", default)]
+    #[serde(default)]
     pub kind: Option<String>,
     /// ETag of the resource.
-    #[serde(rename = "etag", default)]
+    #[serde(default)]
     pub etag: Option<String>,
 }
 
@@ -546,39 +543,39 @@ pub struct UpdateEventInput {
     pub send_notifications: Option<bool>,
     /// Guests who should receive notifications about the event update (for example, title changes).
     #[serde(rename = "sendUpdates", default)]
-    pub send_updates: Option<UpdateEventSendUpdates>,
+    pub send_updates: Option<EventSendUpdates>,
     /// Whether the client supports event attachments. The default is False.
     #[serde(rename = "supportsAttachments", default)]
     pub supports_attachments: Option<bool>,
     /// Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it.
-    #[serde(rename = "id", default)]
+    #[serde(default)]
     pub id: Option<String>,
     /// Status of the event: "confirmed" (default), "tentative" or "cancelled".
-    #[serde(rename = "status", default)]
+    #[serde(default)]
     pub status: Option<String>,
     /// Title of the event.
-    #[serde(rename = "summary", default)]
+    #[serde(default)]
     pub summary: Option<String>,
     /// Description of the event. Can contain HTML.
-    #[serde(rename = "description", default)]
+    #[serde(default)]
     pub description: Option<String>,
     /// Geographic location of the event as free-form text.
-    #[serde(rename = "location", default)]
+    #[serde(default)]
     pub location: Option<String>,
     /// The color of the event, an ID from the event section of the colors endpoint.
     #[serde(rename = "colorId", default)]
     pub color_id: Option<String>,
     /// A point in time. Use `date` for an all-day event, otherwise `dateTime`.
-    #[serde(rename = "start", default)]
+    #[serde(default)]
     pub start: Option<EventDateTime>,
     /// A point in time. Use `date` for an all-day event, otherwise `dateTime`.
-    #[serde(rename = "end", default)]
+    #[serde(default)]
     pub end: Option<EventDateTime>,
     /// Whether the end time is actually unspecified. The default is False.
     #[serde(rename = "endTimeUnspecified", default)]
     pub end_time_unspecified: Option<bool>,
     /// RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example "RRULE:FREQ=WEEKLY;COUNT=5"). DTSTART and DTEND lines are not allowed.
-    #[serde(rename = "recurrence", default)]
+    #[serde(default)]
     pub recurrence: Option<Vec<String>>,
     /// For an instance of a recurring event, the id of the recurring event it belongs to. Immutable.
     #[serde(rename = "recurringEventId", default)]
@@ -587,19 +584,19 @@ pub struct UpdateEventInput {
     #[serde(rename = "originalStartTime", default)]
     pub original_start_time: Option<EventDateTime>,
     /// Whether the event blocks time on the calendar: "opaque" (default, busy) or "transparent" (available).
-    #[serde(rename = "transparency", default)]
+    #[serde(default)]
     pub transparency: Option<String>,
     /// Visibility of the event: "default", "public", "private" or "confidential".
-    #[serde(rename = "visibility", default)]
+    #[serde(default)]
     pub visibility: Option<String>,
     /// Event unique identifier as defined in RFC5545, shared by all instances of a recurring event.
     #[serde(rename = "iCalUID", default)]
     pub i_cal_uid: Option<String>,
     /// Sequence number as per iCalendar.
-    #[serde(rename = "sequence", default)]
+    #[serde(default)]
     pub sequence: Option<i32>,
     /// The attendees of the event.
-    #[serde(rename = "attendees", default)]
+    #[serde(default)]
     pub attendees: Option<Vec<EventAttendee>>,
     /// Whether attendees may have been omitted from the event's representation. The default is False.
     #[serde(rename = "attendeesOmitted", default)]
@@ -628,16 +625,16 @@ pub struct UpdateEventInput {
     #[serde(rename = "privateCopy", default)]
     pub private_copy: Option<bool>,
     /// Information about the event's reminders for the authenticated user.
-    #[serde(rename = "reminders", default)]
+    #[serde(default)]
     pub reminders: Option<EventReminders>,
     /// Source from which the event was created, such as a web page or an email message.
-    #[serde(rename = "source", default)]
+    #[serde(default)]
     pub source: Option<EventSource>,
     /// Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.
-    #[serde(rename = "gadget", default)]
+    #[serde(default)]
     pub gadget: Option<EventGadget>,
     /// File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.
-    #[serde(rename = "attachments", default)]
+    #[serde(default)]
     pub attachments: Option<Vec<EventAttachment>>,
     /// Specific type of the event: "default", "outOfOffice", "focusTime" or "workingLocation". Cannot be modified after the event is created.
     #[serde(rename = "eventType", default)]
@@ -652,10 +649,10 @@ pub struct UpdateEventInput {
     #[serde(rename = "workingLocationProperties", default)]
     pub working_location_properties: Option<EventWorkingLocationProperties>,
     /// Type of the resource ("calendar#event").
-    #[serde(rename = "kind", default)]
+    #[serde(default)]
     pub kind: Option<String>,
     /// ETag of the resource.
-    #[serde(rename = "etag", default)]
+    #[serde(default)]
     pub etag: Option<String>,
 }
 
@@ -728,7 +725,7 @@ pub struct DeleteEventInput {
     pub send_notifications: Option<bool>,
     /// Guests who should receive notifications about the deletion of the event.
     #[serde(rename = "sendUpdates", default)]
-    pub send_updates: Option<DeleteEventSendUpdates>,
+    pub send_updates: Option<EventSendUpdates>,
 }
 
 impl ::alter_mcp_runtime::ToolInput for DeleteEventInput {
@@ -753,14 +750,13 @@ pub struct QuickAddEventInput {
     #[serde(rename = "calendarId", default)]
     pub calendar_id: Option<String>,
     /// The text describing the event to be created.
-    #[serde(rename = "text")]
     pub text: String,
     /// Deprecated. Please use sendUpdates instead.
     #[serde(rename = "sendNotifications", default)]
     pub send_notifications: Option<bool>,
     /// Guests who should receive notifications about the creation of the new event.
     #[serde(rename = "sendUpdates", default)]
-    pub send_updates: Option<QuickAddEventSendUpdates>,
+    pub send_updates: Option<EventSendUpdates>,
 }
 
 impl ::alter_mcp_runtime::ToolInput for QuickAddEventInput {
@@ -837,7 +833,6 @@ pub struct QueryFreeBusyInput {
     #[serde(rename = "calendarExpansionMax", default)]
     pub calendar_expansion_max: Option<i32>,
     /// The calendars to query, e.g. \[{"id": "primary"}, {"id": "ana@example.com"}\].
-    #[serde(rename = "items")]
     pub items: Vec<FreeBusyRequestItem>,
 }
 
@@ -872,16 +867,16 @@ impl ::alter_mcp_runtime::ToolOutput for FreeBusyResponseOutput {}
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct CalendarListEntryOutput {
     /// Type of the resource ("calendar#calendarListEntry").
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// ETag of the resource.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Identifier of the calendar (pass it as calendarId to the event tools).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Title of the calendar. Read-only.
-    #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The summary that the authenticated user has set for this calendar.
     #[serde(
@@ -891,10 +886,10 @@ pub struct CalendarListEntryOutput {
     )]
     pub summary_override: Option<String>,
     /// Description of the calendar. Read-only.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Geographic location of the calendar as free-form text. Read-only.
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The time zone of the calendar. Read-only.
     #[serde(rename = "timeZone", default, skip_serializing_if = "Option::is_none")]
@@ -917,10 +912,10 @@ pub struct CalendarListEntryOutput {
     )]
     pub foreground_color: Option<String>,
     /// Whether the calendar has been hidden from the list.
-    #[serde(rename = "hidden", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     /// Whether the calendar content shows up in the calendar UI.
-    #[serde(rename = "selected", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected: Option<bool>,
     /// The effective access role of the user: "freeBusyReader", "reader", "writer" or "owner". Read-only.
     #[serde(rename = "accessRole", default, skip_serializing_if = "Option::is_none")]
@@ -933,10 +928,10 @@ pub struct CalendarListEntryOutput {
     )]
     pub default_reminders: Option<Vec<EventReminderOutput>>,
     /// Whether the calendar is the primary calendar of the authenticated user. Read-only.
-    #[serde(rename = "primary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// Whether this calendar list entry has been deleted from the calendar list. Read-only.
-    #[serde(rename = "deleted", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -957,10 +952,10 @@ pub struct CalendarListEntryOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct CalendarListOutput {
     /// Type of the collection ("calendar#calendarList").
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// ETag of the collection.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Token used to access the next page of this result. Omitted if no further results are available.
     #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
@@ -969,7 +964,7 @@ pub struct CalendarListOutput {
     #[serde(rename = "nextSyncToken", default, skip_serializing_if = "Option::is_none")]
     pub next_sync_token: Option<String>,
     /// Calendars that are present on the user's calendar list.
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CalendarListEntryOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -982,46 +977,6 @@ pub struct CalendarListOutput {
 #[derive(
     Debug,
     Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde")]
-#[allow(clippy::enum_variant_names)]
-pub enum CreateEventSendUpdates {
-    #[serde(rename = "all")]
-    All,
-    #[serde(rename = "externalOnly")]
-    ExternalOnly,
-    #[serde(rename = "none")]
-    None,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde")]
-#[allow(clippy::enum_variant_names)]
-pub enum DeleteEventSendUpdates {
-    #[serde(rename = "all")]
-    All,
-    #[serde(rename = "externalOnly")]
-    ExternalOnly,
-    #[serde(rename = "none")]
-    None,
-}
-
-#[derive(
-    Debug,
-    Clone,
     PartialEq,
     ::alter_mcp_runtime::serde::Deserialize,
     ::alter_mcp_runtime::serde::Serialize
@@ -1029,10 +984,10 @@ pub enum DeleteEventSendUpdates {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ErrorOutput {
     /// Domain, or broad category, of the error.
-    #[serde(rename = "domain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Specific reason for the error, e.g. "groupTooBig", "tooManyCalendarsRequested", "notFound", "internalError".
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1056,7 +1011,7 @@ pub struct EventAttachment {
     #[serde(rename = "fileUrl", default, skip_serializing_if = "Option::is_none")]
     pub file_url: Option<String>,
     /// Attachment title.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Internet media type (MIME type) of the attachment.
     #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
@@ -1083,7 +1038,7 @@ pub struct EventAttachmentOutput {
     #[serde(rename = "fileId", default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// Attachment title.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Internet media type (MIME type) of the attachment.
     #[serde(rename = "mimeType", default, skip_serializing_if = "Option::is_none")]
@@ -1110,25 +1065,25 @@ pub struct EventAttachmentOutput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct EventAttendee {
     /// The attendee's Profile ID, if available.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The attendee's email address (RFC5322). Required when adding an attendee.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The attendee's name, if available.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Whether the attendee is a resource. Can only be set when the attendee is first added.
-    #[serde(rename = "resource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<bool>,
     /// Whether this is an optional attendee. The default is False.
-    #[serde(rename = "optional", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// The attendee's response status: "needsAction", "declined", "tentative" or "accepted".
     #[serde(rename = "responseStatus", default, skip_serializing_if = "Option::is_none")]
     pub response_status: Option<String>,
     /// The attendee's response comment.
-    #[serde(rename = "comment", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Number of additional guests. The default is 0.
     #[serde(
@@ -1150,31 +1105,31 @@ pub struct EventAttendee {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventAttendeeOutput {
     /// The attendee's Profile ID, if available.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The attendee's email address (RFC5322). Required when adding an attendee.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The attendee's name, if available.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Whether the attendee is the organizer of the event. Read-only.
-    #[serde(rename = "organizer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizer: Option<bool>,
     /// Whether this entry represents the calendar on which this copy of the event appears. Read-only.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<bool>,
     /// Whether the attendee is a resource. Can only be set when the attendee is first added.
-    #[serde(rename = "resource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<bool>,
     /// Whether this is an optional attendee. The default is False.
-    #[serde(rename = "optional", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
     /// The attendee's response status: "needsAction", "declined", "tentative" or "accepted".
     #[serde(rename = "responseStatus", default, skip_serializing_if = "Option::is_none")]
     pub response_status: Option<String>,
     /// The attendee's response comment.
-    #[serde(rename = "comment", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Number of additional guests. The default is 0.
     #[serde(
@@ -1202,7 +1157,7 @@ pub struct EventAttendeeOutput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct EventDateTime {
     /// The date, in the format "yyyy-mm-dd", if this is an all-day event.
-    #[serde(rename = "date", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone.
     #[serde(rename = "dateTime", default, skip_serializing_if = "Option::is_none")]
@@ -1223,7 +1178,7 @@ pub struct EventDateTime {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventDateTimeOutput {
     /// The date, in the format "yyyy-mm-dd", if this is an all-day event.
-    #[serde(rename = "date", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone.
     #[serde(rename = "dateTime", default, skip_serializing_if = "Option::is_none")]
@@ -1250,10 +1205,10 @@ pub struct EventDateTimeOutput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct EventExtendedProperties {
     /// Properties that are private to the copy of the event that appears on this calendar.
-    #[serde(rename = "private", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<::std::collections::BTreeMap<String, String>>,
     /// Properties that are shared between copies of the event on other attendees' calendars.
-    #[serde(rename = "shared", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared: Option<::std::collections::BTreeMap<String, String>>,
 }
 
@@ -1327,25 +1282,25 @@ pub struct EventGadget {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The gadget's title. Deprecated.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The gadget's URL (HTTPS). Deprecated.
-    #[serde(rename = "link", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// The gadget's icon URL (HTTPS). Deprecated.
     #[serde(rename = "iconLink", default, skip_serializing_if = "Option::is_none")]
     pub icon_link: Option<String>,
     /// The gadget's width in pixels, greater than 0. Deprecated.
-    #[serde(rename = "width", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i32>,
     /// The gadget's height in pixels, greater than 0. Deprecated.
-    #[serde(rename = "height", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i32>,
     /// How the gadget is shown: "icon" (beside the event title) or "chip" (when the event is clicked). Deprecated.
-    #[serde(rename = "display", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// The gadget's preferences, by name.
-    #[serde(rename = "preferences", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<::std::collections::BTreeMap<String, String>>,
 }
 
@@ -1410,43 +1365,43 @@ pub struct EventOutOfOfficePropertiesOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventOutput {
     /// Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Status of the event: "confirmed" (default), "tentative" or "cancelled".
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// An absolute link to this event in the Google Calendar Web UI. Read-only.
     #[serde(rename = "htmlLink", default, skip_serializing_if = "Option::is_none")]
     pub html_link: Option<String>,
     /// Creation time of the event (as a RFC3339 timestamp). Read-only.
-    #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Last modification time of the event (as a RFC3339 timestamp). Read-only.
-    #[serde(rename = "updated", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     /// Title of the event.
-    #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Description of the event. Can contain HTML.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Geographic location of the event as free-form text.
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The color of the event, an ID from the event section of the colors endpoint.
     #[serde(rename = "colorId", default, skip_serializing_if = "Option::is_none")]
     pub color_id: Option<String>,
     /// The creator of the event. Read-only.
-    #[serde(rename = "creator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<EventOutputCreator>,
     /// The organizer of the event. Read-only, except when importing an event.
-    #[serde(rename = "organizer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizer: Option<EventOutputOrganizer>,
     /// A point in time. Use `date` for an all-day event, otherwise `dateTime`.
-    #[serde(rename = "start", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<EventDateTimeOutput>,
     /// A point in time. Use `date` for an all-day event, otherwise `dateTime`.
-    #[serde(rename = "end", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<EventDateTimeOutput>,
     /// Whether the end time is actually unspecified. The default is False.
     #[serde(
@@ -1456,7 +1411,7 @@ pub struct EventOutput {
     )]
     pub end_time_unspecified: Option<bool>,
     /// RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example "RRULE:FREQ=WEEKLY;COUNT=5"). DTSTART and DTEND lines are not allowed.
-    #[serde(rename = "recurrence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Vec<String>>,
     /// For an instance of a recurring event, the id of the recurring event it belongs to. Immutable.
     #[serde(
@@ -1473,19 +1428,19 @@ pub struct EventOutput {
     )]
     pub original_start_time: Option<EventDateTimeOutput>,
     /// Whether the event blocks time on the calendar: "opaque" (default, busy) or "transparent" (available).
-    #[serde(rename = "transparency", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transparency: Option<String>,
     /// Visibility of the event: "default", "public", "private" or "confidential".
-    #[serde(rename = "visibility", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
     /// Event unique identifier as defined in RFC5545, shared by all instances of a recurring event.
     #[serde(rename = "iCalUID", default, skip_serializing_if = "Option::is_none")]
     pub i_cal_uid: Option<String>,
     /// Sequence number as per iCalendar.
-    #[serde(rename = "sequence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
     /// The attendees of the event.
-    #[serde(rename = "attendees", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<EventAttendeeOutput>>,
     /// Whether attendees may have been omitted from the event's representation. The default is False.
     #[serde(
@@ -1541,19 +1496,19 @@ pub struct EventOutput {
     #[serde(rename = "privateCopy", default, skip_serializing_if = "Option::is_none")]
     pub private_copy: Option<bool>,
     /// Whether this is a locked event copy, where summary, description, location, start, end and recurrence cannot be changed. Read-only.
-    #[serde(rename = "locked", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     /// Information about the event's reminders for the authenticated user.
-    #[serde(rename = "reminders", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<EventOutputReminders>,
     /// Source from which the event was created, such as a web page or an email message.
-    #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<EventOutputSource>,
     /// Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.
-    #[serde(rename = "gadget", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gadget: Option<EventOutputGadget>,
     /// File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.
-    #[serde(rename = "attachments", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<EventAttachmentOutput>>,
     /// Specific type of the event: "default", "outOfOffice", "focusTime" or "workingLocation". Cannot be modified after the event is created.
     #[serde(rename = "eventType", default, skip_serializing_if = "Option::is_none")]
@@ -1580,10 +1535,10 @@ pub struct EventOutput {
     )]
     pub working_location_properties: Option<EventWorkingLocationPropertiesOutput>,
     /// Type of the resource ("calendar#event").
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// ETag of the resource.
-    #[serde(rename = "etag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1604,10 +1559,10 @@ pub struct EventOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventOutputCreator {
     /// The creator's Profile ID, if available.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The creator's email address, if available.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The creator's name, if available.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -1634,10 +1589,10 @@ pub struct EventOutputCreator {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventOutputExtendedProperties {
     /// Properties that are private to the copy of the event that appears on this calendar.
-    #[serde(rename = "private", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private: Option<::std::collections::BTreeMap<String, String>>,
     /// Properties that are shared between copies of the event on other attendees' calendars.
-    #[serde(rename = "shared", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared: Option<::std::collections::BTreeMap<String, String>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1661,25 +1616,25 @@ pub struct EventOutputGadget {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The gadget's title. Deprecated.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The gadget's URL (HTTPS). Deprecated.
-    #[serde(rename = "link", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// The gadget's icon URL (HTTPS). Deprecated.
     #[serde(rename = "iconLink", default, skip_serializing_if = "Option::is_none")]
     pub icon_link: Option<String>,
     /// The gadget's width in pixels, greater than 0. Deprecated.
-    #[serde(rename = "width", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// The gadget's height in pixels, greater than 0. Deprecated.
-    #[serde(rename = "height", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// How the gadget is shown: "icon" (beside the event title) or "chip" (when the event is clicked). Deprecated.
-    #[serde(rename = "display", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
     /// The gadget's preferences, by name.
-    #[serde(rename = "preferences", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<::std::collections::BTreeMap<String, String>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1700,10 +1655,10 @@ pub struct EventOutputGadget {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventOutputOrganizer {
     /// The organizer's Profile ID, if available.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The organizer's email address, if available.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The organizer's name, if available.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -1733,7 +1688,7 @@ pub struct EventOutputReminders {
     #[serde(rename = "useDefault", default, skip_serializing_if = "Option::is_none")]
     pub use_default: Option<bool>,
     /// The reminders specific to this event if it does not use the default reminders (at most 5).
-    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overrides: Option<Vec<EventReminderOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1754,10 +1709,10 @@ pub struct EventOutputReminders {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventOutputSource {
     /// Title of the source; for example a title of a web page or an email subject.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS.
-    #[serde(rename = "url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1778,10 +1733,10 @@ pub struct EventOutputSource {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct EventReminder {
     /// The method used by this reminder: "email" or "popup".
-    #[serde(rename = "method", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Minutes before the start of the event when the reminder triggers (0 to 40320).
-    #[serde(rename = "minutes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i32>,
 }
 
@@ -1796,10 +1751,10 @@ pub struct EventReminder {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventReminderOutput {
     /// The method used by this reminder: "email" or "popup".
-    #[serde(rename = "method", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Minutes before the start of the event when the reminder triggers (0 to 40320).
-    #[serde(rename = "minutes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<i64>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1823,8 +1778,28 @@ pub struct EventReminders {
     #[serde(rename = "useDefault", default, skip_serializing_if = "Option::is_none")]
     pub use_default: Option<bool>,
     /// The reminders specific to this event if it does not use the default reminders (at most 5).
-    #[serde(rename = "overrides", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overrides: Option<Vec<EventReminder>>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    ::alter_mcp_runtime::serde::Deserialize,
+    ::alter_mcp_runtime::serde::Serialize
+)]
+#[serde(crate = "::alter_mcp_runtime::serde")]
+#[allow(clippy::enum_variant_names)]
+pub enum EventSendUpdates {
+    #[serde(rename = "all")]
+    All,
+    #[serde(rename = "externalOnly")]
+    ExternalOnly,
+    #[serde(rename = "none")]
+    None,
 }
 
 /// Source from which the event was created, such as a web page or an email message.
@@ -1838,10 +1813,10 @@ pub struct EventReminders {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct EventSource {
     /// Title of the source; for example a title of a web page or an email subject.
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS.
-    #[serde(rename = "url", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -1882,7 +1857,7 @@ pub struct EventWorkingLocationProperties {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct EventWorkingLocationPropertiesCustomLocation {
     /// Optional label with more details.
-    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -1909,7 +1884,7 @@ pub struct EventWorkingLocationPropertiesOfficeLocation {
     #[serde(rename = "deskId", default, skip_serializing_if = "Option::is_none")]
     pub desk_id: Option<String>,
     /// The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database.
-    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -1956,7 +1931,7 @@ pub struct EventWorkingLocationPropertiesOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct EventWorkingLocationPropertiesOutputCustomLocation {
     /// Optional label with more details.
-    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -1989,7 +1964,7 @@ pub struct EventWorkingLocationPropertiesOutputOfficeLocation {
     #[serde(rename = "deskId", default, skip_serializing_if = "Option::is_none")]
     pub desk_id: Option<String>,
     /// The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database.
-    #[serde(rename = "label", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -2009,10 +1984,10 @@ pub struct EventWorkingLocationPropertiesOutputOfficeLocation {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct FreeBusyCalendarOutput {
     /// List of time ranges during which this calendar should be regarded as busy.
-    #[serde(rename = "busy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub busy: Option<Vec<TimePeriodOutput>>,
     /// Optional error(s) (if computation for the calendar failed).
-    #[serde(rename = "errors", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -2032,10 +2007,10 @@ pub struct FreeBusyCalendarOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct FreeBusyGroupOutput {
     /// List of calendars' identifiers within a group.
-    #[serde(rename = "calendars", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendars: Option<Vec<String>>,
     /// Optional error(s) (if computation for the group failed).
-    #[serde(rename = "errors", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -2055,7 +2030,7 @@ pub struct FreeBusyGroupOutput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct FreeBusyRequestItem {
     /// The identifier of a calendar or a group (for example an email address or "primary").
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
@@ -2069,7 +2044,7 @@ pub struct FreeBusyRequestItem {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct FreeBusyResponseOutput {
     /// Type of the resource ("calendar#freeBusy").
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// The start of the interval.
     #[serde(rename = "timeMin", default, skip_serializing_if = "Option::is_none")]
@@ -2078,10 +2053,10 @@ pub struct FreeBusyResponseOutput {
     #[serde(rename = "timeMax", default, skip_serializing_if = "Option::is_none")]
     pub time_max: Option<String>,
     /// Free/busy information per calendar id.
-    #[serde(rename = "calendars", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendars: Option<::std::collections::BTreeMap<String, FreeBusyCalendarOutput>>,
     /// Expansion of groups, per group id.
-    #[serde(rename = "groups", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<::std::collections::BTreeMap<String, FreeBusyGroupOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -2170,7 +2145,7 @@ pub struct ListEventsOutput {
     #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// List of events on the calendar.
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ListEventsOutputItems>>,
 }
 
@@ -2185,31 +2160,31 @@ pub struct ListEventsOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListEventsOutputItems {
     /// Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Status of the event: "confirmed" (default), "tentative" or "cancelled".
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// An absolute link to this event in the Google Calendar Web UI. Read-only.
     #[serde(rename = "htmlLink", default, skip_serializing_if = "Option::is_none")]
     pub html_link: Option<String>,
     /// Title of the event.
-    #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Description of the event. Can contain HTML.
-    #[serde(rename = "description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Geographic location of the event as free-form text.
-    #[serde(rename = "location", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// The organizer of the event. Read-only, except when importing an event.
-    #[serde(rename = "organizer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizer: Option<ListEventsOutputItemsOrganizer>,
     /// A point in time. Use `date` for an all-day event, otherwise `dateTime`.
-    #[serde(rename = "start", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<EventDateTimeOutput>,
     /// A point in time. Use `date` for an all-day event, otherwise `dateTime`.
-    #[serde(rename = "end", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<EventDateTimeOutput>,
     /// For an instance of a recurring event, the id of the recurring event it belongs to. Immutable.
     #[serde(
@@ -2219,7 +2194,7 @@ pub struct ListEventsOutputItems {
     )]
     pub recurring_event_id: Option<String>,
     /// The attendees of the event.
-    #[serde(rename = "attendees", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<ListEventsOutputItemsAttendees>>,
 }
 
@@ -2234,7 +2209,7 @@ pub struct ListEventsOutputItems {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListEventsOutputItemsAttendees {
     /// The attendee's email address (RFC5322). Required when adding an attendee.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The attendee's name, if available.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
@@ -2255,31 +2230,11 @@ pub struct ListEventsOutputItemsAttendees {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListEventsOutputItemsOrganizer {
     /// The organizer's email address, if available.
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The organizer's name, if available.
     #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde")]
-#[allow(clippy::enum_variant_names)]
-pub enum QuickAddEventSendUpdates {
-    #[serde(rename = "all")]
-    All,
-    #[serde(rename = "externalOnly")]
-    ExternalOnly,
-    #[serde(rename = "none")]
-    None,
 }
 
 #[derive(
@@ -2292,10 +2247,10 @@ pub enum QuickAddEventSendUpdates {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct TimePeriodOutput {
     /// The (inclusive) start of the time period.
-    #[serde(rename = "start", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
     /// The (exclusive) end of the time period.
-    #[serde(rename = "end", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -2305,22 +2260,1806 @@ pub struct TimePeriodOutput {
     >,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde")]
-#[allow(clippy::enum_variant_names)]
-pub enum UpdateEventSendUpdates {
-    #[serde(rename = "all")]
-    All,
-    #[serde(rename = "externalOnly")]
-    ExternalOnly,
-    #[serde(rename = "none")]
-    None,
-}
+/// The JSON Schema of `list_events` input.
+const LIST_EVENTS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "alwaysIncludeEmail": {"type": "boolean", "description": "Deprecated and ignored."},
+    "eventTypes": {
+      "type": "array",
+      "description": "Event types to return; may be repeated. The default is [\"default\", \"focusTime\", \"outOfOffice\"].",
+      "items": {
+        "type": "string",
+        "enum": ["default", "focusTime", "outOfOffice", "workingLocation"]
+      }
+    },
+    "iCalUID": {
+      "type": "string",
+      "description": "Specifies an event ID in the iCalendar format to be provided in the response. Use it to search for an event by its iCalendar ID."
+    },
+    "maxAttendees": {
+      "type": "integer",
+      "description": "The maximum number of attendees to include in the response; beyond it only the participant is returned.",
+      "minimum": 1
+    },
+    "max_results": {
+      "type": "integer",
+      "description": "Maximum number of events to return (default 10, at most 2500). Use pageToken with the previous nextPageToken for more.",
+      "minimum": 1,
+      "default": 10
+    },
+    "orderBy": {
+      "type": "string",
+      "description": "The order of the events returned. \"startTime\" needs singleEvents=true. The default is an unspecified, stable order.",
+      "enum": ["startTime", "updated"]
+    },
+    "pageToken": {
+      "type": "string",
+      "description": "Token specifying which result page to return (nextPageToken of the previous page)."
+    },
+    "privateExtendedProperty": {
+      "type": "array",
+      "description": "Extended properties constraint specified as propertyName=value. Matches only private properties. May be repeated.",
+      "items": {"type": "string"}
+    },
+    "query": {
+      "type": "string",
+      "description": "Free text search terms to find events that match these terms in the summary, description, location, attendee and organizer names and emails, and working-location labels."
+    },
+    "sharedExtendedProperty": {
+      "type": "array",
+      "description": "Extended properties constraint specified as propertyName=value. Matches only shared properties. May be repeated.",
+      "items": {"type": "string"}
+    },
+    "showDeleted": {
+      "type": "boolean",
+      "description": "Whether to include deleted events (with status equals \"cancelled\") in the result. The default is False."
+    },
+    "showHiddenInvitations": {
+      "type": "boolean",
+      "description": "Whether to include hidden invitations in the result. The default is False."
+    },
+    "singleEvents": {
+      "type": "boolean",
+      "description": "Whether to expand recurring events into instances and only return single one-off events and instances of recurring events. The default is False."
+    },
+    "syncToken": {
+      "type": "string",
+      "description": "nextSyncToken from the last page of a previous list request: return only entries changed since then. Cannot be combined with iCalUID, orderBy, privateExtendedProperty, q, sharedExtendedProperty, timeMin, timeMax or updatedMin."
+    },
+    "timeMax": {
+      "type": "string",
+      "description": "Upper bound (exclusive) for an event's start time to filter by, as an RFC3339 timestamp with mandatory time zone offset, e.g. 2011-06-03T10:00:00Z."
+    },
+    "timeMin": {
+      "type": "string",
+      "description": "Lower bound (exclusive) for an event's end time to filter by, as an RFC3339 timestamp with mandatory time zone offset, e.g. 2011-06-03T10:00:00-07:00."
+    },
+    "timeZone": {
+      "type": "string",
+      "description": "Time zone used in the response. The default is the time zone of the calendar."
+    },
+    "updatedMin": {
+      "type": "string",
+      "description": "Lower bound for an event's last modification time (as a RFC3339 timestamp) to filter by."
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_events` output.
+const LIST_EVENTS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "timeZone": {"type": "string", "description": "The time zone of the calendar. Read-only."},
+    "nextPageToken": {
+      "type": "string",
+      "description": "Token used to access the next page of this result. Omitted if no further results are available."
+    },
+    "items": {
+      "type": "array",
+      "description": "List of events on the calendar.",
+      "items": {
+        "type": "object",
+        "description": "A calendar event. Body of events.insert (which needs `start` and `end`) and events.patch (every field optional).",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."
+          },
+          "status": {
+            "type": "string",
+            "description": "Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."
+          },
+          "htmlLink": {
+            "type": "string",
+            "description": "An absolute link to this event in the Google Calendar Web UI. Read-only."
+          },
+          "summary": {"type": "string", "description": "Title of the event."},
+          "description": {
+            "type": "string",
+            "description": "Description of the event. Can contain HTML."
+          },
+          "location": {
+            "type": "string",
+            "description": "Geographic location of the event as free-form text."
+          },
+          "organizer": {
+            "type": "object",
+            "description": "The organizer of the event. Read-only, except when importing an event.",
+            "properties": {
+              "email": {
+                "type": "string",
+                "description": "The organizer's email address, if available."
+              },
+              "displayName": {
+                "type": "string",
+                "description": "The organizer's name, if available."
+              }
+            },
+            "additionalProperties": false
+          },
+          "start": {
+            "type": "object",
+            "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+            "properties": {
+              "date": {
+                "type": "string",
+                "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+              },
+              "dateTime": {
+                "type": "string",
+                "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+              },
+              "timeZone": {
+                "type": "string",
+                "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+              }
+            },
+            "additionalProperties": true
+          },
+          "end": {
+            "type": "object",
+            "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+            "properties": {
+              "date": {
+                "type": "string",
+                "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+              },
+              "dateTime": {
+                "type": "string",
+                "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+              },
+              "timeZone": {
+                "type": "string",
+                "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+              }
+            },
+            "additionalProperties": true
+          },
+          "recurringEventId": {
+            "type": "string",
+            "description": "For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."
+          },
+          "attendees": {
+            "type": "array",
+            "description": "The attendees of the event.",
+            "items": {
+              "type": "object",
+              "description": "An attendee of an event.",
+              "properties": {
+                "email": {
+                  "type": "string",
+                  "description": "The attendee's email address (RFC5322). Required when adding an attendee."
+                },
+                "displayName": {
+                  "type": "string",
+                  "description": "The attendee's name, if available."
+                },
+                "responseStatus": {
+                  "type": "string",
+                  "description": "The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."
+                }
+              },
+              "additionalProperties": false
+            }
+          }
+        },
+        "additionalProperties": false
+      }
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `get_event` input.
+const GET_EVENT_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "calendarId": {
+      "type": "string",
+      "description": "Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.",
+      "default": "primary"
+    },
+    "eventId": {"type": "string", "description": "Event identifier."},
+    "alwaysIncludeEmail": {"type": "boolean", "description": "Deprecated and ignored."},
+    "maxAttendees": {
+      "type": "integer",
+      "description": "The maximum number of attendees to include in the response; beyond it only the participant is returned.",
+      "minimum": 1
+    },
+    "timeZone": {
+      "type": "string",
+      "description": "Time zone used in the response. The default is the time zone of the calendar."
+    }
+  },
+  "required": ["eventId"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `get_event` output, `create_event` output, `update_event` output, `quick_add_event` output.
+const EVENT_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "id": {
+      "type": "string",
+      "description": "Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."
+    },
+    "status": {
+      "type": "string",
+      "description": "Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."
+    },
+    "htmlLink": {
+      "type": "string",
+      "description": "An absolute link to this event in the Google Calendar Web UI. Read-only."
+    },
+    "created": {
+      "type": "string",
+      "description": "Creation time of the event (as a RFC3339 timestamp). Read-only."
+    },
+    "updated": {
+      "type": "string",
+      "description": "Last modification time of the event (as a RFC3339 timestamp). Read-only."
+    },
+    "summary": {"type": "string", "description": "Title of the event."},
+    "description": {"type": "string", "description": "Description of the event. Can contain HTML."},
+    "location": {
+      "type": "string",
+      "description": "Geographic location of the event as free-form text."
+    },
+    "colorId": {
+      "type": "string",
+      "description": "The color of the event, an ID from the event section of the colors endpoint."
+    },
+    "creator": {
+      "type": "object",
+      "description": "The creator of the event. Read-only.",
+      "properties": {
+        "id": {"type": "string", "description": "The creator's Profile ID, if available."},
+        "email": {"type": "string", "description": "The creator's email address, if available."},
+        "displayName": {"type": "string", "description": "The creator's name, if available."},
+        "self": {
+          "type": "boolean",
+          "description": "Whether the creator corresponds to the calendar on which this copy of the event appears. Read-only."
+        }
+      },
+      "additionalProperties": true
+    },
+    "organizer": {
+      "type": "object",
+      "description": "The organizer of the event. Read-only, except when importing an event.",
+      "properties": {
+        "id": {"type": "string", "description": "The organizer's Profile ID, if available."},
+        "email": {"type": "string", "description": "The organizer's email address, if available."},
+        "displayName": {"type": "string", "description": "The organizer's name, if available."},
+        "self": {
+          "type": "boolean",
+          "description": "Whether the organizer corresponds to the calendar on which this copy of the event appears. Read-only."
+        }
+      },
+      "additionalProperties": true
+    },
+    "start": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": true
+    },
+    "end": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": true
+    },
+    "endTimeUnspecified": {
+      "type": "boolean",
+      "description": "Whether the end time is actually unspecified. The default is False."
+    },
+    "recurrence": {
+      "type": "array",
+      "description": "RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.",
+      "items": {"type": "string"}
+    },
+    "recurringEventId": {
+      "type": "string",
+      "description": "For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."
+    },
+    "originalStartTime": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": true
+    },
+    "transparency": {
+      "type": "string",
+      "description": "Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."
+    },
+    "visibility": {
+      "type": "string",
+      "description": "Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."
+    },
+    "iCalUID": {
+      "type": "string",
+      "description": "Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."
+    },
+    "sequence": {"type": "integer", "description": "Sequence number as per iCalendar."},
+    "attendees": {
+      "type": "array",
+      "description": "The attendees of the event.",
+      "items": {
+        "type": "object",
+        "description": "An attendee of an event.",
+        "properties": {
+          "id": {"type": "string", "description": "The attendee's Profile ID, if available."},
+          "email": {
+            "type": "string",
+            "description": "The attendee's email address (RFC5322). Required when adding an attendee."
+          },
+          "displayName": {"type": "string", "description": "The attendee's name, if available."},
+          "organizer": {
+            "type": "boolean",
+            "description": "Whether the attendee is the organizer of the event. Read-only."
+          },
+          "self": {
+            "type": "boolean",
+            "description": "Whether this entry represents the calendar on which this copy of the event appears. Read-only."
+          },
+          "resource": {
+            "type": "boolean",
+            "description": "Whether the attendee is a resource. Can only be set when the attendee is first added."
+          },
+          "optional": {
+            "type": "boolean",
+            "description": "Whether this is an optional attendee. The default is False."
+          },
+          "responseStatus": {
+            "type": "string",
+            "description": "The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."
+          },
+          "comment": {"type": "string", "description": "The attendee's response comment."},
+          "additionalGuests": {
+            "type": "integer",
+            "description": "Number of additional guests. The default is 0."
+          }
+        },
+        "additionalProperties": true
+      }
+    },
+    "attendeesOmitted": {
+      "type": "boolean",
+      "description": "Whether attendees may have been omitted from the event's representation. The default is False."
+    },
+    "extendedProperties": {
+      "type": "object",
+      "description": "Extended properties of the event.",
+      "properties": {
+        "private": {
+          "type": "object",
+          "description": "Properties that are private to the copy of the event that appears on this calendar.",
+          "additionalProperties": {"type": "string"}
+        },
+        "shared": {
+          "type": "object",
+          "description": "Properties that are shared between copies of the event on other attendees' calendars.",
+          "additionalProperties": {"type": "string"}
+        }
+      },
+      "additionalProperties": true
+    },
+    "hangoutLink": {
+      "type": "string",
+      "description": "An absolute link to the Google Hangout associated with this event. Read-only."
+    },
+    "conferenceData": {
+      "type": "object",
+      "description": "Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.",
+      "additionalProperties": true
+    },
+    "guestsCanInviteOthers": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can invite others to the event. The default is True."
+    },
+    "guestsCanModify": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can modify the event. The default is False."
+    },
+    "guestsCanSeeOtherGuests": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can see who the event's attendees are. The default is True."
+    },
+    "anyoneCanAddSelf": {
+      "type": "boolean",
+      "description": "Deprecated. Whether anyone can invite themselves to the event. The default is False."
+    },
+    "privateCopy": {
+      "type": "boolean",
+      "description": "If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."
+    },
+    "locked": {
+      "type": "boolean",
+      "description": "Whether this is a locked event copy, where summary, description, location, start, end and recurrence cannot be changed. Read-only."
+    },
+    "reminders": {
+      "type": "object",
+      "description": "Information about the event's reminders for the authenticated user.",
+      "properties": {
+        "useDefault": {
+          "type": "boolean",
+          "description": "Whether the default reminders of the calendar apply to the event."
+        },
+        "overrides": {
+          "type": "array",
+          "description": "The reminders specific to this event if it does not use the default reminders (at most 5).",
+          "items": {
+            "type": "object",
+            "description": "One reminder. Both fields are required when adding a reminder.",
+            "properties": {
+              "method": {
+                "type": "string",
+                "description": "The method used by this reminder: \"email\" or \"popup\"."
+              },
+              "minutes": {
+                "type": "integer",
+                "description": "Minutes before the start of the event when the reminder triggers (0 to 40320)."
+              }
+            },
+            "additionalProperties": true
+          }
+        }
+      },
+      "additionalProperties": true
+    },
+    "source": {
+      "type": "object",
+      "description": "Source from which the event was created, such as a web page or an email message.",
+      "properties": {
+        "title": {
+          "type": "string",
+          "description": "Title of the source; for example a title of a web page or an email subject."
+        },
+        "url": {
+          "type": "string",
+          "description": "URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."
+        }
+      },
+      "additionalProperties": true
+    },
+    "gadget": {
+      "type": "object",
+      "description": "Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.",
+      "properties": {
+        "type": {"type": "string", "description": "The gadget's type. Deprecated."},
+        "title": {"type": "string", "description": "The gadget's title. Deprecated."},
+        "link": {"type": "string", "description": "The gadget's URL (HTTPS). Deprecated."},
+        "iconLink": {"type": "string", "description": "The gadget's icon URL (HTTPS). Deprecated."},
+        "width": {
+          "type": "integer",
+          "description": "The gadget's width in pixels, greater than 0. Deprecated."
+        },
+        "height": {
+          "type": "integer",
+          "description": "The gadget's height in pixels, greater than 0. Deprecated."
+        },
+        "display": {
+          "type": "string",
+          "description": "How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."
+        },
+        "preferences": {
+          "type": "object",
+          "description": "The gadget's preferences, by name.",
+          "additionalProperties": {"type": "string", "description": "The value of the preference."}
+        }
+      },
+      "additionalProperties": true
+    },
+    "attachments": {
+      "type": "array",
+      "description": "File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.",
+      "items": {
+        "type": "object",
+        "description": "A file attached to an event.",
+        "properties": {
+          "fileUrl": {
+            "type": "string",
+            "description": "URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."
+          },
+          "fileId": {"type": "string", "description": "ID of the attached file. Read-only."},
+          "title": {"type": "string", "description": "Attachment title."},
+          "mimeType": {
+            "type": "string",
+            "description": "Internet media type (MIME type) of the attachment."
+          },
+          "iconLink": {"type": "string", "description": "URL link to the attachment's icon."}
+        },
+        "additionalProperties": true
+      }
+    },
+    "eventType": {
+      "type": "string",
+      "description": "Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."
+    },
+    "focusTimeProperties": {
+      "type": "object",
+      "description": "Settings of a focus-time event (eventType \"focusTime\").",
+      "properties": {
+        "autoDeclineMode": {
+          "type": "string",
+          "description": "Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."
+        },
+        "declineMessage": {
+          "type": "string",
+          "description": "The message sent when Calendar declines an existing event or a new invitation automatically."
+        },
+        "chatStatus": {
+          "type": "string",
+          "description": "The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."
+        }
+      },
+      "additionalProperties": true
+    },
+    "outOfOfficeProperties": {
+      "type": "object",
+      "description": "Settings of an out-of-office event (eventType \"outOfOffice\").",
+      "properties": {
+        "autoDeclineMode": {
+          "type": "string",
+          "description": "Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."
+        },
+        "declineMessage": {
+          "type": "string",
+          "description": "The message sent when Calendar declines an existing event or a new invitation automatically."
+        }
+      },
+      "additionalProperties": true
+    },
+    "workingLocationProperties": {
+      "type": "object",
+      "description": "Where the user works (eventType \"workingLocation\").",
+      "properties": {
+        "type": {
+          "type": "string",
+          "description": "The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."
+        },
+        "homeOffice": {
+          "type": "object",
+          "description": "Present (an empty object, `{}`) when the user works from home.",
+          "additionalProperties": true
+        },
+        "officeLocation": {
+          "type": "object",
+          "description": "Present when the user works from an office.",
+          "properties": {
+            "buildingId": {
+              "type": "string",
+              "description": "Optional building ID, from the organization's Resources database."
+            },
+            "floorId": {"type": "string", "description": "Optional floor ID."},
+            "floorSectionId": {"type": "string", "description": "Optional floor section ID."},
+            "deskId": {"type": "string", "description": "Optional desk ID."},
+            "label": {
+              "type": "string",
+              "description": "The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."
+            }
+          },
+          "additionalProperties": true
+        },
+        "customLocation": {
+          "type": "object",
+          "description": "Present when the user works from another place.",
+          "properties": {
+            "label": {"type": "string", "description": "Optional label with more details."}
+          },
+          "additionalProperties": true
+        }
+      },
+      "additionalProperties": true
+    },
+    "kind": {"type": "string", "description": "Type of the resource (\"calendar#event\")."},
+    "etag": {"type": "string", "description": "ETag of the resource."}
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `create_event` input.
+const CREATE_EVENT_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "calendarId": {
+      "type": "string",
+      "description": "Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.",
+      "default": "primary"
+    },
+    "conferenceDataVersion": {
+      "type": "integer",
+      "description": "Version of conference data supported by the client: 0 (default) ignores conferenceData in the body, 1 copies it and can create new conferences via conferenceData.createRequest.",
+      "minimum": 0,
+      "maximum": 1
+    },
+    "maxAttendees": {
+      "type": "integer",
+      "description": "The maximum number of attendees to include in the response; beyond it only the participant is returned.",
+      "minimum": 1
+    },
+    "sendNotifications": {
+      "type": "boolean",
+      "description": "Deprecated. Please use sendUpdates instead."
+    },
+    "sendUpdates": {
+      "type": "string",
+      "description": "Whether to send notifications about the creation of the new event. Note that some emails might still be sent.",
+      "enum": ["all", "externalOnly", "none"]
+    },
+    "supportsAttachments": {
+      "type": "boolean",
+      "description": "Whether the client supports event attachments. The default is False."
+    },
+    "id": {
+      "type": "string",
+      "description": "Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."
+    },
+    "status": {
+      "type": "string",
+      "description": "Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."
+    },
+    "summary": {"type": "string", "description": "Title of the event."},
+    "description": {"type": "string", "description": "Description of the event. Can contain HTML."},
+    "location": {
+      "type": "string",
+      "description": "Geographic location of the event as free-form text."
+    },
+    "colorId": {
+      "type": "string",
+      "description": "The color of the event, an ID from the event section of the colors endpoint."
+    },
+    "start": {
+      "type": "object",
+      "description": "When the event starts: {\"dateTime\": \"2025-06-03T10:00:00+02:00\"} (or with \"timeZone\": \"Europe/Zurich\"), or {\"date\": \"2025-06-03\"} for an all-day event.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "format": "date",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": false
+    },
+    "end": {
+      "type": "object",
+      "description": "When the event ends (exclusive), in the same form as start.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "format": "date",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": false
+    },
+    "endTimeUnspecified": {
+      "type": "boolean",
+      "description": "Whether the end time is actually unspecified. The default is False."
+    },
+    "recurrence": {
+      "type": "array",
+      "description": "RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.",
+      "items": {"type": "string"}
+    },
+    "recurringEventId": {
+      "type": "string",
+      "description": "For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."
+    },
+    "originalStartTime": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "format": "date",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": false
+    },
+    "transparency": {
+      "type": "string",
+      "description": "Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."
+    },
+    "visibility": {
+      "type": "string",
+      "description": "Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."
+    },
+    "iCalUID": {
+      "type": "string",
+      "description": "Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."
+    },
+    "sequence": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Sequence number as per iCalendar."
+    },
+    "attendees": {
+      "type": "array",
+      "description": "The attendees of the event.",
+      "items": {
+        "type": "object",
+        "description": "An attendee of an event.",
+        "properties": {
+          "id": {"type": "string", "description": "The attendee's Profile ID, if available."},
+          "email": {
+            "type": "string",
+            "description": "The attendee's email address (RFC5322). Required when adding an attendee."
+          },
+          "displayName": {"type": "string", "description": "The attendee's name, if available."},
+          "resource": {
+            "type": "boolean",
+            "description": "Whether the attendee is a resource. Can only be set when the attendee is first added."
+          },
+          "optional": {
+            "type": "boolean",
+            "description": "Whether this is an optional attendee. The default is False."
+          },
+          "responseStatus": {
+            "type": "string",
+            "description": "The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."
+          },
+          "comment": {"type": "string", "description": "The attendee's response comment."},
+          "additionalGuests": {
+            "type": "integer",
+            "format": "int32",
+            "description": "Number of additional guests. The default is 0."
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "attendeesOmitted": {
+      "type": "boolean",
+      "description": "Whether attendees may have been omitted from the event's representation. The default is False."
+    },
+    "extendedProperties": {
+      "type": "object",
+      "description": "Extended properties of the event.",
+      "properties": {
+        "private": {
+          "type": "object",
+          "description": "Properties that are private to the copy of the event that appears on this calendar.",
+          "additionalProperties": {"type": "string"}
+        },
+        "shared": {
+          "type": "object",
+          "description": "Properties that are shared between copies of the event on other attendees' calendars.",
+          "additionalProperties": {"type": "string"}
+        }
+      },
+      "additionalProperties": false
+    },
+    "conferenceData": {
+      "type": "object",
+      "description": "Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.",
+      "additionalProperties": true
+    },
+    "guestsCanInviteOthers": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can invite others to the event. The default is True."
+    },
+    "guestsCanModify": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can modify the event. The default is False."
+    },
+    "guestsCanSeeOtherGuests": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can see who the event's attendees are. The default is True."
+    },
+    "anyoneCanAddSelf": {
+      "type": "boolean",
+      "description": "Deprecated. Whether anyone can invite themselves to the event. The default is False."
+    },
+    "privateCopy": {
+      "type": "boolean",
+      "description": "If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."
+    },
+    "reminders": {
+      "type": "object",
+      "description": "Information about the event's reminders for the authenticated user.",
+      "properties": {
+        "useDefault": {
+          "type": "boolean",
+          "description": "Whether the default reminders of the calendar apply to the event."
+        },
+        "overrides": {
+          "type": "array",
+          "description": "The reminders specific to this event if it does not use the default reminders (at most 5).",
+          "items": {
+            "type": "object",
+            "description": "One reminder. Both fields are required when adding a reminder.",
+            "properties": {
+              "method": {
+                "type": "string",
+                "description": "The method used by this reminder: \"email\" or \"popup\"."
+              },
+              "minutes": {
+                "type": "integer",
+                "format": "int32",
+                "description": "Minutes before the start of the event when the reminder triggers (0 to 40320)."
+              }
+            },
+            "additionalProperties": false
+          }
+        }
+      },
+      "additionalProperties": false
+    },
+    "source": {
+      "type": "object",
+      "description": "Source from which the event was created, such as a web page or an email message.",
+      "properties": {
+        "title": {
+          "type": "string",
+          "description": "Title of the source; for example a title of a web page or an email subject."
+        },
+        "url": {
+          "type": "string",
+          "description": "URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."
+        }
+      },
+      "additionalProperties": false
+    },
+    "gadget": {
+      "type": "object",
+      "description": "Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.",
+      "properties": {
+        "type": {"type": "string", "description": "The gadget's type. Deprecated."},
+        "title": {"type": "string", "description": "The gadget's title. Deprecated."},
+        "link": {"type": "string", "description": "The gadget's URL (HTTPS). Deprecated."},
+        "iconLink": {"type": "string", "description": "The gadget's icon URL (HTTPS). Deprecated."},
+        "width": {
+          "type": "integer",
+          "format": "int32",
+          "description": "The gadget's width in pixels, greater than 0. Deprecated."
+        },
+        "height": {
+          "type": "integer",
+          "format": "int32",
+          "description": "The gadget's height in pixels, greater than 0. Deprecated."
+        },
+        "display": {
+          "type": "string",
+          "description": "How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."
+        },
+        "preferences": {
+          "type": "object",
+          "description": "The gadget's preferences, by name.",
+          "additionalProperties": {"type": "string", "description": "The value of the preference."}
+        }
+      },
+      "additionalProperties": false
+    },
+    "attachments": {
+      "type": "array",
+      "description": "File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.",
+      "items": {
+        "type": "object",
+        "description": "A file attached to an event.",
+        "properties": {
+          "fileUrl": {
+            "type": "string",
+            "description": "URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."
+          },
+          "title": {"type": "string", "description": "Attachment title."},
+          "mimeType": {
+            "type": "string",
+            "description": "Internet media type (MIME type) of the attachment."
+          },
+          "iconLink": {"type": "string", "description": "URL link to the attachment's icon."}
+        },
+        "additionalProperties": false
+      }
+    },
+    "eventType": {
+      "type": "string",
+      "description": "Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."
+    },
+    "focusTimeProperties": {
+      "type": "object",
+      "description": "Settings of a focus-time event (eventType \"focusTime\").",
+      "properties": {
+        "autoDeclineMode": {
+          "type": "string",
+          "description": "Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."
+        },
+        "declineMessage": {
+          "type": "string",
+          "description": "The message sent when Calendar declines an existing event or a new invitation automatically."
+        },
+        "chatStatus": {
+          "type": "string",
+          "description": "The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."
+        }
+      },
+      "additionalProperties": false
+    },
+    "outOfOfficeProperties": {
+      "type": "object",
+      "description": "Settings of an out-of-office event (eventType \"outOfOffice\").",
+      "properties": {
+        "autoDeclineMode": {
+          "type": "string",
+          "description": "Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."
+        },
+        "declineMessage": {
+          "type": "string",
+          "description": "The message sent when Calendar declines an existing event or a new invitation automatically."
+        }
+      },
+      "additionalProperties": false
+    },
+    "workingLocationProperties": {
+      "type": "object",
+      "description": "Where the user works (eventType \"workingLocation\").",
+      "properties": {
+        "type": {
+          "type": "string",
+          "description": "The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."
+        },
+        "homeOffice": {
+          "type": "object",
+          "description": "Present (an empty object, `{}`) when the user works from home.",
+          "additionalProperties": true
+        },
+        "officeLocation": {
+          "type": "object",
+          "description": "Present when the user works from an office.",
+          "properties": {
+            "buildingId": {
+              "type": "string",
+              "description": "Optional building ID, from the organization's Resources database."
+            },
+            "floorId": {"type": "string", "description": "Optional floor ID."},
+            "floorSectionId": {"type": "string", "description": "Optional floor section ID."},
+            "deskId": {"type": "string", "description": "Optional desk ID."},
+            "label": {
+              "type": "string",
+              "description": "The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."
+            }
+          },
+          "additionalProperties": false
+        },
+        "customLocation": {
+          "type": "object",
+          "description": "Present when the user works from another place.",
+          "properties": {
+            "label": {"type": "string", "description": "Optional label with more details."}
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false
+    },
+    "kind": {"type": "string", "description": "Type of the resource (\"calendar#event\")."},
+    "etag": {"type": "string", "description": "ETag of the resource."}
+  },
+  "required": ["start", "end"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `update_event` input.
+const UPDATE_EVENT_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "calendarId": {
+      "type": "string",
+      "description": "Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.",
+      "default": "primary"
+    },
+    "eventId": {"type": "string", "description": "Event identifier."},
+    "alwaysIncludeEmail": {"type": "boolean", "description": "Deprecated and ignored."},
+    "conferenceDataVersion": {
+      "type": "integer",
+      "description": "Version of conference data supported by the client: 0 (default) ignores conferenceData in the body, 1 copies it and can create new conferences via conferenceData.createRequest.",
+      "minimum": 0,
+      "maximum": 1
+    },
+    "maxAttendees": {
+      "type": "integer",
+      "description": "The maximum number of attendees to include in the response; beyond it only the participant is returned.",
+      "minimum": 1
+    },
+    "sendNotifications": {
+      "type": "boolean",
+      "description": "Deprecated. Please use sendUpdates instead."
+    },
+    "sendUpdates": {
+      "type": "string",
+      "description": "Guests who should receive notifications about the event update (for example, title changes).",
+      "enum": ["all", "externalOnly", "none"]
+    },
+    "supportsAttachments": {
+      "type": "boolean",
+      "description": "Whether the client supports event attachments. The default is False."
+    },
+    "id": {
+      "type": "string",
+      "description": "Opaque identifier of the event. On creation you may supply one (base32hex characters a-v and 0-9, 5 to 1024 long, unique per calendar); otherwise the server generates it."
+    },
+    "status": {
+      "type": "string",
+      "description": "Status of the event: \"confirmed\" (default), \"tentative\" or \"cancelled\"."
+    },
+    "summary": {"type": "string", "description": "Title of the event."},
+    "description": {"type": "string", "description": "Description of the event. Can contain HTML."},
+    "location": {
+      "type": "string",
+      "description": "Geographic location of the event as free-form text."
+    },
+    "colorId": {
+      "type": "string",
+      "description": "The color of the event, an ID from the event section of the colors endpoint."
+    },
+    "start": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "format": "date",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": false
+    },
+    "end": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "format": "date",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": false
+    },
+    "endTimeUnspecified": {
+      "type": "boolean",
+      "description": "Whether the end time is actually unspecified. The default is False."
+    },
+    "recurrence": {
+      "type": "array",
+      "description": "RRULE, EXRULE, RDATE and EXDATE lines for a recurring event, as in RFC5545 (for example \"RRULE:FREQ=WEEKLY;COUNT=5\"). DTSTART and DTEND lines are not allowed.",
+      "items": {"type": "string"}
+    },
+    "recurringEventId": {
+      "type": "string",
+      "description": "For an instance of a recurring event, the id of the recurring event it belongs to. Immutable."
+    },
+    "originalStartTime": {
+      "type": "object",
+      "description": "A point in time. Use `date` for an all-day event, otherwise `dateTime`.",
+      "properties": {
+        "date": {
+          "type": "string",
+          "format": "date",
+          "description": "The date, in the format \"yyyy-mm-dd\", if this is an all-day event."
+        },
+        "dateTime": {
+          "type": "string",
+          "format": "date-time",
+          "description": "The time, as a combined date-time value formatted according to RFC3339. A time zone offset is required unless a time zone is explicitly specified in timeZone."
+        },
+        "timeZone": {
+          "type": "string",
+          "description": "The time zone in which the time is specified, as an IANA Time Zone Database name, e.g. \"Europe/Zurich\". Required for recurring events."
+        }
+      },
+      "additionalProperties": false
+    },
+    "transparency": {
+      "type": "string",
+      "description": "Whether the event blocks time on the calendar: \"opaque\" (default, busy) or \"transparent\" (available)."
+    },
+    "visibility": {
+      "type": "string",
+      "description": "Visibility of the event: \"default\", \"public\", \"private\" or \"confidential\"."
+    },
+    "iCalUID": {
+      "type": "string",
+      "description": "Event unique identifier as defined in RFC5545, shared by all instances of a recurring event."
+    },
+    "sequence": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Sequence number as per iCalendar."
+    },
+    "attendees": {
+      "type": "array",
+      "description": "The attendees of the event.",
+      "items": {
+        "type": "object",
+        "description": "An attendee of an event.",
+        "properties": {
+          "id": {"type": "string", "description": "The attendee's Profile ID, if available."},
+          "email": {
+            "type": "string",
+            "description": "The attendee's email address (RFC5322). Required when adding an attendee."
+          },
+          "displayName": {"type": "string", "description": "The attendee's name, if available."},
+          "resource": {
+            "type": "boolean",
+            "description": "Whether the attendee is a resource. Can only be set when the attendee is first added."
+          },
+          "optional": {
+            "type": "boolean",
+            "description": "Whether this is an optional attendee. The default is False."
+          },
+          "responseStatus": {
+            "type": "string",
+            "description": "The attendee's response status: \"needsAction\", \"declined\", \"tentative\" or \"accepted\"."
+          },
+          "comment": {"type": "string", "description": "The attendee's response comment."},
+          "additionalGuests": {
+            "type": "integer",
+            "format": "int32",
+            "description": "Number of additional guests. The default is 0."
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "attendeesOmitted": {
+      "type": "boolean",
+      "description": "Whether attendees may have been omitted from the event's representation. The default is False."
+    },
+    "extendedProperties": {
+      "type": "object",
+      "description": "Extended properties of the event.",
+      "properties": {
+        "private": {
+          "type": "object",
+          "description": "Properties that are private to the copy of the event that appears on this calendar.",
+          "additionalProperties": {"type": "string"}
+        },
+        "shared": {
+          "type": "object",
+          "description": "Properties that are shared between copies of the event on other attendees' calendars.",
+          "additionalProperties": {"type": "string"}
+        }
+      },
+      "additionalProperties": false
+    },
+    "conferenceData": {
+      "type": "object",
+      "description": "Conference details, such as a Google Meet link. To create a conference, send {\"createRequest\": {\"requestId\": \"<unique>\"}} and set conferenceDataVersion=1.",
+      "additionalProperties": true
+    },
+    "guestsCanInviteOthers": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can invite others to the event. The default is True."
+    },
+    "guestsCanModify": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can modify the event. The default is False."
+    },
+    "guestsCanSeeOtherGuests": {
+      "type": "boolean",
+      "description": "Whether attendees other than the organizer can see who the event's attendees are. The default is True."
+    },
+    "anyoneCanAddSelf": {
+      "type": "boolean",
+      "description": "Deprecated. Whether anyone can invite themselves to the event. The default is False."
+    },
+    "privateCopy": {
+      "type": "boolean",
+      "description": "If true, event propagation is disabled for this event (not the same thing as private extended properties). Can be set only when the event is created. The default is False."
+    },
+    "reminders": {
+      "type": "object",
+      "description": "Information about the event's reminders for the authenticated user.",
+      "properties": {
+        "useDefault": {
+          "type": "boolean",
+          "description": "Whether the default reminders of the calendar apply to the event."
+        },
+        "overrides": {
+          "type": "array",
+          "description": "The reminders specific to this event if it does not use the default reminders (at most 5).",
+          "items": {
+            "type": "object",
+            "description": "One reminder. Both fields are required when adding a reminder.",
+            "properties": {
+              "method": {
+                "type": "string",
+                "description": "The method used by this reminder: \"email\" or \"popup\"."
+              },
+              "minutes": {
+                "type": "integer",
+                "format": "int32",
+                "description": "Minutes before the start of the event when the reminder triggers (0 to 40320)."
+              }
+            },
+            "additionalProperties": false
+          }
+        }
+      },
+      "additionalProperties": false
+    },
+    "source": {
+      "type": "object",
+      "description": "Source from which the event was created, such as a web page or an email message.",
+      "properties": {
+        "title": {
+          "type": "string",
+          "description": "Title of the source; for example a title of a web page or an email subject."
+        },
+        "url": {
+          "type": "string",
+          "description": "URL of the source pointing to a resource. The URL scheme must be HTTP or HTTPS."
+        }
+      },
+      "additionalProperties": false
+    },
+    "gadget": {
+      "type": "object",
+      "description": "Deprecated: a gadget extending the event. Google now uses it only to return birthday-calendar metadata.",
+      "properties": {
+        "type": {"type": "string", "description": "The gadget's type. Deprecated."},
+        "title": {"type": "string", "description": "The gadget's title. Deprecated."},
+        "link": {"type": "string", "description": "The gadget's URL (HTTPS). Deprecated."},
+        "iconLink": {"type": "string", "description": "The gadget's icon URL (HTTPS). Deprecated."},
+        "width": {
+          "type": "integer",
+          "format": "int32",
+          "description": "The gadget's width in pixels, greater than 0. Deprecated."
+        },
+        "height": {
+          "type": "integer",
+          "format": "int32",
+          "description": "The gadget's height in pixels, greater than 0. Deprecated."
+        },
+        "display": {
+          "type": "string",
+          "description": "How the gadget is shown: \"icon\" (beside the event title) or \"chip\" (when the event is clicked). Deprecated."
+        },
+        "preferences": {
+          "type": "object",
+          "description": "The gadget's preferences, by name.",
+          "additionalProperties": {"type": "string", "description": "The value of the preference."}
+        }
+      },
+      "additionalProperties": false
+    },
+    "attachments": {
+      "type": "array",
+      "description": "File attachments for the event (at most 25). Modifying them needs supportsAttachments=true.",
+      "items": {
+        "type": "object",
+        "description": "A file attached to an event.",
+        "properties": {
+          "fileUrl": {
+            "type": "string",
+            "description": "URL link to the attachment (for Google Drive, the file's alternateLink). Required when adding an attachment."
+          },
+          "title": {"type": "string", "description": "Attachment title."},
+          "mimeType": {
+            "type": "string",
+            "description": "Internet media type (MIME type) of the attachment."
+          },
+          "iconLink": {"type": "string", "description": "URL link to the attachment's icon."}
+        },
+        "additionalProperties": false
+      }
+    },
+    "eventType": {
+      "type": "string",
+      "description": "Specific type of the event: \"default\", \"outOfOffice\", \"focusTime\" or \"workingLocation\". Cannot be modified after the event is created."
+    },
+    "focusTimeProperties": {
+      "type": "object",
+      "description": "Settings of a focus-time event (eventType \"focusTime\").",
+      "properties": {
+        "autoDeclineMode": {
+          "type": "string",
+          "description": "Which meeting invitations that overlap the focus time are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."
+        },
+        "declineMessage": {
+          "type": "string",
+          "description": "The message sent when Calendar declines an existing event or a new invitation automatically."
+        },
+        "chatStatus": {
+          "type": "string",
+          "description": "The status shown for the user in Chat and related products: \"available\" or \"doNotDisturb\"."
+        }
+      },
+      "additionalProperties": false
+    },
+    "outOfOfficeProperties": {
+      "type": "object",
+      "description": "Settings of an out-of-office event (eventType \"outOfOffice\").",
+      "properties": {
+        "autoDeclineMode": {
+          "type": "string",
+          "description": "Which meeting invitations that overlap the absence are declined: \"declineNone\", \"declineAllConflictingInvitations\", or \"declineOnlyNewConflictingInvitations\" (only those that arrive while the event exists)."
+        },
+        "declineMessage": {
+          "type": "string",
+          "description": "The message sent when Calendar declines an existing event or a new invitation automatically."
+        }
+      },
+      "additionalProperties": false
+    },
+    "workingLocationProperties": {
+      "type": "object",
+      "description": "Where the user works (eventType \"workingLocation\").",
+      "properties": {
+        "type": {
+          "type": "string",
+          "description": "The kind of working location: \"homeOffice\", \"officeLocation\" or \"customLocation\"; the details go in the field of that name, which may be left out when empty. Required when setting working location properties."
+        },
+        "homeOffice": {
+          "type": "object",
+          "description": "Present (an empty object, `{}`) when the user works from home.",
+          "additionalProperties": true
+        },
+        "officeLocation": {
+          "type": "object",
+          "description": "Present when the user works from an office.",
+          "properties": {
+            "buildingId": {
+              "type": "string",
+              "description": "Optional building ID, from the organization's Resources database."
+            },
+            "floorId": {"type": "string", "description": "Optional floor ID."},
+            "floorSectionId": {"type": "string", "description": "Optional floor section ID."},
+            "deskId": {"type": "string", "description": "Optional desk ID."},
+            "label": {
+              "type": "string",
+              "description": "The office name shown in Calendar's web and mobile clients; preferably a building name from the Resources database."
+            }
+          },
+          "additionalProperties": false
+        },
+        "customLocation": {
+          "type": "object",
+          "description": "Present when the user works from another place.",
+          "properties": {
+            "label": {"type": "string", "description": "Optional label with more details."}
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false
+    },
+    "kind": {"type": "string", "description": "Type of the resource (\"calendar#event\")."},
+    "etag": {"type": "string", "description": "ETag of the resource."}
+  },
+  "required": ["eventId"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `delete_event` input.
+const DELETE_EVENT_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "calendarId": {
+      "type": "string",
+      "description": "Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.",
+      "default": "primary"
+    },
+    "eventId": {"type": "string", "description": "Event identifier."},
+    "sendNotifications": {
+      "type": "boolean",
+      "description": "Deprecated. Please use sendUpdates instead."
+    },
+    "sendUpdates": {
+      "type": "string",
+      "description": "Guests who should receive notifications about the deletion of the event.",
+      "enum": ["all", "externalOnly", "none"]
+    }
+  },
+  "required": ["eventId"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `quick_add_event` input.
+const QUICK_ADD_EVENT_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "calendarId": {
+      "type": "string",
+      "description": "Calendar identifier (from calendarList.list), or \"primary\" for the user's primary calendar.",
+      "default": "primary"
+    },
+    "text": {"type": "string", "description": "The text describing the event to be created."},
+    "sendNotifications": {
+      "type": "boolean",
+      "description": "Deprecated. Please use sendUpdates instead."
+    },
+    "sendUpdates": {
+      "type": "string",
+      "description": "Guests who should receive notifications about the creation of the new event.",
+      "enum": ["all", "externalOnly", "none"]
+    }
+  },
+  "required": ["text"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_calendars` input.
+const LIST_CALENDARS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "maxResults": {
+      "type": "integer",
+      "description": "Maximum number of entries returned on one result page (default 100, at most 250).",
+      "minimum": 1
+    },
+    "minAccessRole": {
+      "type": "string",
+      "description": "The minimum access role for the user in the returned entries. The default is no restriction.",
+      "enum": ["freeBusyReader", "owner", "reader", "writer"]
+    },
+    "pageToken": {
+      "type": "string",
+      "description": "Token specifying which result page to return (nextPageToken of the previous page)."
+    },
+    "showDeleted": {
+      "type": "boolean",
+      "description": "Whether to include deleted calendar list entries in the result. The default is False."
+    },
+    "showHidden": {
+      "type": "boolean",
+      "description": "Whether to show hidden entries. The default is False."
+    },
+    "syncToken": {
+      "type": "string",
+      "description": "nextSyncToken from the last page of a previous list request: return only entries changed since then. Cannot be combined with minAccessRole."
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_calendars` output.
+const CALENDAR_LIST_OUTPUT_SCHEMA: &str = r##"{
+  "type": "object",
+  "properties": {
+    "kind": {
+      "type": "string",
+      "description": "Type of the collection (\"calendar#calendarList\")."
+    },
+    "etag": {"type": "string", "description": "ETag of the collection."},
+    "nextPageToken": {
+      "type": "string",
+      "description": "Token used to access the next page of this result. Omitted if no further results are available."
+    },
+    "nextSyncToken": {
+      "type": "string",
+      "description": "Token used later to retrieve only the entries that have changed since this result was returned."
+    },
+    "items": {
+      "type": "array",
+      "description": "Calendars that are present on the user's calendar list.",
+      "items": {
+        "type": "object",
+        "description": "A calendar on the user's calendar list.",
+        "properties": {
+          "kind": {
+            "type": "string",
+            "description": "Type of the resource (\"calendar#calendarListEntry\")."
+          },
+          "etag": {"type": "string", "description": "ETag of the resource."},
+          "id": {
+            "type": "string",
+            "description": "Identifier of the calendar (pass it as calendarId to the event tools)."
+          },
+          "summary": {"type": "string", "description": "Title of the calendar. Read-only."},
+          "summaryOverride": {
+            "type": "string",
+            "description": "The summary that the authenticated user has set for this calendar."
+          },
+          "description": {
+            "type": "string",
+            "description": "Description of the calendar. Read-only."
+          },
+          "location": {
+            "type": "string",
+            "description": "Geographic location of the calendar as free-form text. Read-only."
+          },
+          "timeZone": {
+            "type": "string",
+            "description": "The time zone of the calendar. Read-only."
+          },
+          "colorId": {
+            "type": "string",
+            "description": "The color of the calendar, an ID from the calendar section of the colors endpoint."
+          },
+          "backgroundColor": {
+            "type": "string",
+            "description": "The main color of the calendar in the hexadecimal format \"#0088aa\"."
+          },
+          "foregroundColor": {
+            "type": "string",
+            "description": "The foreground color of the calendar in the hexadecimal format \"#ffffff\"."
+          },
+          "hidden": {
+            "type": "boolean",
+            "description": "Whether the calendar has been hidden from the list."
+          },
+          "selected": {
+            "type": "boolean",
+            "description": "Whether the calendar content shows up in the calendar UI."
+          },
+          "accessRole": {
+            "type": "string",
+            "description": "The effective access role of the user: \"freeBusyReader\", \"reader\", \"writer\" or \"owner\". Read-only."
+          },
+          "defaultReminders": {
+            "type": "array",
+            "description": "The default reminders that the authenticated user has for this calendar.",
+            "items": {
+              "type": "object",
+              "description": "One reminder. Both fields are required when adding a reminder.",
+              "properties": {
+                "method": {
+                  "type": "string",
+                  "description": "The method used by this reminder: \"email\" or \"popup\"."
+                },
+                "minutes": {
+                  "type": "integer",
+                  "description": "Minutes before the start of the event when the reminder triggers (0 to 40320)."
+                }
+              },
+              "additionalProperties": true
+            }
+          },
+          "primary": {
+            "type": "boolean",
+            "description": "Whether the calendar is the primary calendar of the authenticated user. Read-only."
+          },
+          "deleted": {
+            "type": "boolean",
+            "description": "Whether this calendar list entry has been deleted from the calendar list. Read-only."
+          }
+        },
+        "additionalProperties": true
+      }
+    }
+  },
+  "additionalProperties": true
+}"##;
+
+/// The JSON Schema of `query_free_busy` input.
+const QUERY_FREE_BUSY_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "timeMin": {
+      "type": "string",
+      "format": "date-time",
+      "description": "The start of the interval for the query formatted as per RFC3339."
+    },
+    "timeMax": {
+      "type": "string",
+      "format": "date-time",
+      "description": "The end of the interval for the query formatted as per RFC3339."
+    },
+    "timeZone": {
+      "type": "string",
+      "description": "Time zone used in the response. The default is UTC."
+    },
+    "groupExpansionMax": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Maximal number of calendar identifiers to be provided for a single group. At most 100."
+    },
+    "calendarExpansionMax": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Maximal number of calendars for which FreeBusy information is to be provided. At most 50."
+    },
+    "items": {
+      "type": "array",
+      "description": "The calendars to query, e.g. [{\"id\": \"primary\"}, {\"id\": \"ana@example.com\"}].",
+      "items": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The identifier of a calendar or a group (for example an email address or \"primary\")."
+          }
+        },
+        "additionalProperties": false
+      }
+    }
+  },
+  "required": ["timeMin", "timeMax", "items"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `query_free_busy` output.
+const FREE_BUSY_RESPONSE_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "kind": {"type": "string", "description": "Type of the resource (\"calendar#freeBusy\")."},
+    "timeMin": {"type": "string", "description": "The start of the interval."},
+    "timeMax": {"type": "string", "description": "The end of the interval."},
+    "calendars": {
+      "type": "object",
+      "description": "Free/busy information per calendar id.",
+      "additionalProperties": {
+        "type": "object",
+        "properties": {
+          "busy": {
+            "type": "array",
+            "description": "List of time ranges during which this calendar should be regarded as busy.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "start": {
+                  "type": "string",
+                  "description": "The (inclusive) start of the time period."
+                },
+                "end": {"type": "string", "description": "The (exclusive) end of the time period."}
+              },
+              "additionalProperties": true
+            }
+          },
+          "errors": {
+            "type": "array",
+            "description": "Optional error(s) (if computation for the calendar failed).",
+            "items": {
+              "type": "object",
+              "properties": {
+                "domain": {
+                  "type": "string",
+                  "description": "Domain, or broad category, of the error."
+                },
+                "reason": {
+                  "type": "string",
+                  "description": "Specific reason for the error, e.g. \"groupTooBig\", \"tooManyCalendarsRequested\", \"notFound\", \"internalError\"."
+                }
+              },
+              "additionalProperties": true
+            }
+          }
+        },
+        "additionalProperties": true
+      }
+    },
+    "groups": {
+      "type": "object",
+      "description": "Expansion of groups, per group id.",
+      "additionalProperties": {
+        "type": "object",
+        "properties": {
+          "calendars": {
+            "type": "array",
+            "description": "List of calendars' identifiers within a group.",
+            "items": {"type": "string"}
+          },
+          "errors": {
+            "type": "array",
+            "description": "Optional error(s) (if computation for the group failed).",
+            "items": {
+              "type": "object",
+              "properties": {
+                "domain": {
+                  "type": "string",
+                  "description": "Domain, or broad category, of the error."
+                },
+                "reason": {
+                  "type": "string",
+                  "description": "Specific reason for the error, e.g. \"groupTooBig\", \"tooManyCalendarsRequested\", \"notFound\", \"internalError\"."
+                }
+              },
+              "additionalProperties": true
+            }
+          }
+        },
+        "additionalProperties": true
+      }
+    }
+  },
+  "additionalProperties": true
+}"#;

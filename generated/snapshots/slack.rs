@@ -51,7 +51,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "send_slack",
         title: "Send a message",
         description: "Post a message to a Slack channel.",
-        input_schema: r#"{"type":"object","properties":{"channel":{"type":"string","description":"Channel, private group, or IM channel to send the message to. An encoded ID (C...) or a name."},"text":{"type":"string","description":"The message text (Slack mrkdwn). Required unless blocks or attachments are given; then it is the notification fallback."},"blocks":{"type":"string","description":"A JSON-based array of structured blocks, as a string holding the JSON."},"attachments":{"type":"string","description":"A JSON-based array of structured attachments, as a string holding the JSON."},"thread_ts":{"type":"string","description":"Provide another message's `ts` value to make this message a reply. Use the parent's ts, not a reply's."},"reply_broadcast":{"type":"boolean","description":"With thread_ts, also make the reply visible to everyone in the channel. Defaults to false."},"as_user":{"type":"string","description":"Pass \"true\" to post the message as the authed user, instead of as a bot. Defaults to false."},"username":{"type":"string","description":"Set your bot's user name. Only with as_user false."},"icon_emoji":{"type":"string","description":"Emoji to use as the icon for this message. Overrides icon_url. Only with as_user false."},"icon_url":{"type":"string","description":"URL to an image to use as the icon for this message. Only with as_user false."},"link_names":{"type":"boolean","description":"Find and link channel names and usernames."},"mrkdwn":{"type":"boolean","description":"Disable Slack markup parsing by setting to false. Enabled by default."},"parse":{"type":"string","description":"Change how messages are treated (\"none\" or \"full\"). Defaults to none."},"unfurl_links":{"type":"boolean","description":"Pass true to enable unfurling of primarily text-based content."},"unfurl_media":{"type":"boolean","description":"Pass false to disable unfurling of media content."}},"required":["channel"],"additionalProperties":false}"#,
+        input_schema: SEND_SLACK_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "chat_postMessage",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -65,17 +65,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<SendSlackInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channel":{"type":"string","description":"The channel ID the message was posted to."},"ts":{"type":"string","description":"Timestamp of the new message."},"message":{"type":"object","description":"A message (key fields only).","properties":{"type":{"type":"string","description":"Always \"message\"."},"subtype":{"type":"string","description":"The message subtype, e.g. \"bot_message\"; absent for plain user messages."},"ts":{"type":"string","description":"Timestamp of the message; with the channel, it identifies the message."},"thread_ts":{"type":"string","description":"Timestamp of the thread's parent message, when this message is in a thread."},"user":{"type":"string","description":"ID of the user who posted the message."},"bot_id":{"type":"string","description":"ID of the bot that posted the message, if any."},"username":{"type":"string","description":"Display name used by a bot, if any."},"text":{"type":"string","description":"The message text (Slack mrkdwn)."},"blocks":{"type":"array","description":"Block Kit blocks of the message.","items":{"type":"object","additionalProperties":true}},"reply_count":{"type":"integer","description":"Number of replies in the thread (parent messages only)."},"reactions":{"type":"array","description":"Reactions to the message.","items":{"type":"object","properties":{"name":{"type":"string","description":"Emoji name."},"count":{"type":"integer","description":"How many users reacted with it."},"users":{"type":"array","description":"IDs of the users who reacted.","items":{"type":"string"}}},"additionalProperties":true}}},"additionalProperties":true}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<SendSlackOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: SEND_SLACK_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<SendSlackOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "update_slack_message",
         title: "Update a message",
         description: "Edit a message that was posted earlier, identified by its channel and ts.",
-        input_schema: r#"{"type":"object","properties":{"channel":{"type":"string","description":"Channel containing the message to be updated."},"ts":{"type":"string","description":"Timestamp of the message to be updated."},"text":{"type":"string","description":"New text for the message. Not required when presenting blocks or attachments."},"blocks":{"type":"string","description":"A JSON-based array of structured blocks, as a string holding the JSON. Omit to keep the previous blocks; \"[]\" removes them."},"attachments":{"type":"string","description":"A JSON-based array of structured attachments, as a string holding the JSON. Omit to keep the previous ones; \"[]\" removes them."},"as_user":{"type":"string","description":"Pass \"true\" to update the message as the authed user."},"link_names":{"type":"string","description":"Find and link channel names and usernames. If omitted, the message's original value is reset to none."},"parse":{"type":"string","description":"Change how messages are treated (\"none\" or \"full\"). Defaults to client; if omitted, reset to client."}},"required":["channel","ts"],"additionalProperties":false}"#,
+        input_schema: UPDATE_SLACK_MESSAGE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "chat_update",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -89,17 +89,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<UpdateSlackMessageInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channel":{"type":"string"},"ts":{"type":"string"},"text":{"type":"string"},"message":{"type":"object","properties":{"text":{"type":"string"}},"additionalProperties":true}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<UpdateSlackMessageOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: UPDATE_SLACK_MESSAGE_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<UpdateSlackMessageOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_slack_message",
         title: "Delete a message",
         description: "Delete a message, identified by its channel and ts.",
-        input_schema: r#"{"type":"object","properties":{"channel":{"type":"string","description":"Channel containing the message to be deleted."},"ts":{"type":"string","description":"Timestamp of the message to be deleted."},"as_user":{"type":"boolean","description":"Pass true to delete the message as the authed user. Otherwise it is deleted as the bot."}},"required":["channel","ts"],"additionalProperties":false}"#,
+        input_schema: DELETE_SLACK_MESSAGE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "chat_delete",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -113,17 +113,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<DeleteSlackMessageInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channel":{"type":"string"},"ts":{"type":"string"}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<DeleteSlackMessageOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: DELETE_SLACK_MESSAGE_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<DeleteSlackMessageOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_slack_channels",
         title: "List channels",
         description: "List Slack channels (public by default; see types), with their ids.\n\nPaged: when the result has `response_metadata.next_cursor`, call again with `cursor` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"exclude_archived":{"type":"boolean","description":"Set to true to exclude archived channels from the list."},"types":{"type":"string","description":"Comma-separated list of any combination of public_channel, private_channel, mpim, im. Defaults to public_channel."},"limit":{"type":"integer","description":"The maximum number of items to return (at most 1000). Fewer may be returned even if more remain."},"cursor":{"type":"string","description":"Set to response_metadata.next_cursor of a previous call to fetch the next page."}},"additionalProperties":false}"#,
+        input_schema: LIST_SLACK_CHANNELS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "conversations_list",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -137,17 +137,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ListSlackChannelsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"ok":{"type":"boolean"},"channels":{"type":"array","items":{"type":"object","description":"A channel, private channel, DM or group DM (key fields only).","properties":{"id":{"type":"string","description":"Conversation ID (C..., G... or D...)."},"name":{"type":"string","description":"Channel name, without the leading '#'."},"is_channel":{"type":"boolean"},"is_group":{"type":"boolean"},"is_im":{"type":"boolean"},"is_mpim":{"type":"boolean"},"is_private":{"type":"boolean"},"is_archived":{"type":"boolean"},"is_general":{"type":"boolean"},"is_member":{"type":"boolean","description":"Whether the calling user is a member."},"created":{"type":"integer","description":"Creation time (Unix time)."},"creator":{"type":"string","description":"ID of the user who created it."},"num_members":{"type":"integer"},"user":{"type":"string","description":"For a DM, the other user's ID."},"topic":{"type":"object","properties":{"value":{"type":"string","description":"The text."},"creator":{"type":"string","description":"ID of the user who set it, or an empty string."},"last_set":{"type":"integer","description":"When it was set (Unix time)."}},"additionalProperties":true},"purpose":{"type":"object","properties":{"value":{"type":"string","description":"The text."},"creator":{"type":"string","description":"ID of the user who set it, or an empty string."},"last_set":{"type":"integer","description":"When it was set (Unix time)."}},"additionalProperties":true}},"additionalProperties":true}},"response_metadata":{"type":"object","properties":{"next_cursor":{"type":"string","description":"Pass as `cursor` to fetch the next page; empty on the last page."}},"additionalProperties":true}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListSlackChannelsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_SLACK_CHANNELS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListSlackChannelsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "slack_channel_history",
         title: "Read channel history",
         description: "Read the most recent messages of a Slack channel, newest first.\n\nPaged: when the result has `response_metadata.next_cursor`, call again with `cursor` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"channel":{"type":"string","description":"Conversation ID to fetch history for."},"latest":{"type":"string","description":"End of time range of messages to include in results (a message ts). Defaults to now."},"oldest":{"type":"string","description":"Start of time range of messages to include in results (a message ts)."},"inclusive":{"type":"boolean","description":"Include messages with latest or oldest timestamp in results only when either timestamp is specified."},"limit":{"type":"integer","description":"The maximum number of items to return. Fewer may be returned even if more remain."},"cursor":{"type":"string","description":"Set to response_metadata.next_cursor of a previous call to fetch the next page."}},"required":["channel"],"additionalProperties":false}"#,
+        input_schema: SLACK_CHANNEL_HISTORY_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "conversations_history",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -161,17 +161,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<SlackChannelHistoryInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","description":"A message (key fields only).","properties":{"ts":{"type":"string","description":"Timestamp of the message; with the channel, it identifies the message."},"thread_ts":{"type":"string","description":"Timestamp of the thread's parent message, when this message is in a thread."},"user":{"type":"string","description":"ID of the user who posted the message."},"text":{"type":"string","description":"The message text (Slack mrkdwn)."},"reply_count":{"type":"integer","description":"Number of replies in the thread (parent messages only)."},"reactions":{"type":"array","description":"Reactions to the message.","items":{"type":"object","properties":{"name":{"type":"string","description":"Emoji name."},"count":{"type":"integer","description":"How many users reacted with it."},"users":{"type":"array","description":"IDs of the users who reacted.","items":{"type":"string"}}},"additionalProperties":true}}},"additionalProperties":false}},"has_more":{"type":"boolean"},"response_metadata":{"type":"object","properties":{"next_cursor":{"type":"string","description":"Pass as `cursor` to fetch the next page; empty on the last page."}},"additionalProperties":false}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<SlackChannelHistoryOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: SLACK_CHANNEL_HISTORY_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<SlackChannelHistoryOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_slack_user",
         title: "Get a user",
         description: "Get a Slack user's profile (name, real name, time zone, ...) by user id.",
-        input_schema: r#"{"type":"object","properties":{"include_locale":{"type":"boolean","description":"Set this to true to receive the locale for this user. Defaults to false."},"user":{"type":"string","description":"ID of the user to get info on (U... or W...)."}},"required":["user"],"additionalProperties":false}"#,
+        input_schema: GET_SLACK_USER_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "users_info",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -185,17 +185,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<GetSlackUserInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"user":{"type":"object","description":"A user (key fields only).","properties":{"id":{"type":"string","description":"User ID (U... or W...)."},"name":{"type":"string","description":"The user's handle (deprecated by Slack in favour of display_name)."},"real_name":{"type":"string"},"deleted":{"type":"boolean"},"is_bot":{"type":"boolean"},"tz":{"type":"string","description":"IANA time zone name, e.g. \"America/Los_Angeles\"."},"profile":{"type":"object","properties":{"real_name":{"type":"string"},"display_name":{"type":"string"},"title":{"type":"string"},"email":{"anyOf":[{"type":"string","description":"Only with the users:read.email scope."},{"type":"null"}]},"status_text":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<GetSlackUserOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: GET_SLACK_USER_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<GetSlackUserOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "add_slack_reaction",
         title: "Add a reaction",
         description: "Add an emoji reaction to a message, identified by its channel and timestamp (the message's ts).",
-        input_schema: r#"{"type":"object","properties":{"channel":{"type":"string","description":"Channel where the message to add reaction to was posted."},"name":{"type":"string","description":"Reaction (emoji) name, without colons, e.g. \"thumbsup\"."},"timestamp":{"type":"string","description":"Timestamp (ts) of the message to add reaction to."}},"required":["channel","name","timestamp"],"additionalProperties":false}"#,
+        input_schema: ADD_SLACK_REACTION_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "reactions_add",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -209,10 +209,10 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<AddSlackReactionInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"ok":{"type":"boolean"}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<AddSlackReactionOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: ADD_SLACK_REACTION_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<AddSlackReactionOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
 ];
@@ -222,49 +222,48 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct SendSlackInput {
     /// Channel, private group, or IM channel to send the message to. An encoded ID (C...) or a name.
-    #[serde(rename = "channel")]
     pub channel: String,
     /// The message text (Slack mrkdwn). Required unless blocks or attachments are given; then it is the notification fallback.
-    #[serde(rename = "text", default)]
+    #[serde(default)]
     pub text: Option<String>,
     /// A JSON-based array of structured blocks, as a string holding the JSON.
-    #[serde(rename = "blocks", default)]
+    #[serde(default)]
     pub blocks: Option<String>,
     /// A JSON-based array of structured attachments, as a string holding the JSON.
-    #[serde(rename = "attachments", default)]
+    #[serde(default)]
     pub attachments: Option<String>,
     /// Provide another message's `ts` value to make this message a reply. Use the parent's ts, not a reply's.
-    #[serde(rename = "thread_ts", default)]
+    #[serde(default)]
     pub thread_ts: Option<String>,
     /// With thread_ts, also make the reply visible to everyone in the channel. Defaults to false.
-    #[serde(rename = "reply_broadcast", default)]
+    #[serde(default)]
     pub reply_broadcast: Option<bool>,
     /// Pass "true" to post the message as the authed user, instead of as a bot. Defaults to false.
-    #[serde(rename = "as_user", default)]
+    #[serde(default)]
     pub as_user: Option<String>,
     /// Set your bot's user name. Only with as_user false.
-    #[serde(rename = "username", default)]
+    #[serde(default)]
     pub username: Option<String>,
     /// Emoji to use as the icon for this message. Overrides icon_url. Only with as_user false.
-    #[serde(rename = "icon_emoji", default)]
+    #[serde(default)]
     pub icon_emoji: Option<String>,
     /// URL to an image to use as the icon for this message. Only with as_user false.
-    #[serde(rename = "icon_url", default)]
+    #[serde(default)]
     pub icon_url: Option<String>,
     /// Find and link channel names and usernames.
-    #[serde(rename = "link_names", default)]
+    #[serde(default)]
     pub link_names: Option<bool>,
     /// Disable Slack markup parsing by setting to false. Enabled by default.
-    #[serde(rename = "mrkdwn", default)]
+    #[serde(default)]
     pub mrkdwn: Option<bool>,
     /// Change how messages are treated ("none" or "full"). Defaults to none.
-    #[serde(rename = "parse", default)]
+    #[serde(default)]
     pub parse: Option<String>,
     /// Pass true to enable unfurling of primarily text-based content.
-    #[serde(rename = "unfurl_links", default)]
+    #[serde(default)]
     pub unfurl_links: Option<bool>,
     /// Pass false to disable unfurling of media content.
-    #[serde(rename = "unfurl_media", default)]
+    #[serde(default)]
     pub unfurl_media: Option<bool>,
 }
 
@@ -298,28 +297,26 @@ impl ::alter_mcp_runtime::ToolInput for SendSlackInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct UpdateSlackMessageInput {
     /// Channel containing the message to be updated.
-    #[serde(rename = "channel")]
     pub channel: String,
     /// Timestamp of the message to be updated.
-    #[serde(rename = "ts")]
     pub ts: String,
     /// New text for the message. Not required when presenting blocks or attachments.
-    #[serde(rename = "text", default)]
+    #[serde(default)]
     pub text: Option<String>,
     /// A JSON-based array of structured blocks, as a string holding the JSON. Omit to keep the previous blocks; "\[\]" removes them.
-    #[serde(rename = "blocks", default)]
+    #[serde(default)]
     pub blocks: Option<String>,
     /// A JSON-based array of structured attachments, as a string holding the JSON. Omit to keep the previous ones; "\[\]" removes them.
-    #[serde(rename = "attachments", default)]
+    #[serde(default)]
     pub attachments: Option<String>,
     /// Pass "true" to update the message as the authed user.
-    #[serde(rename = "as_user", default)]
+    #[serde(default)]
     pub as_user: Option<String>,
     /// Find and link channel names and usernames. If omitted, the message's original value is reset to none.
-    #[serde(rename = "link_names", default)]
+    #[serde(default)]
     pub link_names: Option<String>,
     /// Change how messages are treated ("none" or "full"). Defaults to client; if omitted, reset to client.
-    #[serde(rename = "parse", default)]
+    #[serde(default)]
     pub parse: Option<String>,
 }
 
@@ -346,13 +343,11 @@ impl ::alter_mcp_runtime::ToolInput for UpdateSlackMessageInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct DeleteSlackMessageInput {
     /// Channel containing the message to be deleted.
-    #[serde(rename = "channel")]
     pub channel: String,
     /// Timestamp of the message to be deleted.
-    #[serde(rename = "ts")]
     pub ts: String,
     /// Pass true to delete the message as the authed user. Otherwise it is deleted as the bot.
-    #[serde(rename = "as_user", default)]
+    #[serde(default)]
     pub as_user: Option<bool>,
 }
 
@@ -374,16 +369,16 @@ impl ::alter_mcp_runtime::ToolInput for DeleteSlackMessageInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListSlackChannelsInput {
     /// Set to true to exclude archived channels from the list.
-    #[serde(rename = "exclude_archived", default)]
+    #[serde(default)]
     pub exclude_archived: Option<bool>,
     /// Comma-separated list of any combination of public_channel, private_channel, mpim, im. Defaults to public_channel.
-    #[serde(rename = "types", default)]
+    #[serde(default)]
     pub types: Option<String>,
     /// The maximum number of items to return (at most 1000). Fewer may be returned even if more remain.
-    #[serde(rename = "limit", default)]
+    #[serde(default)]
     pub limit: Option<i64>,
     /// Set to response_metadata.next_cursor of a previous call to fetch the next page.
-    #[serde(rename = "cursor", default)]
+    #[serde(default)]
     pub cursor: Option<String>,
 }
 
@@ -406,22 +401,21 @@ impl ::alter_mcp_runtime::ToolInput for ListSlackChannelsInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct SlackChannelHistoryInput {
     /// Conversation ID to fetch history for.
-    #[serde(rename = "channel")]
     pub channel: String,
     /// End of time range of messages to include in results (a message ts). Defaults to now.
-    #[serde(rename = "latest", default)]
+    #[serde(default)]
     pub latest: Option<String>,
     /// Start of time range of messages to include in results (a message ts).
-    #[serde(rename = "oldest", default)]
+    #[serde(default)]
     pub oldest: Option<String>,
     /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
-    #[serde(rename = "inclusive", default)]
+    #[serde(default)]
     pub inclusive: Option<bool>,
     /// The maximum number of items to return. Fewer may be returned even if more remain.
-    #[serde(rename = "limit", default)]
+    #[serde(default)]
     pub limit: Option<i64>,
     /// Set to response_metadata.next_cursor of a previous call to fetch the next page.
-    #[serde(rename = "cursor", default)]
+    #[serde(default)]
     pub cursor: Option<String>,
 }
 
@@ -446,10 +440,9 @@ impl ::alter_mcp_runtime::ToolInput for SlackChannelHistoryInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct GetSlackUserInput {
     /// Set this to true to receive the locale for this user. Defaults to false.
-    #[serde(rename = "include_locale", default)]
+    #[serde(default)]
     pub include_locale: Option<bool>,
     /// ID of the user to get info on (U... or W...).
-    #[serde(rename = "user")]
     pub user: String,
 }
 
@@ -470,13 +463,10 @@ impl ::alter_mcp_runtime::ToolInput for GetSlackUserInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct AddSlackReactionInput {
     /// Channel where the message to add reaction to was posted.
-    #[serde(rename = "channel")]
     pub channel: String,
     /// Reaction (emoji) name, without colons, e.g. "thumbsup".
-    #[serde(rename = "name")]
     pub name: String,
     /// Timestamp (ts) of the message to add reaction to.
-    #[serde(rename = "timestamp")]
     pub timestamp: String,
 }
 
@@ -509,7 +499,7 @@ impl ::alter_mcp_runtime::ToolOutput for AddSlackReactionOutput {}
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct AddSlackReactionOutput {
-    #[serde(rename = "ok", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -530,42 +520,42 @@ pub struct AddSlackReactionOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ConversationOutput {
     /// Conversation ID (C..., G... or D...).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel name, without the leading '#'.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "is_channel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_channel: Option<bool>,
-    #[serde(rename = "is_group", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_group: Option<bool>,
-    #[serde(rename = "is_im", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_im: Option<bool>,
-    #[serde(rename = "is_mpim", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_mpim: Option<bool>,
-    #[serde(rename = "is_private", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
-    #[serde(rename = "is_archived", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
-    #[serde(rename = "is_general", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_general: Option<bool>,
     /// Whether the calling user is a member.
-    #[serde(rename = "is_member", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_member: Option<bool>,
     /// Creation time (Unix time).
-    #[serde(rename = "created", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<i64>,
     /// ID of the user who created it.
-    #[serde(rename = "creator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
-    #[serde(rename = "num_members", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_members: Option<i64>,
     /// For a DM, the other user's ID.
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(rename = "topic", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<TopicOrPurposeOutput>,
-    #[serde(rename = "purpose", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<TopicOrPurposeOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -584,11 +574,11 @@ pub struct ConversationOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct DeleteSlackMessageOutput {
-    #[serde(rename = "ok", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
-    #[serde(rename = "channel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -608,7 +598,7 @@ pub struct DeleteSlackMessageOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct GetSlackUserOutput {
     /// A user (key fields only).
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<GetSlackUserOutputUser>,
 }
 
@@ -623,21 +613,21 @@ pub struct GetSlackUserOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct GetSlackUserOutputUser {
     /// User ID (U... or W...).
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The user's handle (deprecated by Slack in favour of display_name).
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "real_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_name: Option<String>,
-    #[serde(rename = "deleted", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    #[serde(rename = "is_bot", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_bot: Option<bool>,
     /// IANA time zone name, e.g. "America/Los_Angeles".
-    #[serde(rename = "tz", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
-    #[serde(rename = "profile", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<GetSlackUserOutputUserProfile>,
 }
 
@@ -650,21 +640,20 @@ pub struct GetSlackUserOutputUser {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct GetSlackUserOutputUserProfile {
-    #[serde(rename = "real_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_name: Option<String>,
-    #[serde(rename = "display_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Only with the users:read.email scope.
     #[serde(
-        rename = "email",
         default,
         deserialize_with = "explicit_null",
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<Option<String>>,
-    #[serde(rename = "status_text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
 }
 
@@ -677,15 +666,11 @@ pub struct GetSlackUserOutputUserProfile {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListSlackChannelsOutput {
-    #[serde(rename = "ok", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
-    #[serde(rename = "channels", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<ConversationOutput>>,
-    #[serde(
-        rename = "response_metadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<ResponseMetadataOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -709,36 +694,36 @@ pub struct MessageOutput {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The message subtype, e.g. "bot_message"; absent for plain user messages.
-    #[serde(rename = "subtype", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
     /// Timestamp of the message; with the channel, it identifies the message.
-    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     /// Timestamp of the thread's parent message, when this message is in a thread.
-    #[serde(rename = "thread_ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_ts: Option<String>,
     /// ID of the user who posted the message.
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// ID of the bot that posted the message, if any.
-    #[serde(rename = "bot_id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bot_id: Option<String>,
     /// Display name used by a bot, if any.
-    #[serde(rename = "username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The message text (Slack mrkdwn).
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Block Kit blocks of the message.
-    #[serde(rename = "blocks", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocks: Option<
         Vec<::std::collections::BTreeMap<String, ::alter_mcp_runtime::serde_json::Value>>,
     >,
     /// Number of replies in the thread (parent messages only).
-    #[serde(rename = "reply_count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_count: Option<i64>,
     /// Reactions to the message.
-    #[serde(rename = "reactions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<MessageOutputReactionsItem>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -758,13 +743,13 @@ pub struct MessageOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct MessageOutputReactionsItem {
     /// Emoji name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How many users reacted with it.
-    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// IDs of the users who reacted.
-    #[serde(rename = "users", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -784,7 +769,7 @@ pub struct MessageOutputReactionsItem {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ResponseMetadataOutput {
     /// Pass as `cursor` to fetch the next page; empty on the last page.
-    #[serde(rename = "next_cursor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -803,16 +788,16 @@ pub struct ResponseMetadataOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct SendSlackOutput {
-    #[serde(rename = "ok", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
     /// The channel ID the message was posted to.
-    #[serde(rename = "channel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Timestamp of the new message.
-    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     /// A message (key fields only).
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<MessageOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -831,15 +816,11 @@ pub struct SendSlackOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct SlackChannelHistoryOutput {
-    #[serde(rename = "messages", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<SlackChannelHistoryOutputMessages>>,
-    #[serde(rename = "has_more", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(
-        rename = "response_metadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<SlackChannelHistoryOutputResponseMetadata>,
 }
 
@@ -854,22 +835,22 @@ pub struct SlackChannelHistoryOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct SlackChannelHistoryOutputMessages {
     /// Timestamp of the message; with the channel, it identifies the message.
-    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     /// Timestamp of the thread's parent message, when this message is in a thread.
-    #[serde(rename = "thread_ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_ts: Option<String>,
     /// ID of the user who posted the message.
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// The message text (Slack mrkdwn).
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Number of replies in the thread (parent messages only).
-    #[serde(rename = "reply_count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_count: Option<i64>,
     /// Reactions to the message.
-    #[serde(rename = "reactions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reactions: Option<Vec<MessageOutputReactionsItem>>,
 }
 
@@ -883,7 +864,7 @@ pub struct SlackChannelHistoryOutputMessages {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct SlackChannelHistoryOutputResponseMetadata {
     /// Pass as `cursor` to fetch the next page; empty on the last page.
-    #[serde(rename = "next_cursor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
@@ -897,13 +878,13 @@ pub struct SlackChannelHistoryOutputResponseMetadata {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct TopicOrPurposeOutput {
     /// The text.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// ID of the user who set it, or an empty string.
-    #[serde(rename = "creator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
     /// When it was set (Unix time).
-    #[serde(rename = "last_set", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_set: Option<i64>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -922,15 +903,15 @@ pub struct TopicOrPurposeOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct UpdateSlackMessageOutput {
-    #[serde(rename = "ok", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ok: Option<bool>,
-    #[serde(rename = "channel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    #[serde(rename = "ts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<UpdateSlackMessageOutputMessage>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -949,7 +930,7 @@ pub struct UpdateSlackMessageOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct UpdateSlackMessageOutputMessage {
-    #[serde(rename = "text", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -968,3 +949,473 @@ where
     <Option<T> as ::alter_mcp_runtime::serde::Deserialize>::deserialize(deserializer)
         .map(Some)
 }
+
+/// The JSON Schema of `send_slack` input.
+const SEND_SLACK_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "channel": {
+      "type": "string",
+      "description": "Channel, private group, or IM channel to send the message to. An encoded ID (C...) or a name."
+    },
+    "text": {
+      "type": "string",
+      "description": "The message text (Slack mrkdwn). Required unless blocks or attachments are given; then it is the notification fallback."
+    },
+    "blocks": {
+      "type": "string",
+      "description": "A JSON-based array of structured blocks, as a string holding the JSON."
+    },
+    "attachments": {
+      "type": "string",
+      "description": "A JSON-based array of structured attachments, as a string holding the JSON."
+    },
+    "thread_ts": {
+      "type": "string",
+      "description": "Provide another message's `ts` value to make this message a reply. Use the parent's ts, not a reply's."
+    },
+    "reply_broadcast": {
+      "type": "boolean",
+      "description": "With thread_ts, also make the reply visible to everyone in the channel. Defaults to false."
+    },
+    "as_user": {
+      "type": "string",
+      "description": "Pass \"true\" to post the message as the authed user, instead of as a bot. Defaults to false."
+    },
+    "username": {
+      "type": "string",
+      "description": "Set your bot's user name. Only with as_user false."
+    },
+    "icon_emoji": {
+      "type": "string",
+      "description": "Emoji to use as the icon for this message. Overrides icon_url. Only with as_user false."
+    },
+    "icon_url": {
+      "type": "string",
+      "description": "URL to an image to use as the icon for this message. Only with as_user false."
+    },
+    "link_names": {"type": "boolean", "description": "Find and link channel names and usernames."},
+    "mrkdwn": {
+      "type": "boolean",
+      "description": "Disable Slack markup parsing by setting to false. Enabled by default."
+    },
+    "parse": {
+      "type": "string",
+      "description": "Change how messages are treated (\"none\" or \"full\"). Defaults to none."
+    },
+    "unfurl_links": {
+      "type": "boolean",
+      "description": "Pass true to enable unfurling of primarily text-based content."
+    },
+    "unfurl_media": {
+      "type": "boolean",
+      "description": "Pass false to disable unfurling of media content."
+    }
+  },
+  "required": ["channel"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `send_slack` output.
+const SEND_SLACK_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "ok": {"type": "boolean"},
+    "channel": {"type": "string", "description": "The channel ID the message was posted to."},
+    "ts": {"type": "string", "description": "Timestamp of the new message."},
+    "message": {
+      "type": "object",
+      "description": "A message (key fields only).",
+      "properties": {
+        "type": {"type": "string", "description": "Always \"message\"."},
+        "subtype": {
+          "type": "string",
+          "description": "The message subtype, e.g. \"bot_message\"; absent for plain user messages."
+        },
+        "ts": {
+          "type": "string",
+          "description": "Timestamp of the message; with the channel, it identifies the message."
+        },
+        "thread_ts": {
+          "type": "string",
+          "description": "Timestamp of the thread's parent message, when this message is in a thread."
+        },
+        "user": {"type": "string", "description": "ID of the user who posted the message."},
+        "bot_id": {
+          "type": "string",
+          "description": "ID of the bot that posted the message, if any."
+        },
+        "username": {"type": "string", "description": "Display name used by a bot, if any."},
+        "text": {"type": "string", "description": "The message text (Slack mrkdwn)."},
+        "blocks": {
+          "type": "array",
+          "description": "Block Kit blocks of the message.",
+          "items": {"type": "object", "additionalProperties": true}
+        },
+        "reply_count": {
+          "type": "integer",
+          "description": "Number of replies in the thread (parent messages only)."
+        },
+        "reactions": {
+          "type": "array",
+          "description": "Reactions to the message.",
+          "items": {
+            "type": "object",
+            "properties": {
+              "name": {"type": "string", "description": "Emoji name."},
+              "count": {"type": "integer", "description": "How many users reacted with it."},
+              "users": {
+                "type": "array",
+                "description": "IDs of the users who reacted.",
+                "items": {"type": "string"}
+              }
+            },
+            "additionalProperties": true
+          }
+        }
+      },
+      "additionalProperties": true
+    }
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `update_slack_message` input.
+const UPDATE_SLACK_MESSAGE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "channel": {"type": "string", "description": "Channel containing the message to be updated."},
+    "ts": {"type": "string", "description": "Timestamp of the message to be updated."},
+    "text": {
+      "type": "string",
+      "description": "New text for the message. Not required when presenting blocks or attachments."
+    },
+    "blocks": {
+      "type": "string",
+      "description": "A JSON-based array of structured blocks, as a string holding the JSON. Omit to keep the previous blocks; \"[]\" removes them."
+    },
+    "attachments": {
+      "type": "string",
+      "description": "A JSON-based array of structured attachments, as a string holding the JSON. Omit to keep the previous ones; \"[]\" removes them."
+    },
+    "as_user": {
+      "type": "string",
+      "description": "Pass \"true\" to update the message as the authed user."
+    },
+    "link_names": {
+      "type": "string",
+      "description": "Find and link channel names and usernames. If omitted, the message's original value is reset to none."
+    },
+    "parse": {
+      "type": "string",
+      "description": "Change how messages are treated (\"none\" or \"full\"). Defaults to client; if omitted, reset to client."
+    }
+  },
+  "required": ["channel", "ts"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `update_slack_message` output.
+const UPDATE_SLACK_MESSAGE_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "ok": {"type": "boolean"},
+    "channel": {"type": "string"},
+    "ts": {"type": "string"},
+    "text": {"type": "string"},
+    "message": {
+      "type": "object",
+      "properties": {"text": {"type": "string"}},
+      "additionalProperties": true
+    }
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `delete_slack_message` input.
+const DELETE_SLACK_MESSAGE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "channel": {"type": "string", "description": "Channel containing the message to be deleted."},
+    "ts": {"type": "string", "description": "Timestamp of the message to be deleted."},
+    "as_user": {
+      "type": "boolean",
+      "description": "Pass true to delete the message as the authed user. Otherwise it is deleted as the bot."
+    }
+  },
+  "required": ["channel", "ts"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `delete_slack_message` output.
+const DELETE_SLACK_MESSAGE_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "ok": {"type": "boolean"},
+    "channel": {"type": "string"},
+    "ts": {"type": "string"}
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `list_slack_channels` input.
+const LIST_SLACK_CHANNELS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "exclude_archived": {
+      "type": "boolean",
+      "description": "Set to true to exclude archived channels from the list."
+    },
+    "types": {
+      "type": "string",
+      "description": "Comma-separated list of any combination of public_channel, private_channel, mpim, im. Defaults to public_channel."
+    },
+    "limit": {
+      "type": "integer",
+      "description": "The maximum number of items to return (at most 1000). Fewer may be returned even if more remain."
+    },
+    "cursor": {
+      "type": "string",
+      "description": "Set to response_metadata.next_cursor of a previous call to fetch the next page."
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_slack_channels` output.
+const LIST_SLACK_CHANNELS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "ok": {"type": "boolean"},
+    "channels": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "description": "A channel, private channel, DM or group DM (key fields only).",
+        "properties": {
+          "id": {"type": "string", "description": "Conversation ID (C..., G... or D...)."},
+          "name": {"type": "string", "description": "Channel name, without the leading '#'."},
+          "is_channel": {"type": "boolean"},
+          "is_group": {"type": "boolean"},
+          "is_im": {"type": "boolean"},
+          "is_mpim": {"type": "boolean"},
+          "is_private": {"type": "boolean"},
+          "is_archived": {"type": "boolean"},
+          "is_general": {"type": "boolean"},
+          "is_member": {"type": "boolean", "description": "Whether the calling user is a member."},
+          "created": {"type": "integer", "description": "Creation time (Unix time)."},
+          "creator": {"type": "string", "description": "ID of the user who created it."},
+          "num_members": {"type": "integer"},
+          "user": {"type": "string", "description": "For a DM, the other user's ID."},
+          "topic": {
+            "type": "object",
+            "properties": {
+              "value": {"type": "string", "description": "The text."},
+              "creator": {
+                "type": "string",
+                "description": "ID of the user who set it, or an empty string."
+              },
+              "last_set": {"type": "integer", "description": "When it was set (Unix time)."}
+            },
+            "additionalProperties": true
+          },
+          "purpose": {
+            "type": "object",
+            "properties": {
+              "value": {"type": "string", "description": "The text."},
+              "creator": {
+                "type": "string",
+                "description": "ID of the user who set it, or an empty string."
+              },
+              "last_set": {"type": "integer", "description": "When it was set (Unix time)."}
+            },
+            "additionalProperties": true
+          }
+        },
+        "additionalProperties": true
+      }
+    },
+    "response_metadata": {
+      "type": "object",
+      "properties": {
+        "next_cursor": {
+          "type": "string",
+          "description": "Pass as `cursor` to fetch the next page; empty on the last page."
+        }
+      },
+      "additionalProperties": true
+    }
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `slack_channel_history` input.
+const SLACK_CHANNEL_HISTORY_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "channel": {"type": "string", "description": "Conversation ID to fetch history for."},
+    "latest": {
+      "type": "string",
+      "description": "End of time range of messages to include in results (a message ts). Defaults to now."
+    },
+    "oldest": {
+      "type": "string",
+      "description": "Start of time range of messages to include in results (a message ts)."
+    },
+    "inclusive": {
+      "type": "boolean",
+      "description": "Include messages with latest or oldest timestamp in results only when either timestamp is specified."
+    },
+    "limit": {
+      "type": "integer",
+      "description": "The maximum number of items to return. Fewer may be returned even if more remain."
+    },
+    "cursor": {
+      "type": "string",
+      "description": "Set to response_metadata.next_cursor of a previous call to fetch the next page."
+    }
+  },
+  "required": ["channel"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `slack_channel_history` output.
+const SLACK_CHANNEL_HISTORY_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "messages": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "description": "A message (key fields only).",
+        "properties": {
+          "ts": {
+            "type": "string",
+            "description": "Timestamp of the message; with the channel, it identifies the message."
+          },
+          "thread_ts": {
+            "type": "string",
+            "description": "Timestamp of the thread's parent message, when this message is in a thread."
+          },
+          "user": {"type": "string", "description": "ID of the user who posted the message."},
+          "text": {"type": "string", "description": "The message text (Slack mrkdwn)."},
+          "reply_count": {
+            "type": "integer",
+            "description": "Number of replies in the thread (parent messages only)."
+          },
+          "reactions": {
+            "type": "array",
+            "description": "Reactions to the message.",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {"type": "string", "description": "Emoji name."},
+                "count": {"type": "integer", "description": "How many users reacted with it."},
+                "users": {
+                  "type": "array",
+                  "description": "IDs of the users who reacted.",
+                  "items": {"type": "string"}
+                }
+              },
+              "additionalProperties": true
+            }
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "has_more": {"type": "boolean"},
+    "response_metadata": {
+      "type": "object",
+      "properties": {
+        "next_cursor": {
+          "type": "string",
+          "description": "Pass as `cursor` to fetch the next page; empty on the last page."
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `get_slack_user` input.
+const GET_SLACK_USER_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "include_locale": {
+      "type": "boolean",
+      "description": "Set this to true to receive the locale for this user. Defaults to false."
+    },
+    "user": {"type": "string", "description": "ID of the user to get info on (U... or W...)."}
+  },
+  "required": ["user"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `get_slack_user` output.
+const GET_SLACK_USER_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "user": {
+      "type": "object",
+      "description": "A user (key fields only).",
+      "properties": {
+        "id": {"type": "string", "description": "User ID (U... or W...)."},
+        "name": {
+          "type": "string",
+          "description": "The user's handle (deprecated by Slack in favour of display_name)."
+        },
+        "real_name": {"type": "string"},
+        "deleted": {"type": "boolean"},
+        "is_bot": {"type": "boolean"},
+        "tz": {
+          "type": "string",
+          "description": "IANA time zone name, e.g. \"America/Los_Angeles\"."
+        },
+        "profile": {
+          "type": "object",
+          "properties": {
+            "real_name": {"type": "string"},
+            "display_name": {"type": "string"},
+            "title": {"type": "string"},
+            "email": {
+              "anyOf": [
+                {"type": "string", "description": "Only with the users:read.email scope."},
+                {"type": "null"}
+              ]
+            },
+            "status_text": {"type": "string"}
+          },
+          "additionalProperties": false
+        }
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `add_slack_reaction` input.
+const ADD_SLACK_REACTION_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "channel": {
+      "type": "string",
+      "description": "Channel where the message to add reaction to was posted."
+    },
+    "name": {
+      "type": "string",
+      "description": "Reaction (emoji) name, without colons, e.g. \"thumbsup\"."
+    },
+    "timestamp": {
+      "type": "string",
+      "description": "Timestamp (ts) of the message to add reaction to."
+    }
+  },
+  "required": ["channel", "name", "timestamp"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `add_slack_reaction` output.
+const ADD_SLACK_REACTION_OUTPUT_SCHEMA: &str = r#"{"type": "object", "properties": {"ok": {"type": "boolean"}}, "additionalProperties": true}"#;

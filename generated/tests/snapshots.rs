@@ -15,12 +15,18 @@ fn check(name: &str, generated: &str) {
         return;
     }
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        on_disk == generated,
+    if on_disk == generated {
+        return;
+    }
+    let diff = similar::TextDiff::from_lines(on_disk.as_str(), generated);
+    let diff = diff.unified_diff().context_radius(2).to_string();
+    let shown: Vec<&str> = diff.lines().take(200).collect();
+    panic!(
         "{} differs from what build.rs generates from specs/.\n\
          Review the change, then run `UPDATE_SNAPSHOTS=1 cargo test -p alter-mcp-tools --test snapshots` \
-         to accept it.",
-        path.display()
+         to accept it. The first lines of the diff:\n{}",
+        path.display(),
+        shown.join("\n")
     );
 }
 

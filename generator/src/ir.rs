@@ -591,7 +591,7 @@ pub struct Tool {
     pub deprecated: bool,
     /// The scope alternatives the document lists (see [`Operation::security`]).
     pub security: Vec<Vec<String>>,
-    /// The JSON Schemas `tools/list` gives, written once by `schema::write` after the
+    /// The JSON Schemas `tools/list` gives, written once by `tool_schema::write` after the
     /// allowlist is applied (empty before).
     pub schemas: Schemas,
 }
@@ -606,7 +606,7 @@ pub struct Schemas {
     pub reduced: Option<Reduced>,
 }
 
-/// An output schema over the size budget, and what was left out of it to fit (`schema/reduce.rs`).
+/// An output schema over the size budget, and what was left out of it to fit (`tool_schema/reduce.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reduced {
     /// The size of the whole schema, in bytes, when it was measured (not for `--all`, nor

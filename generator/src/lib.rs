@@ -11,10 +11,11 @@
 //!
 //! load (`input`, `allowlist`) → convert other formats to OpenAPI 3.0 (`frontend`) → select
 //! (`allowlist`) → lower (`lower`, the only module that sees `openapiv3`) → apply the
-//! allowlist (`allowlist`) → write the schemas within the size budget (`schema`, `budget`) →
+//! allowlist (`apply`) → write the schemas within the size budget (`tool_schema`, `budget`) →
 //! check them (`lint`) → emit (`emit`) → format.
 
 mod allowlist;
+mod apply;
 mod budget;
 pub mod build;
 mod catalog;
@@ -33,9 +34,9 @@ pub mod lock;
 mod lower;
 mod naming;
 mod operations;
-mod schema;
 mod scopes;
 pub mod shape;
+mod tool_schema;
 pub(crate) mod warnings;
 
 use std::path::{Path, PathBuf};
@@ -126,7 +127,8 @@ fn generate_parsed(
     allowlist: &Allowlist,
 ) -> Result<Generated, Diagnostics> {
     let spec_source = input::read(&allowlist.spec_path)?;
-    let document = Document::parse(&spec_source)?;
+    let openapi = frontend::to_openapi30(&spec_source)?;
+    let document = Document::parse(&spec_source, openapi)?;
     let header = header_inputs(
         &allowlist.path,
         &allowlist.file.spec,
@@ -163,7 +165,8 @@ pub fn generate_every_operation(
     options: &EveryOperation,
 ) -> Result<Generated, Diagnostics> {
     let spec_source = input::read(spec.as_ref())?;
-    let document = Document::parse(&spec_source)?;
+    let openapi = frontend::to_openapi30(&spec_source)?;
+    let document = Document::parse(&spec_source, openapi)?;
     let operations = document.operations();
     let allowlist = every::allowlist(
         &spec_source.path,
@@ -235,10 +238,10 @@ fn api(
     (|| {
         let selected = allowlist::select(allowlist, operations, document.path())?;
         let lowered = lower::lower(document, &selected, base_url(allowlist).as_ref())?;
-        let mut api = allowlist::apply(allowlist, lowered)?;
+        let mut api = apply::apply(allowlist, lowered)?;
         let budgets = budget::budgets(allowlist);
         let outputs: Vec<usize> = budgets.iter().map(|b| b.bytes).collect();
-        schema::write(&mut api, &outputs, !allowlist.every_operation);
+        tool_schema::write(&mut api, &outputs, !allowlist.every_operation);
         let mut problems = lint::check_api(&api, allowlist);
         let warnings = budget::check(&api, allowlist, &budgets, &mut problems);
         problems.finish((api, warnings))

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::allowlist::Allowlist;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
-use crate::frontend::json_schema::keywords::SINGLE;
+use crate::frontend::dialect::keywords::SINGLE;
 use crate::ir::Api;
 use crate::naming;
 
@@ -63,7 +63,7 @@ pub fn check_schema(json: &str, max_bytes: usize) -> Vec<Violation> {
 }
 
 /// Every violation of the rules above in one output schema: no name rule, and no budget (an
-/// output schema is reduced to fit, see `schema/reduce.rs`).
+/// output schema is reduced to fit, see `tool_schema/reduce.rs`).
 pub fn check_output_schema(json: &str) -> Vec<Violation> {
     check(json, None, false)
 }

@@ -3,12 +3,9 @@
 //! `init` (finding operations, starting an allowlist) live in `cli/operations.rs` and
 //! `cli/init.rs`, `diff` and `lock` in `cli/upgrade.rs`.
 
-#[path = "cli/init.rs"]
-mod init;
-#[path = "cli/operations.rs"]
-mod operations;
-#[path = "cli/upgrade.rs"]
-mod upgrade;
+mod cli;
+
+use cli::{init, operations, upgrade};
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -263,6 +263,11 @@ impl Scope {
         self.taken.insert(name.to_owned());
     }
 
+    /// Whether `name` is still free.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
     /// `base` if free, else `base2`, `base3`... (`base_2` for snake_case names).
     pub fn unique(&mut self, base: &str) -> String {
         // snake_case names take `_2`; UpperCamelCase ones `2` (`Self_` → `Self2`, which is

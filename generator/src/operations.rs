@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::allowlist::{Allowlist, AllowlistFile, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::frontend;
 use crate::ir::{self, BodyEncoding, OperationFacts, OperationRef};
 use crate::lower::Document;
 use crate::{describe, input, lint, naming};
@@ -160,7 +161,7 @@ pub(crate) struct Survey {
 
 pub(crate) fn survey(spec: &Path, texts: &[String]) -> Result<Survey, Diagnostics> {
     let source = input::read(spec)?;
-    let document = Document::parse(&source)?;
+    let document = Document::parse(&source, frontend::to_openapi30(&source)?)?;
     let every: Vec<OperationRef> = document.operations();
     let keys = allowlist_keys(&every);
     let base_problem = document

@@ -200,7 +200,7 @@ pub fn without_descriptions(schema: &Value) -> Value {
 const MAX_INLINED: usize = 2048;
 
 /// `schema` with references to the non-recursive `$defs` of `root` written in place (shared
-/// and deep types, `schema/plan.rs`), so labels and comparisons see a type, not its name, as
+/// and deep types, `tool_schema/plan.rs`), so labels and comparisons see a type, not its name, as
 /// they did when only recursive types were under `$defs`. References stay past
 /// [`MAX_INLINED`] (the schema hash still tells a change there).
 fn inlined(schema: &Value, root: &Value) -> Value {

@@ -36,8 +36,9 @@ fn positions(text: &str, names: &[&str]) -> Vec<usize> {
 
 #[test]
 fn parameters_keep_order_types_numbers_and_enum_descriptions() {
-    let code = fixture("params").code;
-    let input = item(&code, "pub struct ListNotesInput");
+    let generated = fixture("params");
+    let code = &generated.code;
+    let input = item(code, "pub struct ListNotesInput");
     for field in [
         "pub user_id: String,",
         "pub max_results: Option<i32>,",
@@ -64,7 +65,7 @@ fn parameters_keep_order_types_numbers_and_enum_descriptions() {
     assert!(code.contains("\"https://notes.googleapis.com/notes/v1/users/{userId}/notes\""));
     assert!(code.contains("request.query(\"labels\", self.labels);"));
 
-    let schema = input_schema(&code, "list_notes");
+    let schema = input_schema(&generated, "list_notes");
     let p = &schema["properties"];
     assert_eq!(
         p["maxResults"]["minimum"],
@@ -97,7 +98,7 @@ fn reserved_expansion_paths_use_the_parameter_name() {
     assert!(code.contains("\"https://things.googleapis.com/v1/{name}:cancel\""));
     assert!(!code.contains("projectsId"), "flatPath is not used");
     assert!(!code.contains("{+"));
-    let schema = input_schema(code, "get_thing");
+    let schema = input_schema(&generated, "get_thing");
     assert_eq!(schema["required"], json!(["name"]));
     assert_eq!(
         schema["properties"]["name"]["pattern"],
@@ -121,7 +122,7 @@ fn request_and_response_bodies() {
     assert!(code.contains("\"https://notes.googleapis.com/notes/v1/notes\""));
 
     // No `response`: a tool all the same (APIs.guru writes a `200` without content).
-    let delete = input_schema(code, "delete_note");
+    let delete = input_schema(&generated, "delete_note");
     assert_eq!(delete["required"], json!(["noteId"]));
     assert!(code.contains("\"https://notes.googleapis.com/notes/v1/notes/{noteId}\""));
     assert!(code.contains("::alter_mcp_runtime::Method::Delete"));
@@ -130,7 +131,7 @@ fn request_and_response_bodies() {
     let quick = item(code, "pub struct QuickAddNoteInput");
     assert!(quick.contains("pub text: String,"), "{quick}");
     assert!(code.contains("request.query(\"text\", self.text);"));
-    let quick_add = input_schema(code, "quick_add_note");
+    let quick_add = input_schema(&generated, "quick_add_note");
     assert_eq!(quick_add["required"], json!(["text"]));
 
     let query = item(code, "pub struct QueryNotesInput");
@@ -140,8 +141,9 @@ fn request_and_response_bodies() {
 
 #[test]
 fn schemas_any_maps_nested_objects_and_references() {
-    let code = fixture("schemas").code;
-    let input = item(&code, "pub struct CreateThingInput");
+    let generated = fixture("schemas");
+    let code = &generated.code;
+    let input = item(code, "pub struct CreateThingInput");
     for field in [
         "pub payload: Option<::alter_mcp_runtime::serde_json::Value>,",
         "pub labels: Option<::std::collections::BTreeMap<String, String>>,",
@@ -157,10 +159,10 @@ fn schemas_any_maps_nested_objects_and_references() {
         "readOnly properties are not inputs"
     );
     // A property's boolean `required` becomes its parent's `required` list.
-    assert!(item(&code, "pub struct Person").contains("pub email: String,"));
-    assert!(item(&code, "pub struct ThingWhere").contains("pub lat: Option<f64>,"));
+    assert!(item(code, "pub struct Person").contains("pub email: String,"));
+    assert!(item(code, "pub struct ThingWhere").contains("pub lat: Option<f64>,"));
 
-    let schema = input_schema(&code, "create_thing");
+    let schema = input_schema(&generated, "create_thing");
     let p = &schema["properties"];
     assert_eq!(p["payload"], json!({"description": "Anything at all."}));
     assert_eq!(p["count"]["minimum"], json!(0));
@@ -257,7 +259,7 @@ fn google_calendar_discovery_generates_the_calendar_tools() {
         scopes("calendar_freebusy_query"),
         [g("calendar.events.freebusy")]
     );
-    let list = input_schema(code, "calendar_events_list");
+    let list = input_schema(&generated, "calendar_events_list");
     let p = &list["properties"];
     assert_eq!(list["required"], json!(["calendarId"]));
     assert_eq!(p["maxResults"]["default"], json!(250));
@@ -265,7 +267,7 @@ fn google_calendar_discovery_generates_the_calendar_tools() {
     assert_eq!(p["timeMin"]["format"], "date-time");
     let insert = item(code, "pub struct CalendarEventsInsertInput");
     assert!(insert.contains("pub start: "), "Event fields are inputs");
-    let quick_add = input_schema(code, "calendar_events_quick_add");
+    let quick_add = input_schema(&generated, "calendar_events_quick_add");
     assert!(
         quick_add["required"]
             .as_array()

@@ -17,7 +17,7 @@ fn generate(name: &str) -> alter_mcp_gen::Generated {
 fn type_lists_null_const_examples_and_bounds_become_3_0() {
     let generated = generate("schemas");
     assert_eq!(generated.tool_names, ["things_create"]);
-    let schema = input_schema(&generated.code, "things_create");
+    let schema = input_schema(&generated, "things_create");
     let properties = &schema["properties"];
     // `type: [integer, null]` with 2020-12 numeric exclusive bounds.
     let limit = non_null(&properties["limit"]);
@@ -64,7 +64,7 @@ fn type_lists_null_const_examples_and_bounds_become_3_0() {
 #[test]
 fn defs_are_hoisted_to_named_types() {
     let generated = generate("defs");
-    let schema = input_schema(&generated.code, "pets_create");
+    let schema = input_schema(&generated, "pets_create");
     let collar = &schema["properties"]["collar"];
     assert_eq!(collar["type"], "object");
     assert!(
@@ -88,7 +88,7 @@ fn defs_are_hoisted_to_named_types() {
 fn path_items_from_components_and_unusable_neighbours() {
     let generated = generate("path_items");
     assert_eq!(generated.tool_names, ["hooks_delete"]);
-    let schema = input_schema(&generated.code, "hooks_delete");
+    let schema = input_schema(&generated, "hooks_delete");
     assert_eq!(schema["required"], json!(["id"]));
     assert!(generated.code.contains("\"https://hooks.test/hooks/{id}\""));
 }

@@ -8,7 +8,7 @@ use support::{input_schema, non_null, nullable, only_null, upstream};
 
 use std::path::PathBuf;
 
-use alter_mcp_gen::{At, Diagnostics};
+use alter_mcp_gen::{At, Diagnostics, Generated};
 use serde_json::json;
 
 const DIR: &str = "tests/fixtures/formats/swagger2";
@@ -38,7 +38,7 @@ fn petstore_servers_components_parameters_and_body() {
             .contains("\"https://petstore.test/v2/pets/{petId}\"")
     );
     assert!(generated.code.contains("\"https://petstore.test/v2/pets\""));
-    let schema = input_schema(&generated.code, "update_pet");
+    let schema = input_schema(&generated, "update_pet");
     let properties = &schema["properties"];
     // Path-level `$ref` to a global parameter, query arrays, and the `$ref`'d body parameter's
     // definition flattened next to them.
@@ -65,7 +65,7 @@ fn petstore_servers_components_parameters_and_body() {
     assert_eq!(schema["required"], json!(["petId", "name"]));
     // x-nullable → an optional value.
     assert!(generated.code.contains("pub nickname: Option<String>"));
-    let list = input_schema(&generated.code, "get_pets");
+    let list = input_schema(&generated, "get_pets");
     assert_eq!(
         list["properties"]["status"],
         json!({"type": "string", "enum": ["available", "sold"], "default": "available"})
@@ -75,7 +75,7 @@ fn petstore_servers_components_parameters_and_body() {
 #[test]
 fn json_schema_isms_inside_swagger() {
     let generated = generate("nullable").unwrap_or_else(|d| panic!("{d}"));
-    let schema = input_schema(&generated.code, "messages_send");
+    let schema = input_schema(&generated, "messages_send");
     let properties = &schema["properties"];
     let channel = json!({"type": "string", "pattern": "^[CGD][A-Z0-9]{8,}$"});
     assert_eq!(properties["channel"], channel);
@@ -105,9 +105,9 @@ fn json_schema_isms_inside_swagger() {
 
 /// Generates `name`; an error must be the lowerer's "not supported yet" for `media` at `pointer`
 /// (form bodies are being added to the lowerer; either outcome is checked).
-fn generated_or_unsupported(name: &str, media: &str, pointer: &str) -> Option<String> {
+fn generated_or_unsupported(name: &str, media: &str, pointer: &str) -> Option<Generated> {
     match generate(name) {
-        Ok(generated) => Some(generated.code),
+        Ok(generated) => Some(generated),
         Err(error) => {
             assert_eq!(pointers(&error), [pointer], "{error}");
             let message = &error.iter().next().expect("one").message;
@@ -124,8 +124,8 @@ fn generated_or_unsupported(name: &str, media: &str, pointer: &str) -> Option<St
 fn form_parameters_become_a_urlencoded_body() {
     let media = "application/x-www-form-urlencoded";
     let pointer = "/paths/~1chat.post/post/parameters/1";
-    if let Some(code) = generated_or_unsupported("forms", media, pointer) {
-        let schema = input_schema(&code, "chat_post");
+    if let Some(generated) = generated_or_unsupported("forms", media, pointer) {
+        let schema = input_schema(&generated, "chat_post");
         assert_eq!(schema["properties"]["text"]["description"], "The text.");
         assert!(schema["properties"].get("tags").is_some(), "{schema}");
         let required = schema["required"].as_array().cloned().unwrap_or_default();
@@ -139,7 +139,7 @@ fn file_parameters_make_a_multipart_body_with_a_file_field() {
     // bytes; the warning about proxy mode points into the user's Swagger file (the converted
     // body maps back to its first form parameter).
     let generated = generate("upload").unwrap_or_else(|d| panic!("{d}"));
-    let schema = input_schema(&generated.code, "files_upload");
+    let schema = input_schema(&generated, "files_upload");
     let file = &schema["properties"]["file"];
     assert_eq!(file["properties"]["content"]["contentEncoding"], "base64");
     assert_eq!(schema["required"], json!(["file"]));
@@ -166,7 +166,7 @@ fn inexpressible_operations_do_not_stop_the_selected_one() {
     let generated = generate("broken").unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(generated.tool_names, ["ok"]);
     assert_eq!(
-        input_schema(&generated.code, "ok")["properties"],
+        input_schema(&generated, "ok")["properties"],
         json!({"q": {"type": "string"}})
     );
 }
@@ -212,9 +212,9 @@ fn slack_swagger_document_with_the_readme_operations() {
                     .code
                     .contains("\"https://slack.com/api/chat.postMessage\"")
             );
-            let history = input_schema(&generated.code, &generated.tool_names[4]);
+            let history = input_schema(&generated, &generated.tool_names[4]);
             assert!(history["properties"].get("channel").is_some(), "{history}");
-            let post = input_schema(&generated.code, &generated.tool_names[0]);
+            let post = input_schema(&generated, &generated.tool_names[0]);
             assert!(post["properties"].get("text").is_some(), "{post}");
         }
         // Until the lowerer reads form bodies: exactly the four form operations fail, each at

@@ -20,7 +20,6 @@ fn def(destructive: bool) -> ToolDef {
         },
         response: ResponseRule::HttpStatus,
         build,
-        output_schema: None,
         output: None,
         spec_hash: "",
     }

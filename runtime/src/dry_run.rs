@@ -201,7 +201,6 @@ mod tests {
             },
             response: ResponseRule::HttpStatus,
             build,
-            output_schema: None,
             output: None,
             spec_hash: "abc123abc123",
         }

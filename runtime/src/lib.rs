@@ -77,7 +77,7 @@ pub use limits::{
     READ_TIMEOUT_ENV, RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
 };
 pub use logging::{DEFAULT_LOG_FILTER, LOG_ENV};
-pub use output::{OutputError, OutputFn, ToolOutput, output};
+pub use output::{OutputDef, OutputError, OutputFn, ToolOutput, output};
 pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;

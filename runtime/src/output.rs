@@ -29,7 +29,7 @@ pub trait ToolOutput: DeserializeOwned + Serialize {
 
 /// Reads the provider's JSON answer into `T` and writes it back as the tool's structured
 /// content; `links` are the answer's `Link` headers, for types that page by them. Generated
-/// code sets `ToolDef::output` to `output::<TheOutputType>`.
+/// code sets `OutputDef::read` to `output::<TheOutputType>`.
 pub fn output<T: ToolOutput>(answer: Value, links: &PageLinks) -> Result<Value, OutputError> {
     let mut answer = match T::WRAP {
         Some(key) => Value::Object(Map::from_iter([(key.to_owned(), answer)])),
@@ -55,8 +55,20 @@ pub fn output<T: ToolOutput>(answer: Value, links: &PageLinks) -> Result<Value, 
     })
 }
 
-/// What [`ToolDef::output`] holds: [`output::<T>`](output) of the tool's output type.
+/// [`output::<T>`](output) of a tool's output type: what [`OutputDef::read`] holds.
 pub type OutputFn = fn(Value, &PageLinks) -> Result<Value, OutputError>;
+
+/// A tool's structured output, what [`ToolDef::output`] holds: the schema `tools/list`
+/// declares and the reader that makes every answer fit it, together so that neither can be
+/// set without the other.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputDef {
+    /// The output JSON Schema (an object schema), as JSON text (parsed once at start-up).
+    pub schema: &'static str,
+    /// Reads a JSON answer into the output type and writes it back. Generated code sets this
+    /// to [`output::<TheOutputType>`](output).
+    pub read: OutputFn,
+}
 
 /// A provider answer that does not fit the tool's output type.
 #[derive(Debug, Clone, PartialEq, Eq)]

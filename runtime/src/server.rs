@@ -417,16 +417,10 @@ fn rmcp_tool(def: &'static ToolDef) -> Result<Tool, Error> {
         )));
     }
     let schema = object_schema(def.name, "input_schema", def.input_schema)?;
-    let output_schema = match def.output_schema {
-        Some(text) => Some(object_schema(def.name, "output_schema", text)?),
+    let output_schema = match def.output {
+        Some(output) => Some(object_schema(def.name, "output schema", output.schema)?),
         None => None,
     };
-    if output_schema.is_some() != def.output.is_some() {
-        return Err(Error::config(format!(
-            "tool `{}`: output_schema and output must be set together",
-            def.name
-        )));
-    }
     let a = def.annotations;
     let title = (!def.title.is_empty()).then(|| def.title.to_owned());
     let annotations = ToolAnnotations::from_raw(
@@ -507,7 +501,7 @@ pub(crate) fn provider_result(
         return tool_error(format!("{provider} error: {reason}\n{text}"));
     }
     match def.output {
-        Some(output) => crate::output::structured_result(def, output, response, links, text),
+        Some(output) => crate::output::structured_result(def, output.read, response, links, text),
         None => CallToolResult::success(vec![ContentBlock::text(text)]),
     }
 }

@@ -37,7 +37,6 @@ const fn def(name: &'static str, schema: &'static str) -> ToolDef {
             error_field: "error",
         },
         build: build_ok,
-        output_schema: None,
         output: None,
         spec_hash: "0123456789ab",
     }
@@ -220,8 +219,10 @@ const POSTED_SCHEMA: &str =
 
 fn typed() -> ToolDef {
     ToolDef {
-        output_schema: Some(POSTED_SCHEMA),
-        output: Some(crate::output::output::<Posted>),
+        output: Some(crate::output::OutputDef {
+            schema: POSTED_SCHEMA,
+            read: crate::output::output::<Posted>,
+        }),
         ..SLACK[0]
     }
 }
@@ -254,13 +255,11 @@ fn typed_outputs_are_structured_and_misfits_are_errors() {
     assert_eq!(empty.structured_content, Some(serde_json::json!({})));
 }
 
-static MISMATCHED: &[ToolDef] = &[ToolDef {
-    output_schema: Some(POSTED_SCHEMA),
-    ..SLACK[0]
-}];
 static OUTPUT_NOT_OBJECT: &[ToolDef] = &[ToolDef {
-    output_schema: Some(r#"{"type":"array"}"#),
-    output: Some(crate::output::output::<Posted>),
+    output: Some(crate::output::OutputDef {
+        schema: r#"{"type":"array"}"#,
+        read: crate::output::output::<Posted>,
+    }),
     ..SLACK[0]
 }];
 
@@ -271,11 +270,9 @@ fn output_schemas_are_checked_at_start_up() {
     let tool = listed.get_tool("post_message").expect("listed");
     let schema = tool.output_schema.expect("declared");
     assert_eq!(schema.get("type"), Some(&serde_json::json!("object")));
-    let error = Server::new("t", &[MISMATCHED]).unwrap_err();
-    assert!(error.to_string().contains("set together"), "{error}");
     let error = Server::new("t", &[OUTPUT_NOT_OBJECT]).unwrap_err();
     assert!(
-        error.to_string().contains("output_schema must have"),
+        error.to_string().contains("output schema must have"),
         "{error}"
     );
 }

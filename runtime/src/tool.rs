@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::output::OutputFn;
+use crate::output::OutputDef;
 use crate::request::ProviderRequest;
 
 /// The JSON object of arguments an MCP client sends in `tools/call`.
@@ -20,7 +20,8 @@ pub struct ToolDef {
     pub title: &'static str,
     /// What the tool does, for the model.
     pub description: &'static str,
-    /// The tool's input JSON Schema (an object schema), as JSON text.
+    /// The tool's input JSON Schema (an object schema), as JSON text (parsed once at
+    /// start-up, so any layout works; generated code writes it pretty-printed).
     pub input_schema: &'static str,
     /// The Alter provider id (`google`, `slack`), which picks the grant.
     pub provider: &'static str,
@@ -32,12 +33,10 @@ pub struct ToolDef {
     /// Validates the arguments against the tool's typed input and builds the request.
     /// Generated code sets this to [`build::<TheInputType>`](build).
     pub build: fn(Arguments) -> Result<ProviderRequest, ArgumentError>,
-    /// The tool's output JSON Schema (an object schema), as JSON text; `None` when the
-    /// operation documents no JSON success body (a `204`), and the answer is text only.
-    pub output_schema: Option<&'static str>,
-    /// Reads a JSON answer into the tool's output type and writes it back (see
-    /// [`output`](crate::output::output)); set together with `output_schema`.
-    pub output: Option<OutputFn>,
+    /// The tool's structured output: its schema and the reader that makes every answer fit
+    /// it. `None` when the operation documents no JSON success body (a `204`), and the answer
+    /// is text only.
+    pub output: Option<OutputDef>,
     /// The first 12 hex digits of the SHA-256 of the API document the tool was generated
     /// from; sent as `spec` in each call's audit context, so an audit row names the exact
     /// document version. Empty for hand-written tools (then `spec` is not sent).

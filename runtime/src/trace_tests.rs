@@ -121,7 +121,6 @@ fn def(spec_hash: &'static str) -> ToolDef {
         annotations: Annotations::default(),
         response: ResponseRule::HttpStatus,
         build,
-        output_schema: None,
         output: None,
         spec_hash,
     }

@@ -69,10 +69,10 @@ mod google {
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListEventsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"summary":{"type":"string"}},"additionalProperties":false}},"nextPageToken":{"type":"string"}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListEventsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"summary":{"type":"string"}},"additionalProperties":false}},"nextPageToken":{"type":"string"}},"additionalProperties":false}"#,
+            read: ::alter_mcp_runtime::output::<ListEventsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     }];
 
@@ -156,7 +156,7 @@ fn wrong_types_name_the_field() {
 #[test]
 fn output_keeps_the_projection_and_names_a_misfit() {
     let tool = &google::TOOLS[0];
-    let output = tool.output.expect("list_events has an output type");
+    let output = tool.output.expect("list_events has an output type").read;
     let answer = json!({"kind": "calendar#events", "items": [{"id": "e1", "summary": "Standup", "etag": "x"}], "nextPageToken": "p2"});
     let no_links = &alter_mcp_runtime::PageLinks::default();
     assert_eq!(

@@ -107,10 +107,10 @@ mod github {
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListIssuesInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{}},"next_page":{"type":"object","properties":{"page":{"type":"integer"},"page_size":{"type":"integer"}},"additionalProperties":false}}}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListIssuesOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: r#"{"type":"object","properties":{"items":{"type":"array","items":{}},"next_page":{"type":"object","properties":{"page":{"type":"integer"},"page_size":{"type":"integer"}},"additionalProperties":false}}}"#,
+            read: ::alter_mcp_runtime::output::<ListIssuesOutput>,
+        }),
         spec_hash: "",
     }];
 }

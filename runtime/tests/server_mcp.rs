@@ -48,7 +48,6 @@ mod slack {
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<PostMessageInput>,
-        output_schema: None,
         output: None,
         spec_hash: "",
     }];

@@ -93,7 +93,6 @@ mod uploads {
             },
             response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
             build,
-            output_schema: None,
             output: None,
             spec_hash: "",
         }

@@ -1,14 +1,9 @@
 //! The allowlist: which operations become tools and how (names, fixed and default values,
-//! renames), read from TOML. This module parses it and selects operations from the document;
-//! [`apply`] then checks the per-parameter settings against the lowered operations.
+//! renames), read from TOML. This module parses it (`params.rs`: each `params.X` table on its
+//! own) and selects operations from the document; `crate::apply` later applies the settings to
+//! the lowered operations and checks them against what each really has.
 
-mod apply;
-mod output;
-mod paging;
 mod params;
-mod returns;
-mod values;
-mod visible;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,8 +15,6 @@ use crate::diagnostic::{At, Diagnostic, Diagnostics, Location};
 use crate::input::Source;
 use crate::ir::{Method, OperationRef};
 use crate::naming;
-
-pub use apply::apply;
 
 /// A parsed allowlist file, with where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,7 +239,7 @@ impl Allowlist {
         })
     }
 
-    fn key(&self, key: impl Into<String>) -> Location {
+    pub(crate) fn key(&self, key: impl Into<String>) -> Location {
         Location::key(&self.path, key)
     }
 }

@@ -6,7 +6,7 @@
 //!   `schema_max_bytes` itself (top level or per tool); otherwise it is a warning naming the
 //!   largest inputs and the keys that leave them out;
 //! * an output schema is never a reason to fail: over the budget it is reduced
-//!   (`schema/reduce.rs`) and the warning gives a ready-to-paste `returns` built from the
+//!   (`tool_schema/reduce.rs`) and the warning gives a ready-to-paste `returns` built from the
 //!   response's fields (`suggest.rs`);
 //! * `--all` reports no input over the budget (nothing is served from it unreviewed) and
 //!   reduces output schemas all the same, with one warning counting them.
@@ -17,7 +17,7 @@ use crate::allowlist::Allowlist;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{Api, Reduced, Reduction, Tool};
 use crate::lint::SCHEMA_MAX_BYTES;
-use crate::schema::Sizes;
+use crate::tool_schema::Sizes;
 
 /// One tool's budget, in bytes of JSON per schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use super::Budget;
 use crate::ir::{InputValue, Kind, Property, Tool, TypeDef, TypeKind, TypeSpace};
-use crate::schema::Sizes;
+use crate::tool_schema::Sizes;
 
 /// How many of the largest inputs a warning names, at most.
 const MAX_NAMED: usize = 6;

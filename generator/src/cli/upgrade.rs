@@ -121,7 +121,7 @@ fn lock(args: &LockArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    super::print_warnings(&generated);
+    crate::print_warnings(&generated);
     let path = lock::path_for(&args.allowlist);
     if args.check && !path.is_file() {
         eprintln!(

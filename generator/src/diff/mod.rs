@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::allowlist::{Allowlist, ToolEntry};
 use crate::diagnostic::{At, Diagnostics};
+use crate::frontend;
 use crate::input;
 use crate::ir::OperationRef;
 use crate::lower::Document;
@@ -125,7 +126,7 @@ pub fn diff_specs(
 /// operation does not hide what happened to the others.
 fn side(allowlist: &Allowlist, spec: &Path) -> Result<Side, Diagnostics> {
     let source = input::read(spec)?;
-    let document = Document::parse(&source)?;
+    let document = Document::parse(&source, frontend::to_openapi30(&source)?)?;
     let operations = document.operations();
     let mut allowlist = allowlist.clone();
     allowlist.spec_path = spec.to_owned();

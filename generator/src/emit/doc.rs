@@ -128,6 +128,20 @@ fn list_marker_width(line: &str) -> Option<usize> {
     Some(marker + if spaces > 4 { 1 } else { spaces })
 }
 
+/// `#[serde(...)]` for a member named `rust` in Rust and `wire` on the wire: `rename` only
+/// where the two differ, then `rest` (`default`, ...); nothing when both are empty.
+pub fn serde_attr(rust: &str, wire: &str, rest: &[TokenStream]) -> TokenStream {
+    let rename = (rust != wire).then(|| {
+        let wire = string(wire);
+        quote!(rename = #wire)
+    });
+    let args: Vec<&TokenStream> = rename.iter().chain(rest).collect();
+    if args.is_empty() {
+        return quote!();
+    }
+    quote!(#[serde(#(#args),*)])
+}
+
 /// A string literal.
 pub fn string(text: &str) -> Literal {
     Literal::string(text)

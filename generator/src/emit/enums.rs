@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::doc::{doc, ident, scalar, string};
+use super::doc::{doc, ident, scalar, serde_attr, string};
 use super::types::rust_type;
 use crate::ir::{Kind, TypeDef, TypeId, TypeKind, TypeSpace, Variant};
 use crate::naming;
@@ -28,9 +28,9 @@ pub fn string_enum(def: &TypeDef, values: &[String]) -> TokenStream {
         .into_iter()
         .zip(values)
         .map(|(variant, wire)| {
+            let serde = serde_attr(&variant, wire, &[]);
             let variant = ident(&variant);
-            let wire = string(wire);
-            quote!(#[serde(rename = #wire)] #variant,)
+            quote!(#serde #variant,)
         });
     quote! {
         #docs
@@ -110,16 +110,16 @@ pub fn union(
     if tag.is_none() {
         named.sort_by_key(|(variant, _)| is_object(&variant.schema.kind, types));
     }
-    let members = named.iter().map(|(variant, rust)| {
-        let rust = ident(rust);
+    let members = named.iter().map(|(variant, rust_name)| {
+        let rust = ident(rust_name);
         let boxed =
             matches!(variant.schema.kind, Kind::Named(target) if types.reaches(target, id, true));
         let ty = rust_type(&variant.schema, types, boxed);
         let docs = doc(super::types::description(&variant.schema, types));
         match &variant.tag_value {
             Some(wire) => {
-                let wire = string(wire);
-                quote!(#docs #[serde(rename = #wire)] #rust(#ty),)
+                let serde = serde_attr(rust_name, wire, &[]);
+                quote!(#docs #serde #rust(#ty),)
             }
             None => quote!(#docs #rust(#ty),),
         }

@@ -68,24 +68,20 @@ fn field(input: &Input, rust: &str, types: &TypeSpace) -> TokenStream {
         return quote!();
     };
     let docs = doc(description(&input.schema, types));
-    let visible = string(name);
     let ty = rust_type(&input.schema, types, false);
     let allow = complexity_allow(&input.schema, !*required, false);
-    let rust = ident(rust);
-    if *required {
-        quote! {
-            #docs
-            #allow
-            #[serde(rename = #visible)]
-            pub #rust: #ty,
-        }
+    let serde = if *required {
+        doc::serde_attr(rust, name, &[])
     } else {
-        quote! {
-            #docs
-            #allow
-            #[serde(rename = #visible, default)]
-            pub #rust: Option<#ty>,
-        }
+        doc::serde_attr(rust, name, &[quote!(default)])
+    };
+    let rust = ident(rust);
+    let ty = if *required { ty } else { quote!(Option<#ty>) };
+    quote! {
+        #docs
+        #allow
+        #serde
+        pub #rust: #ty,
     }
 }
 

@@ -4,14 +4,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc::{ident, raw_string, string};
+use super::consts::SchemaConsts;
+use super::doc::{ident, string};
 use crate::ir::{Api, LinkPaging, PageKind, ResponseRule, Tool};
 
-pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
+pub fn registrations(api: &Api, spec_hash: &str, schemas: &SchemaConsts) -> TokenStream {
     let provider = string(&api.provider);
     let spec_hash = string(spec_hash);
     let names = api.tools.iter().map(|tool| string(&tool.name));
-    let defs = api.tools.iter().map(|tool| tool_def(tool, api));
+    let defs = api.tools.iter().map(|tool| tool_def(tool, api, schemas));
     let scopes = api.scopes.iter().map(|scope| string(scope));
     let tool_scopes = api.tools.iter().map(|tool| {
         let name = string(&tool.name);
@@ -49,11 +50,11 @@ pub fn registrations(api: &Api, spec_hash: &str) -> TokenStream {
     }
 }
 
-fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
+fn tool_def(tool: &Tool, api: &Api, schemas: &SchemaConsts) -> TokenStream {
     let name = string(&tool.name);
     let title = string(&tool.title);
     let description = string(&tool.description);
-    let schema = raw_string(&tool.schemas.input);
+    let schema = schemas.name(&tool.schemas.input);
     let operation_id = string(&tool.operation_id);
     let a = tool.annotations;
     let (read_only, destructive, idempotent, open_world) =
@@ -69,15 +70,16 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
         }
     };
     let input = ident(&tool.input_type);
-    let (output_schema, output) = match (&tool.schemas.output, output_type(tool, api)) {
+    // A tool without an output schema (a `204`) answers text only, whatever its type.
+    let output = match (&tool.schemas.output, output_type(tool, api)) {
         (Some(schema), Some(output)) => {
-            let schema = raw_string(schema);
-            (
-                quote!(Some(#schema)),
-                quote!(Some(::alter_mcp_runtime::output::<#output>)),
-            )
+            let schema = schemas.name(schema);
+            quote!(Some(::alter_mcp_runtime::OutputDef {
+                schema: #schema,
+                read: ::alter_mcp_runtime::output::<#output>,
+            }))
         }
-        _ => (quote!(None), quote!(None)),
+        _ => quote!(None),
     };
     quote! {
         ::alter_mcp_runtime::ToolDef {
@@ -95,7 +97,6 @@ fn tool_def(tool: &Tool, api: &Api) -> TokenStream {
             },
             response: #response,
             build: ::alter_mcp_runtime::build::<#input>,
-            output_schema: #output_schema,
             output: #output,
             spec_hash: SPEC_HASH,
         }

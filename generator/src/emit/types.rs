@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc::{doc, ident, string};
+use super::doc::{doc, ident, serde_attr};
 use super::enums;
 use crate::ir::{
     Api, InputValue, IntWidth, Kind, Property, Schema, TypeDef, TypeId, TypeKind, TypeSpace,
@@ -225,45 +225,34 @@ fn struct_field(
     output: bool,
 ) -> TokenStream {
     let docs = doc(description(&property.schema, types));
-    let wire = string(&property.name);
     let boxed =
         matches!(property.schema.kind, Kind::Named(target) if types.reaches(target, owner, true));
     let ty = member_type(&property.schema, types, boxed, output);
-    let allow = complexity_allow(&property.schema, !property.required, boxed);
-    let rust = ident(rust);
-    if property.required_nullable {
+    let mut allow = complexity_allow(&property.schema, !property.required, boxed);
+    let skip = quote!(skip_serializing_if = "Option::is_none");
+    let (rest, ty) = if property.required_nullable {
         // The document requires the key; `null` is a value, so `None` is sent as `null`.
-        return quote! {
-            #docs
-            #allow
-            #[serde(rename = #wire, default)]
-            pub #rust: Option<#ty>,
-        };
-    }
-    if keeps_null(property) {
+        (vec![quote!(default)], quote!(Option<#ty>))
+    } else if keeps_null(property) {
         let nested = Schema::of(Kind::Array(Box::new(property.schema.clone())));
-        let allow = complexity_allow(&nested, true, boxed);
-        return quote! {
-            #docs
-            #allow
-            #[serde(rename = #wire, default, deserialize_with = "explicit_null", skip_serializing_if = "Option::is_none")]
-            pub #rust: Option<Option<#ty>>,
-        };
-    }
-    if property.required {
-        quote! {
-            #docs
-            #allow
-            #[serde(rename = #wire)]
-            pub #rust: #ty,
-        }
+        allow = complexity_allow(&nested, true, boxed);
+        let reader = quote!(deserialize_with = "explicit_null");
+        (
+            vec![quote!(default), reader, skip],
+            quote!(Option<Option<#ty>>),
+        )
+    } else if property.required {
+        (Vec::new(), ty)
     } else {
-        quote! {
-            #docs
-            #allow
-            #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
-            pub #rust: Option<#ty>,
-        }
+        (vec![quote!(default), skip], quote!(Option<#ty>))
+    };
+    let serde = serde_attr(rust, &property.name, &rest);
+    let rust = ident(rust);
+    quote! {
+        #docs
+        #allow
+        #serde
+        pub #rust: #ty,
     }
 }
 

@@ -7,12 +7,12 @@
 //! whatever they cannot express is a diagnostic pointing at the original node, never a
 //! silently dropped part.
 
+pub(crate) mod dialect;
 mod discovery;
 mod guard;
-pub(crate) mod json_schema;
+mod normalize;
 mod openapi31;
 mod origins;
-mod schemas;
 mod swagger2;
 
 use serde::Deserialize;
@@ -107,6 +107,27 @@ pub fn detect(source: &Source) -> Result<SourceFormat, Diagnostic> {
         "not an API description: no `openapi`, `swagger` or Discovery `kind` field",
     )
     .help("give an OpenAPI 3.0/3.1 (`openapi: \"3.0.3\"`), Swagger 2.0 (`swagger: \"2.0\"`) or Google Discovery document"))
+}
+
+/// A document as the lowerer reads it: OpenAPI 3.0, either the user's own text or another
+/// format converted.
+#[derive(Debug)]
+pub struct OpenApi30 {
+    /// The format the user's file is in.
+    pub format: SourceFormat,
+    /// `None` for an OpenAPI 3.0 document (its text is parsed as it is).
+    pub converted: Option<Converted>,
+}
+
+/// The format front end: detects the document's format and rewrites any other than
+/// OpenAPI 3.0 as OpenAPI 3.0.
+pub fn to_openapi30(source: &Source) -> Result<OpenApi30, Diagnostics> {
+    let format = detect(source)?;
+    let converted = match format {
+        SourceFormat::OpenApi30 => None,
+        _ => Some(convert(source, format)?),
+    };
+    Ok(OpenApi30 { format, converted })
 }
 
 /// Rewrites a document of a format other than OpenAPI 3.0 as OpenAPI 3.0.

@@ -1,5 +1,5 @@
 //! OpenAPI 3.1 → OpenAPI 3.0: the document keeps its shape; what 3.0 lacks is rewritten
-//! (JSON Schema 2020-12 in `json_schema`, path items from `components/pathItems` inlined,
+//! (JSON Schema 2020-12 in `dialect`, path items from `components/pathItems` inlined,
 //! optional `paths` and `responses` filled in) or dropped when no tool can use it (`webhooks`,
 //! `jsonSchemaDialect`, `info.summary`/`license.identifier` folded into 3.0 fields).
 
@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::{Converted, Origins, guard, schemas};
+use super::{Converted, Origins, guard, normalize};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
 
 /// How many `$ref` hops a path item may take through `components/pathItems`.
@@ -47,7 +47,7 @@ pub fn convert(mut document: Value, file: &Path) -> Result<Converted, Diagnostic
         inline_path_items(paths, path_items.as_ref(), &mut origins);
         fill_responses(paths);
     }
-    schemas::normalize_all(&mut document, &mut origins);
+    normalize::normalize_all(&mut document, &mut origins);
     guard::guard(&mut document, &origins);
     Ok(Converted { document, origins })
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::{Converted, Origins, guard, schemas};
+use super::{Converted, Origins, guard, normalize};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
 
 mod operation;
@@ -74,9 +74,9 @@ pub fn convert(document: Value, file: &Path) -> Result<Converted, Diagnostics> {
         ]
         .map(|(old, new)| (old.to_owned(), new.to_owned())),
     );
-    super::json_schema::rewrite_refs(&mut out, &renames);
+    super::dialect::rewrite_refs(&mut out, &renames);
     let mut origins = swagger.origins;
-    schemas::normalize_all(&mut out, &mut origins);
+    normalize::normalize_all(&mut out, &mut origins);
     guard::guard(&mut out, &origins);
     Ok(Converted {
         document: out,

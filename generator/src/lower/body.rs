@@ -9,7 +9,7 @@ use openapiv3::{MediaType, ReferenceOr, RequestBody};
 use super::Lowerer;
 use super::form::FormShape;
 use super::media::{self, Class};
-use super::schema::View;
+use super::types::View;
 use crate::diagnostic::child;
 use crate::ir::{self, Body, BodyEncoding, Kind, Style, TypeKind};
 

@@ -2,7 +2,7 @@
 //! local `$ref` resolved. Invariant: this is the only module that reads `openapiv3` types into
 //! our model (`frontend/guard.rs` only tests that converted parts parse).
 //!
-//! This file handles operations (servers, parameters, request bodies); `schema.rs` turns
+//! This file handles operations (servers, parameters, request bodies); `types.rs` turns
 //! schemas into IR types, `refs.rs` follows `$ref`s and `response.rs` checks success responses.
 
 mod body;
@@ -16,9 +16,9 @@ mod portable;
 mod raw;
 mod refs;
 mod response;
-mod schema;
 mod servers;
 mod style;
+mod types;
 mod view;
 
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr};
 
 use crate::allowlist::Selected;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, child};
-use crate::frontend::{self, Origins, SourceFormat};
+use crate::frontend::{OpenApi30, Origins, SourceFormat};
 use crate::input::{self, Source};
 use crate::ir::{self, Lowered, Method, OperationRef};
 use crate::naming::{self, Scope};
@@ -48,11 +48,11 @@ pub struct Document {
 }
 
 impl Document {
-    /// Parses a JSON or YAML document of any supported format.
-    pub fn parse(source: &Source) -> Result<Document, Diagnostics> {
-        let format = frontend::detect(source)?;
-        if format != SourceFormat::OpenApi30 {
-            let converted = frontend::convert(source, format)?;
+    /// Reads the document `source` holds, as the format front end gave it
+    /// ([`frontend::to_openapi30`]).
+    pub fn parse(source: &Source, openapi: OpenApi30) -> Result<Document, Diagnostics> {
+        let format = openapi.format;
+        if let Some(converted) = openapi.converted {
             return Self::from_value(converted.document, source, format, converted.origins);
         }
         // openapiv3's `ReferenceOr` has an `expect` on a parse path we cannot rule out; a
@@ -278,8 +278,8 @@ struct Lowerer<'d> {
     names: Scope,
     /// A Google API: its key and system parameters are not inputs (`credentials.rs`).
     google: bool,
-    /// Named types completed after lowering (`schema.rs`).
-    pending: schema::Pending,
+    /// Named types completed after lowering (`types.rs`).
+    pending: types::Pending,
     /// References [`Lowerer::check_schema`] has followed: what they reach is checked once per
     /// module, not once per operation (every answer of a large document reaches most of it).
     checked: std::collections::BTreeSet<&'d str>,
@@ -311,7 +311,7 @@ impl<'d> Lowerer<'d> {
                     .servers
                     .iter()
                     .any(|server| credentials::is_google_server(&server.url)),
-            pending: schema::Pending::default(),
+            pending: types::Pending::default(),
             checked: std::collections::BTreeSet::new(),
         }
     }

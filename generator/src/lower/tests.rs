@@ -9,6 +9,7 @@ use super::params::placeholders;
 use super::servers::check_server_url;
 use super::*;
 use crate::diagnostic::At;
+use crate::frontend;
 use crate::ir::{
     Body, Kind, OmitReason, Omitted, Param, ParamIn, Property, Schema, TypeDef, TypeId, TypeKind,
 };
@@ -25,7 +26,7 @@ fn lowered_with(head: &str, body: &str, tools: &[(&str, &str)]) -> Result<Lowere
         path: PathBuf::from("t.yaml"),
         text: format!("{head}{body}"),
     };
-    let document = Document::parse(&source)?;
+    let document = Document::parse(&source, frontend::to_openapi30(&source)?)?;
     let all = document.operations();
     let selected: Vec<Selected> = tools
         .iter()

@@ -43,7 +43,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "post_form",
         title: "Post a message (a form body, like Slack's upstream description)",
         description: "Post a message (a form body, like Slack's upstream description)",
-        input_schema: r#"{"type":"object","properties":{"limit":{"type":"integer"},"channel":{"type":"string","description":"The channel id."},"text":{"type":"string"},"body_limit":{"type":"integer","description":"A body field named like the query parameter."},"ids":{"type":"array","items":{"type":"integer"}},"tags":{"type":"array","items":{"type":"string"}},"blocks":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"}},"additionalProperties":false}},"filter":{"type":"object","properties":{"kind":{"type":"string"}},"additionalProperties":false}},"required":["channel"],"additionalProperties":false}"#,
+        input_schema: POST_FORM_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "chat.postMessage",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -54,7 +54,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PostFormInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -62,7 +61,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "post_json",
         title: "Post a message (a form body, like Slack's upstream description)",
         description: "Post a message (a form body, like Slack's upstream description)",
-        input_schema: r#"{"type":"object","properties":{"limit":{"type":"integer"},"channel":{"type":"string","description":"The channel id."},"text":{"type":"string"},"body_limit":{"type":"integer","description":"A body field named like the query parameter."},"ids":{"type":"array","items":{"type":"integer"}},"tags":{"type":"array","items":{"type":"string"}},"blocks":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"}},"additionalProperties":false}},"filter":{"type":"object","properties":{"kind":{"type":"string"}},"additionalProperties":false}},"required":["channel"],"additionalProperties":false}"#,
+        input_schema: POST_FORM_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "chat.postMessage",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -73,7 +72,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PostJsonInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -81,7 +79,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_note",
         title: "Create a note (multipart, text fields only)",
         description: "Create a note (multipart, text fields only)",
-        input_schema: r#"{"type":"object","properties":{"title":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},"meta":{"type":"object","properties":{"pinned":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}"#,
+        input_schema: CREATE_NOTE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -92,7 +90,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -100,7 +97,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "replace_note",
         title: "Replace a note (JSON preferred over a form)",
         description: "Replace a note (JSON preferred over a form)",
-        input_schema: r#"{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},"body_id":{"type":"string","description":"The body's own id."}},"required":["id"],"additionalProperties":false}"#,
+        input_schema: REPLACE_NOTE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.replace",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -111,7 +108,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -119,7 +115,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "search",
         title: "Search (query styles, a reserved path value, a header array)",
         description: "Search (query styles, a reserved path value, a header array)",
-        input_schema: r#"{"type":"object","properties":{"name":{"type":"string"},"ids":{"type":"array","items":{"type":"integer"}},"words":{"type":"array","items":{"type":"string"}},"colors":{"type":"array","items":{"type":"string"}},"filter":{"type":"object","properties":{"kind":{"type":"string"},"owner":{"type":"string"}},"additionalProperties":false},"plain":{"type":"array","items":{"type":"string"}},"X-Tags":{"type":"array","items":{"type":"string"}}},"required":["name"],"additionalProperties":false}"#,
+        input_schema: SEARCH_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "things.search",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -130,7 +126,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<SearchInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -138,7 +133,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "insert_event",
         title: "Insert an event (per-method required body properties)",
         description: "Insert an event (per-method required body properties)",
-        input_schema: r#"{"type":"object","properties":{"calendarId":{"type":"string"},"summary":{"type":"string"},"start":{"type":"string"},"end":{"type":"string"}},"required":["calendarId","start","end"],"additionalProperties":false}"#,
+        input_schema: INSERT_EVENT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "events.insert",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -149,7 +144,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<InsertEventInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -159,23 +153,22 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PostFormInput {
-    #[serde(rename = "limit", default)]
+    #[serde(default)]
     pub limit: Option<i64>,
     /// The channel id.
-    #[serde(rename = "channel")]
     pub channel: String,
-    #[serde(rename = "text", default)]
+    #[serde(default)]
     pub text: Option<String>,
     /// A body field named like the query parameter.
     #[serde(rename = "body_limit", default)]
     pub limit_2: Option<i64>,
-    #[serde(rename = "ids", default)]
+    #[serde(default)]
     pub ids: Option<Vec<i64>>,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(rename = "blocks", default)]
-    pub blocks: Option<Vec<PostFormBlocksItem>>,
-    #[serde(rename = "filter", default)]
+    #[serde(default)]
+    pub blocks: Option<Vec<BlocksItem>>,
+    #[serde(default)]
     pub filter: Option<PostFormFilter>,
 }
 
@@ -208,24 +201,23 @@ impl ::alter_mcp_runtime::ToolInput for PostFormInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PostJsonInput {
-    #[serde(rename = "limit", default)]
+    #[serde(default)]
     pub limit: Option<i64>,
     /// The channel id.
-    #[serde(rename = "channel")]
     pub channel: String,
-    #[serde(rename = "text", default)]
+    #[serde(default)]
     pub text: Option<String>,
     /// A body field named like the query parameter.
     #[serde(rename = "body_limit", default)]
     pub limit_2: Option<i64>,
-    #[serde(rename = "ids", default)]
+    #[serde(default)]
     pub ids: Option<Vec<i64>>,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(rename = "blocks", default)]
-    pub blocks: Option<Vec<PostJsonBlocksItem>>,
-    #[serde(rename = "filter", default)]
-    pub filter: Option<PostJsonFilter>,
+    #[serde(default)]
+    pub blocks: Option<Vec<BlocksItem>>,
+    #[serde(default)]
+    pub filter: Option<PostFormFilter>,
 }
 
 impl ::alter_mcp_runtime::ToolInput for PostJsonInput {
@@ -250,11 +242,11 @@ impl ::alter_mcp_runtime::ToolInput for PostJsonInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct CreateNoteInput {
-    #[serde(rename = "title", default)]
+    #[serde(default)]
     pub title: Option<String>,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(rename = "meta", default)]
+    #[serde(default)]
     pub meta: Option<CreateNoteMeta>,
 }
 
@@ -276,9 +268,8 @@ impl ::alter_mcp_runtime::ToolInput for CreateNoteInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ReplaceNoteInput {
-    #[serde(rename = "id")]
     pub id: String,
-    #[serde(rename = "title", default)]
+    #[serde(default)]
     pub title: Option<String>,
     /// The body's own id.
     #[serde(rename = "body_id", default)]
@@ -302,17 +293,16 @@ impl ::alter_mcp_runtime::ToolInput for ReplaceNoteInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct SearchInput {
-    #[serde(rename = "name")]
     pub name: String,
-    #[serde(rename = "ids", default)]
+    #[serde(default)]
     pub ids: Option<Vec<i64>>,
-    #[serde(rename = "words", default)]
+    #[serde(default)]
     pub words: Option<Vec<String>>,
-    #[serde(rename = "colors", default)]
+    #[serde(default)]
     pub colors: Option<Vec<String>>,
-    #[serde(rename = "filter", default)]
+    #[serde(default)]
     pub filter: Option<Filter>,
-    #[serde(rename = "plain", default)]
+    #[serde(default)]
     pub plain: Option<Vec<String>>,
     #[serde(rename = "X-Tags", default)]
     pub x_tags: Option<Vec<String>>,
@@ -352,11 +342,9 @@ impl ::alter_mcp_runtime::ToolInput for SearchInput {
 pub struct InsertEventInput {
     #[serde(rename = "calendarId")]
     pub calendar_id: String,
-    #[serde(rename = "summary", default)]
+    #[serde(default)]
     pub summary: Option<String>,
-    #[serde(rename = "start")]
     pub start: String,
-    #[serde(rename = "end")]
     pub end: String,
 }
 
@@ -382,8 +370,21 @@ impl ::alter_mcp_runtime::ToolInput for InsertEventInput {
     ::alter_mcp_runtime::serde::Serialize
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
+pub struct BlocksItem {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::alter_mcp_runtime::serde::Deserialize,
+    ::alter_mcp_runtime::serde::Serialize
+)]
+#[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct CreateNoteMeta {
-    #[serde(rename = "pinned", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pinned: Option<bool>,
 }
 
@@ -396,9 +397,9 @@ pub struct CreateNoteMeta {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Filter {
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
@@ -410,46 +411,98 @@ pub struct Filter {
     ::alter_mcp_runtime::serde::Serialize
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
-pub struct PostFormBlocksItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
-
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PostFormFilter {
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
-pub struct PostJsonBlocksItem {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
+/// The JSON Schema of `post_form` input, `post_json` input.
+const POST_FORM_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "limit": {"type": "integer"},
+    "channel": {"type": "string", "description": "The channel id."},
+    "text": {"type": "string"},
+    "body_limit": {
+      "type": "integer",
+      "description": "A body field named like the query parameter."
+    },
+    "ids": {"type": "array", "items": {"type": "integer"}},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "blocks": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {"type": {"type": "string"}},
+        "additionalProperties": false
+      }
+    },
+    "filter": {
+      "type": "object",
+      "properties": {"kind": {"type": "string"}},
+      "additionalProperties": false
+    }
+  },
+  "required": ["channel"],
+  "additionalProperties": false
+}"#;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::alter_mcp_runtime::serde::Deserialize,
-    ::alter_mcp_runtime::serde::Serialize
-)]
-#[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
-pub struct PostJsonFilter {
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-}
+/// The JSON Schema of `create_note` input.
+const CREATE_NOTE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "title": {"type": "string"},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "meta": {
+      "type": "object",
+      "properties": {"pinned": {"type": "boolean"}},
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `replace_note` input.
+const REPLACE_NOTE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"},
+    "title": {"type": "string"},
+    "body_id": {"type": "string", "description": "The body's own id."}
+  },
+  "required": ["id"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `search` input.
+const SEARCH_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "name": {"type": "string"},
+    "ids": {"type": "array", "items": {"type": "integer"}},
+    "words": {"type": "array", "items": {"type": "string"}},
+    "colors": {"type": "array", "items": {"type": "string"}},
+    "filter": {
+      "type": "object",
+      "properties": {"kind": {"type": "string"}, "owner": {"type": "string"}},
+      "additionalProperties": false
+    },
+    "plain": {"type": "array", "items": {"type": "string"}},
+    "X-Tags": {"type": "array", "items": {"type": "string"}}
+  },
+  "required": ["name"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `insert_event` input.
+const INSERT_EVENT_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "calendarId": {"type": "string"},
+    "summary": {"type": "string"},
+    "start": {"type": "string"},
+    "end": {"type": "string"}
+  },
+  "required": ["calendarId", "start", "end"],
+  "additionalProperties": false
+}"#;

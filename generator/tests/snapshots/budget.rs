@@ -33,7 +33,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "get_root",
         title: "The root folder, with the folders inside it",
         description: "The root folder, with the folders inside it.",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: GET_ROOT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "getRoot",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -44,17 +44,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GetRootInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"name":{"type":"string","description":"The folder's name"},"size":{"type":"integer","description":"Bytes in the folder and every folder below it."},"child":{"type":"object","description":"The first folder inside.","properties":{"name":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},"grandchild":{"type":"object","properties":{"name":{"type":"string"},"owner":{"type":"object"},"leaf":{"type":"object"}},"additionalProperties":true}},"additionalProperties":true}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<FolderOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: FOLDER_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<FolderOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_team",
         title: "The team, each person described once",
         description: "The team, each person described once.",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: GET_ROOT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "getTeam",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -65,17 +65,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GetTeamInput>,
-        output_schema: Some(
-            r##"{"type":"object","properties":{"lead":{"$ref":"#/$defs/PersonOutput","description":"Someone with an account; documented in full to be worth sharing."},"deputy":{"$ref":"#/$defs/PersonOutput","description":"Someone with an account; documented in full to be worth sharing."},"reviewer":{"$ref":"#/$defs/PersonOutput","description":"Someone with an account; documented in full to be worth sharing."},"members":{"type":"array","items":{"$ref":"#/$defs/PersonOutput","description":"Someone with an account; documented in full to be worth sharing."}}},"additionalProperties":true,"$defs":{"PersonOutput":{"type":"object","properties":{"id":{"type":"string","description":"The person's account id"},"email":{"type":"string","description":"The person's primary e-mail address"},"display_name":{"type":"string","description":"The name shown to others"},"locale":{"type":"string","description":"The person's language and region as a BCP 47 tag"},"time_zone":{"type":"string","description":"The person's IANA time zone"},"title":{"type":"string","description":"The person's job title"},"phone":{"type":"string","description":"The person's work phone number in international format"},"manager":{"type":"string","description":"The account id of the person's manager"},"joined":{"type":"string","description":"When the person's account was created"}},"additionalProperties":true}}}"##,
-        ),
-        output: Some(::alter_mcp_runtime::output::<TeamOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: TEAM_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<TeamOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_files",
         title: "Files, as an OData service answers",
         description: "Files, as an OData service answers.",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: GET_ROOT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "listFiles",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -86,10 +86,10 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListFilesInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"@odata.context":{"type":"string","description":"The metadata URL of the answer."},"@odata.nextLink":{"type":"string"},"value":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"name@display":{"type":"string"}},"additionalProperties":true}}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListFilesOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_FILES_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListFilesOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
 ];
@@ -147,13 +147,13 @@ impl ::alter_mcp_runtime::ToolOutput for ListFilesOutput {}
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ChildOutput {
     /// The child folder's name
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Labels the user gave it.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The first folder inside the child.
-    #[serde(rename = "grandchild", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grandchild: Option<GrandchildOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -174,13 +174,13 @@ pub struct ChildOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct FolderOutput {
     /// The folder's name
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Bytes in the folder and every folder below it.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// The first folder inside.
-    #[serde(rename = "child", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child: Option<ChildOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -201,13 +201,13 @@ pub struct FolderOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct GrandchildOutput {
     /// The grandchild folder's name
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Someone with an account; documented in full to be worth sharing.
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<PersonOutput>,
     /// The deepest folder.
-    #[serde(rename = "leaf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaf: Option<LeafOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -228,13 +228,13 @@ pub struct GrandchildOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct LeafOutput {
     /// The deepest folder's name
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Who may change it.
-    #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
     /// Someone with an account; documented in full to be worth sharing.
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<PersonOutput>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -262,7 +262,7 @@ pub struct ListFilesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub odata_next_link: Option<String>,
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<ListFilesOutputValueItem>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -281,7 +281,7 @@ pub struct ListFilesOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListFilesOutputValueItem {
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(rename = "name@display", default, skip_serializing_if = "Option::is_none")]
     pub name_display: Option<String>,
@@ -304,31 +304,31 @@ pub struct ListFilesOutputValueItem {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct PersonOutput {
     /// The person's account id
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The person's primary e-mail address
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The name shown to others
-    #[serde(rename = "display_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// The person's language and region as a BCP 47 tag
-    #[serde(rename = "locale", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The person's IANA time zone
-    #[serde(rename = "time_zone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
     /// The person's job title
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The person's work phone number in international format
-    #[serde(rename = "phone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The account id of the person's manager
-    #[serde(rename = "manager", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<String>,
     /// When the person's account was created
-    #[serde(rename = "joined", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joined: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -348,15 +348,15 @@ pub struct PersonOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct TeamOutput {
     /// Someone with an account; documented in full to be worth sharing.
-    #[serde(rename = "lead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<PersonOutput>,
     /// Someone with an account; documented in full to be worth sharing.
-    #[serde(rename = "deputy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deputy: Option<PersonOutput>,
     /// Someone with an account; documented in full to be worth sharing.
-    #[serde(rename = "reviewer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<PersonOutput>,
-    #[serde(rename = "members", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<PersonOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -365,3 +365,102 @@ pub struct TeamOutput {
         ::alter_mcp_runtime::serde_json::Value,
     >,
 }
+
+/// The JSON Schema of `get_root` input, `get_team` input, `list_files` input.
+const GET_ROOT_INPUT_SCHEMA: &str = r#"{"type": "object", "properties": {}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `get_root` output.
+const FOLDER_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "name": {"type": "string", "description": "The folder's name"},
+    "size": {"type": "integer", "description": "Bytes in the folder and every folder below it."},
+    "child": {
+      "type": "object",
+      "description": "The first folder inside.",
+      "properties": {
+        "name": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "grandchild": {
+          "type": "object",
+          "properties": {
+            "name": {"type": "string"},
+            "owner": {"type": "object"},
+            "leaf": {"type": "object"}
+          },
+          "additionalProperties": true
+        }
+      },
+      "additionalProperties": true
+    }
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `get_team` output.
+const TEAM_OUTPUT_SCHEMA: &str = r##"{
+  "type": "object",
+  "properties": {
+    "lead": {
+      "$ref": "#/$defs/PersonOutput",
+      "description": "Someone with an account; documented in full to be worth sharing."
+    },
+    "deputy": {
+      "$ref": "#/$defs/PersonOutput",
+      "description": "Someone with an account; documented in full to be worth sharing."
+    },
+    "reviewer": {
+      "$ref": "#/$defs/PersonOutput",
+      "description": "Someone with an account; documented in full to be worth sharing."
+    },
+    "members": {
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/PersonOutput",
+        "description": "Someone with an account; documented in full to be worth sharing."
+      }
+    }
+  },
+  "additionalProperties": true,
+  "$defs": {
+    "PersonOutput": {
+      "type": "object",
+      "properties": {
+        "id": {"type": "string", "description": "The person's account id"},
+        "email": {"type": "string", "description": "The person's primary e-mail address"},
+        "display_name": {"type": "string", "description": "The name shown to others"},
+        "locale": {
+          "type": "string",
+          "description": "The person's language and region as a BCP 47 tag"
+        },
+        "time_zone": {"type": "string", "description": "The person's IANA time zone"},
+        "title": {"type": "string", "description": "The person's job title"},
+        "phone": {
+          "type": "string",
+          "description": "The person's work phone number in international format"
+        },
+        "manager": {"type": "string", "description": "The account id of the person's manager"},
+        "joined": {"type": "string", "description": "When the person's account was created"}
+      },
+      "additionalProperties": true
+    }
+  }
+}"##;
+
+/// The JSON Schema of `list_files` output.
+const LIST_FILES_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "@odata.context": {"type": "string", "description": "The metadata URL of the answer."},
+    "@odata.nextLink": {"type": "string"},
+    "value": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {"id": {"type": "string"}, "name@display": {"type": "string"}},
+        "additionalProperties": true
+      }
+    }
+  },
+  "additionalProperties": true
+}"#;

@@ -39,7 +39,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "list_notes",
         title: "List notes",
         description: "List notes\n\nLists the notes of a notebook.",
-        input_schema: r#"{"type":"object","properties":{"X-Trace":{"type":"string","description":"A trace id (the operation's definition wins)."},"max_results":{"type":"integer","format":"int32","description":"Page size.","minimum":1,"maximum":100,"default":20},"sort":{"type":"string","enum":["created","updated"],"default":"updated"},"query":{"type":"string","description":"Free text."},"since":{"type":"string","description":"Only notes changed since this timestamp."}},"additionalProperties":false}"#,
+        input_schema: LIST_NOTES_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.list",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -53,7 +53,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ListNotesInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -61,7 +60,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_note",
         title: "Create a note",
         description: "Create a note",
-        input_schema: r##"{"type":"object","properties":{"notebookId":{"type":"string","description":"The notebook.","default":"default"},"X-Trace":{"type":"string"},"title":{"type":"string","description":"The title.\n\n- keep it short\nand plain"},"type":{"type":"string","description":"What kind of note.","enum":["plain","check-list","2col","Plain",""]},"self":{"type":"string","description":"Link to the note itself."},"size-bytes":{"type":"string","format":"int64"},"2fa":{"type":"boolean"},"tags":{"type":"array","maxItems":10,"items":{"type":"string"}},"meta":{"type":"object","additionalProperties":{"type":"integer"}},"extra":{"type":"object","additionalProperties":true},"attachment":{"oneOf":[{"type":"string"},{"type":"object","properties":{"href":{"type":"string","format":"uri"}},"additionalProperties":false}],"description":"A URL or a link object."},"outline":{"$ref":"#/$defs/Section","description":"A section of an outline."},"location":{"type":"object","properties":{"lat":{"type":"number","format":"double"},"lng":{"type":"number","format":"double"}},"required":["lat","lng"],"additionalProperties":false},"reminder":{"type":"object","properties":{"at":{"type":"string","format":"date-time"},"minutesBefore":{"type":"integer","format":"int64"}},"additionalProperties":false}},"required":["type"],"additionalProperties":false,"$defs":{"Section":{"type":"object","properties":{"heading":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Section","description":"A section of an outline."}},"parent":{"$ref":"#/$defs/Section","description":"A section of an outline."}},"additionalProperties":false}}}"##,
+        input_schema: CREATE_NOTE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -75,7 +74,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -83,7 +81,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "notes_delete",
         title: "Notes delete",
         description: "Notes delete",
-        input_schema: r#"{"type":"object","properties":{"notebookId":{"type":"string","description":"The notebook."},"noteId":{"type":"string"}},"required":["notebookId","noteId"],"additionalProperties":false}"#,
+        input_schema: NOTES_DELETE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.delete",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -97,7 +95,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<NotesDeleteInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -105,7 +102,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "reorder_notes",
         title: "Reorder notes",
         description: "Set the order of the notes in a notebook.",
-        input_schema: r#"{"type":"object","properties":{"notebookId":{"type":"string","description":"The notebook."},"body":{"type":"array","items":{"type":"string"}}},"required":["notebookId"],"additionalProperties":false}"#,
+        input_schema: REORDER_NOTES_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.reorder",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -119,7 +116,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
             error_field: "error",
         },
         build: ::alter_mcp_runtime::build::<ReorderNotesInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -135,13 +131,13 @@ pub struct ListNotesInput {
     /// Page size.
     #[serde(rename = "max_results", default)]
     pub limit: Option<i32>,
-    #[serde(rename = "sort", default)]
+    #[serde(default)]
     pub sort: Option<ListNotesSort>,
     /// Free text.
     #[serde(rename = "query", default)]
     pub q: Option<String>,
     /// Only notes changed since this timestamp.
-    #[serde(rename = "since", default)]
+    #[serde(default)]
     pub since: Option<String>,
 }
 
@@ -174,7 +170,7 @@ pub struct CreateNoteInput {
     ///
     /// - keep it short
     ///   and plain
-    #[serde(rename = "title", default)]
+    #[serde(default)]
     pub title: Option<String>,
     /// What kind of note.
     #[serde(rename = "type")]
@@ -186,23 +182,23 @@ pub struct CreateNoteInput {
     pub size_bytes: Option<String>,
     #[serde(rename = "2fa", default)]
     pub _2fa: Option<bool>,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(rename = "meta", default)]
+    #[serde(default)]
     pub meta: Option<::std::collections::BTreeMap<String, i64>>,
-    #[serde(rename = "extra", default)]
+    #[serde(default)]
     pub extra: Option<
         ::std::collections::BTreeMap<String, ::alter_mcp_runtime::serde_json::Value>,
     >,
     /// A URL or a link object.
-    #[serde(rename = "attachment", default)]
+    #[serde(default)]
     pub attachment: Option<NoteAttachment>,
     /// A section of an outline.
-    #[serde(rename = "outline", default)]
+    #[serde(default)]
     pub outline: Option<Section>,
-    #[serde(rename = "location", default)]
+    #[serde(default)]
     pub location: Option<NoteLocation>,
-    #[serde(rename = "reminder", default)]
+    #[serde(default)]
     pub reminder: Option<Reminder>,
 }
 
@@ -260,7 +256,7 @@ pub struct ReorderNotesInput {
     /// The notebook.
     #[serde(rename = "notebookId")]
     pub notebook_id: String,
-    #[serde(rename = "body", default)]
+    #[serde(default)]
     pub body: Option<Vec<String>>,
 }
 
@@ -285,7 +281,7 @@ impl ::alter_mcp_runtime::ToolInput for ReorderNotesInput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Link {
-    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
 }
 
@@ -331,9 +327,7 @@ pub enum NoteAttachment {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct NoteLocation {
-    #[serde(rename = "lat")]
     pub lat: f64,
-    #[serde(rename = "lng")]
     pub lng: f64,
 }
 
@@ -371,7 +365,7 @@ pub enum NoteType {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Reminder {
-    #[serde(rename = "at", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     #[serde(rename = "minutesBefore", default, skip_serializing_if = "Option::is_none")]
     pub minutes_before: Option<i64>,
@@ -387,11 +381,119 @@ pub struct Reminder {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Section {
-    #[serde(rename = "heading", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heading: Option<String>,
-    #[serde(rename = "children", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Section>>,
     /// A section of an outline.
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Section>>,
 }
+
+/// The JSON Schema of `list_notes` input.
+const LIST_NOTES_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "X-Trace": {"type": "string", "description": "A trace id (the operation's definition wins)."},
+    "max_results": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Page size.",
+      "minimum": 1,
+      "maximum": 100,
+      "default": 20
+    },
+    "sort": {"type": "string", "enum": ["created", "updated"], "default": "updated"},
+    "query": {"type": "string", "description": "Free text."},
+    "since": {"type": "string", "description": "Only notes changed since this timestamp."}
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `create_note` input.
+const CREATE_NOTE_INPUT_SCHEMA: &str = r##"{
+  "type": "object",
+  "properties": {
+    "notebookId": {"type": "string", "description": "The notebook.", "default": "default"},
+    "X-Trace": {"type": "string"},
+    "title": {"type": "string", "description": "The title.\n\n- keep it short\nand plain"},
+    "type": {
+      "type": "string",
+      "description": "What kind of note.",
+      "enum": ["plain", "check-list", "2col", "Plain", ""]
+    },
+    "self": {"type": "string", "description": "Link to the note itself."},
+    "size-bytes": {"type": "string", "format": "int64"},
+    "2fa": {"type": "boolean"},
+    "tags": {"type": "array", "maxItems": 10, "items": {"type": "string"}},
+    "meta": {"type": "object", "additionalProperties": {"type": "integer"}},
+    "extra": {"type": "object", "additionalProperties": true},
+    "attachment": {
+      "oneOf": [
+        {"type": "string"},
+        {
+          "type": "object",
+          "properties": {"href": {"type": "string", "format": "uri"}},
+          "additionalProperties": false
+        }
+      ],
+      "description": "A URL or a link object."
+    },
+    "outline": {"$ref": "#/$defs/Section", "description": "A section of an outline."},
+    "location": {
+      "type": "object",
+      "properties": {
+        "lat": {"type": "number", "format": "double"},
+        "lng": {"type": "number", "format": "double"}
+      },
+      "required": ["lat", "lng"],
+      "additionalProperties": false
+    },
+    "reminder": {
+      "type": "object",
+      "properties": {
+        "at": {"type": "string", "format": "date-time"},
+        "minutesBefore": {"type": "integer", "format": "int64"}
+      },
+      "additionalProperties": false
+    }
+  },
+  "required": ["type"],
+  "additionalProperties": false,
+  "$defs": {
+    "Section": {
+      "type": "object",
+      "properties": {
+        "heading": {"type": "string"},
+        "children": {
+          "type": "array",
+          "items": {"$ref": "#/$defs/Section", "description": "A section of an outline."}
+        },
+        "parent": {"$ref": "#/$defs/Section", "description": "A section of an outline."}
+      },
+      "additionalProperties": false
+    }
+  }
+}"##;
+
+/// The JSON Schema of `notes_delete` input.
+const NOTES_DELETE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "notebookId": {"type": "string", "description": "The notebook."},
+    "noteId": {"type": "string"}
+  },
+  "required": ["notebookId", "noteId"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `reorder_notes` input.
+const REORDER_NOTES_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "notebookId": {"type": "string", "description": "The notebook."},
+    "body": {"type": "array", "items": {"type": "string"}}
+  },
+  "required": ["notebookId"],
+  "additionalProperties": false
+}"#;

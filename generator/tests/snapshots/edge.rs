@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "things_create",
         title: "Create a thing gnp.exe safely",
         description: "Create a thing gnp.exe safely.\n\nCreates a thing.\n\n- first item, whose text goes on\n    on a second line\n- second item",
-        input_schema: r#"{"type":"object","properties":{"neg":{"type":"integer","format":"int64","default":-3000000000},"ratio":{"type":"number","default":3.14159},"mode":{"type":"string","enum":["a-b","A_B","1","self","None"],"default":"None"},"since":{"type":"string","default":"2024"},"q":{"type":"string","description":"Search text here."},"limit":{"type":"integer","format":"int64","default":9223372036854775807},"choices":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"}},"additionalProperties":false}},"result":{"type":"string","description":"The outcome.","enum":["ok","failed"]},"extra":{"oneOf":[{"type":"string","description":"Text reversed."},{"type":"integer"}],"description":"Any value."},"note":{"type":"string","description":"Zerowidth space, softhyphen."},"nested":{"type":"object","description":"A deeply nested map.\n\n- keys are names\n    of groups","additionalProperties":{"type":"array","items":{"type":"array","items":{"type":"object","additionalProperties":{"type":"array","items":{"type":"object","additionalProperties":{"type":"integer"}}}}}}}},"additionalProperties":false}"#,
+        input_schema: THINGS_CREATE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "things.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ThingsCreateInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -50,36 +49,36 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ThingsCreateInput {
-    #[serde(rename = "neg", default)]
+    #[serde(default)]
     pub neg: Option<i64>,
-    #[serde(rename = "ratio", default)]
+    #[serde(default)]
     pub ratio: Option<f64>,
-    #[serde(rename = "mode", default)]
+    #[serde(default)]
     pub mode: Option<ThingsCreateMode>,
-    #[serde(rename = "since", default)]
+    #[serde(default)]
     pub since: Option<String>,
     /// Search text here.
-    #[serde(rename = "q", default)]
+    #[serde(default)]
     pub q: Option<String>,
-    #[serde(rename = "limit", default)]
+    #[serde(default)]
     pub limit: Option<i64>,
-    #[serde(rename = "choices", default)]
+    #[serde(default)]
     pub choices: Option<Vec<Option2>>,
     /// The outcome.
-    #[serde(rename = "result", default)]
+    #[serde(default)]
     pub result: Option<Result2>,
     /// Any value.
-    #[serde(rename = "extra", default)]
+    #[serde(default)]
     pub extra: Option<ThingsCreateExtra>,
     /// Zerowidth space, softhyphen.
-    #[serde(rename = "note", default)]
+    #[serde(default)]
     pub note: Option<String>,
     /// A deeply nested map.
     ///
     /// - keys are names
     ///   of groups
     #[allow(clippy::type_complexity)]
-    #[serde(rename = "nested", default)]
+    #[serde(default)]
     pub nested: Option<
         ::std::collections::BTreeMap<
             String,
@@ -138,7 +137,7 @@ impl ::alter_mcp_runtime::ToolInput for ThingsCreateInput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Option2 {
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -197,6 +196,50 @@ pub enum ThingsCreateMode {
     V1,
     #[serde(rename = "self")]
     Self_,
-    #[serde(rename = "None")]
     None,
 }
+
+/// The JSON Schema of `things_create` input.
+const THINGS_CREATE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "neg": {"type": "integer", "format": "int64", "default": -3000000000},
+    "ratio": {"type": "number", "default": 3.14159},
+    "mode": {"type": "string", "enum": ["a-b", "A_B", "1", "self", "None"], "default": "None"},
+    "since": {"type": "string", "default": "2024"},
+    "q": {"type": "string", "description": "Search text here."},
+    "limit": {"type": "integer", "format": "int64", "default": 9223372036854775807},
+    "choices": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {"value": {"type": "string"}},
+        "additionalProperties": false
+      }
+    },
+    "result": {"type": "string", "description": "The outcome.", "enum": ["ok", "failed"]},
+    "extra": {
+      "oneOf": [{"type": "string", "description": "Text reversed."}, {"type": "integer"}],
+      "description": "Any value."
+    },
+    "note": {"type": "string", "description": "Zerowidth space, softhyphen."},
+    "nested": {
+      "type": "object",
+      "description": "A deeply nested map.\n\n- keys are names\n    of groups",
+      "additionalProperties": {
+        "type": "array",
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "array",
+              "items": {"type": "object", "additionalProperties": {"type": "integer"}}
+            }
+          }
+        }
+      }
+    }
+  },
+  "additionalProperties": false
+}"#;

@@ -43,7 +43,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "list_issues",
         title: "List repository issues",
         description: "List repository issues\n\nPaged: when the result has `next_page`, call again with the same arguments plus those in `next_page` (they replace yours) for the next page.",
-        input_schema: r#"{"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"state":{"type":"string","enum":["open","closed","all"],"default":"open"},"labels":{"type":"string","description":"A list of comma separated label names."},"mine":{"type":"boolean"},"page_size":{"type":"integer","description":"Results per page (max 100)","default":30},"page":{"type":"integer","description":"Page number of the results to fetch.","default":1}},"required":["owner","repo"],"additionalProperties":false}"#,
+        input_schema: LIST_ISSUES_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "issues/list-for-repo",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -54,17 +54,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListIssuesInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"number":{"type":"integer"},"title":{"type":"string"},"user":{"type":"object","properties":{"login":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}},"next_page":{"type":"object","description":"The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.","properties":{"state":{"type":"string"},"labels":{"type":"string"},"mine":{"type":"boolean"},"page_size":{"type":"integer"},"page":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListIssuesOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_ISSUES_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListIssuesOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_stargazers",
         title: "List stargazers (the document declares no Link header)",
         description: "List stargazers (the document declares no Link header)\n\nPaged: when the result has `next_page`, call again with the same arguments plus those in `next_page` (they replace yours) for the next page.",
-        input_schema: r#"{"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"ids":{"type":"array","description":"Only these users (an array, which a next link cannot set).","items":{"type":"integer"}},"per_page":{"type":"integer","description":"Results per page (max 100)","default":30},"page":{"type":"integer","description":"Page number of the results to fetch.","default":1}},"required":["owner","repo"],"additionalProperties":false}"#,
+        input_schema: LIST_STARGAZERS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "activity/list-stargazers-for-repo",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -75,17 +75,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListStargazersInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"login":{"type":"string"},"id":{"type":"integer"}},"additionalProperties":true}},"next_page":{"type":"object","description":"The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.","properties":{"per_page":{"type":"integer"},"page":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListStargazersOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_STARGAZERS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListStargazersOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_org_repos",
         title: "List organization repositories (the type is fixed by the allowlist)",
         description: "List organization repositories (the type is fixed by the allowlist)\n\nPaged: when the result has `next_page`, call again with the same arguments plus those in `next_page` (they replace yours) for the next page.",
-        input_schema: r#"{"type":"object","properties":{"org":{"type":"string"},"since":{"type":"integer","description":"A repository ID; only repositories with a greater ID."}},"required":["org"],"additionalProperties":false}"#,
+        input_schema: LIST_ORG_REPOS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "repos/list-for-org",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -96,17 +96,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListOrgReposInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},"full_name":{"type":"string"}},"additionalProperties":true}},"next_page":{"type":"object","description":"The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.","properties":{"since":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListOrgReposOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_ORG_REPOS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListOrgReposOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_check_runs",
         title: "List check runs (an object answer that pages by Link header)",
         description: "List check runs (an object answer that pages by Link header)\n\nPaged: when the result has `next_page`, call again with the same arguments plus those in `next_page` (they replace yours) for the next page.",
-        input_schema: r#"{"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"check_name":{"type":"string"},"page":{"type":"integer","description":"Page number of the results to fetch.","default":1}},"required":["owner","repo"],"additionalProperties":false}"#,
+        input_schema: LIST_CHECK_RUNS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "checks/list-for-repo",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -117,17 +117,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListCheckRunsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"total_count":{"type":"integer"},"check_runs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string"},"status":{"type":"string"}},"additionalProperties":true}},"next_page":{"type":"object","description":"The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.","properties":{"check_name":{"type":"string"},"page":{"type":"integer"}},"additionalProperties":false}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListCheckRunsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_CHECK_RUNS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListCheckRunsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_events",
         title: "List events (a token in the answer wins over the Link header)",
         description: "List events (a token in the answer wins over the Link header)\n\nPaged: when the result has `next_cursor`, call again with `cursor` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"cursor":{"type":"string"}},"required":["owner","repo"],"additionalProperties":false}"#,
+        input_schema: LIST_EVENTS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "activity/list-events",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -138,17 +138,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListEventsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"events":{"type":"array","items":{"type":"object","additionalProperties":true}},"next_cursor":{"type":"string"}},"additionalProperties":true}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListEventsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_EVENTS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListEventsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "list_tags",
         title: "List tags (no Link header, no page input; not paged)",
         description: "List tags (no Link header, no page input; not paged)",
-        input_schema: r#"{"type":"object","properties":{"owner":{"type":"string"},"repo":{"type":"string"},"q":{"type":"string"}},"required":["owner","repo"],"additionalProperties":false}"#,
+        input_schema: LIST_TAGS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "repos/list-tags",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -159,10 +159,10 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListTagsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListTagsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_TAGS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListTagsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
 ];
@@ -171,22 +171,20 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListIssuesInput {
-    #[serde(rename = "owner")]
     pub owner: String,
-    #[serde(rename = "repo")]
     pub repo: String,
-    #[serde(rename = "state", default)]
+    #[serde(default)]
     pub state: Option<ListIssuesState>,
     /// A list of comma separated label names.
-    #[serde(rename = "labels", default)]
+    #[serde(default)]
     pub labels: Option<String>,
-    #[serde(rename = "mine", default)]
+    #[serde(default)]
     pub mine: Option<bool>,
     /// Results per page (max 100)
     #[serde(rename = "page_size", default)]
     pub per_page: Option<i64>,
     /// Page number of the results to fetch.
-    #[serde(rename = "page", default)]
+    #[serde(default)]
     pub page: Option<i64>,
 }
 
@@ -211,18 +209,16 @@ impl ::alter_mcp_runtime::ToolInput for ListIssuesInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListStargazersInput {
-    #[serde(rename = "owner")]
     pub owner: String,
-    #[serde(rename = "repo")]
     pub repo: String,
     /// Only these users (an array, which a next link cannot set).
-    #[serde(rename = "ids", default)]
+    #[serde(default)]
     pub ids: Option<Vec<i64>>,
     /// Results per page (max 100)
-    #[serde(rename = "per_page", default)]
+    #[serde(default)]
     pub per_page: Option<i64>,
     /// Page number of the results to fetch.
-    #[serde(rename = "page", default)]
+    #[serde(default)]
     pub page: Option<i64>,
 }
 
@@ -245,10 +241,9 @@ impl ::alter_mcp_runtime::ToolInput for ListStargazersInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListOrgReposInput {
-    #[serde(rename = "org")]
     pub org: String,
     /// A repository ID; only repositories with a greater ID.
-    #[serde(rename = "since", default)]
+    #[serde(default)]
     pub since: Option<i64>,
 }
 
@@ -269,14 +264,12 @@ impl ::alter_mcp_runtime::ToolInput for ListOrgReposInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListCheckRunsInput {
-    #[serde(rename = "owner")]
     pub owner: String,
-    #[serde(rename = "repo")]
     pub repo: String,
-    #[serde(rename = "check_name", default)]
+    #[serde(default)]
     pub check_name: Option<String>,
     /// Page number of the results to fetch.
-    #[serde(rename = "page", default)]
+    #[serde(default)]
     pub page: Option<i64>,
 }
 
@@ -298,11 +291,9 @@ impl ::alter_mcp_runtime::ToolInput for ListCheckRunsInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListEventsInput {
-    #[serde(rename = "owner")]
     pub owner: String,
-    #[serde(rename = "repo")]
     pub repo: String,
-    #[serde(rename = "cursor", default)]
+    #[serde(default)]
     pub cursor: Option<String>,
 }
 
@@ -323,11 +314,9 @@ impl ::alter_mcp_runtime::ToolInput for ListEventsInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListTagsInput {
-    #[serde(rename = "owner")]
     pub owner: String,
-    #[serde(rename = "repo")]
     pub repo: String,
-    #[serde(rename = "q", default)]
+    #[serde(default)]
     pub q: Option<String>,
 }
 
@@ -443,11 +432,11 @@ impl ::alter_mcp_runtime::ToolOutput for ListTagsOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct CheckRunOutput {
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -466,9 +455,9 @@ pub struct CheckRunOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListCheckRunsNextPage {
-    #[serde(rename = "check_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    #[serde(rename = "page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
 }
 
@@ -481,12 +470,12 @@ pub struct ListCheckRunsNextPage {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListCheckRunsOutput {
-    #[serde(rename = "total_count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    #[serde(rename = "check_runs", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_runs: Option<Vec<CheckRunOutput>>,
     /// The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.
-    #[serde(rename = "next_page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<ListCheckRunsNextPage>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -505,11 +494,11 @@ pub struct ListCheckRunsOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListEventsOutput {
-    #[serde(rename = "events", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<
         Vec<::std::collections::BTreeMap<String, ::alter_mcp_runtime::serde_json::Value>>,
     >,
-    #[serde(rename = "next_cursor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -528,15 +517,15 @@ pub struct ListEventsOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListIssuesNextPage {
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(rename = "labels", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<String>,
-    #[serde(rename = "mine", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mine: Option<bool>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
-    #[serde(rename = "page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
 }
 
@@ -550,10 +539,10 @@ pub struct ListIssuesNextPage {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListIssuesOutput {
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ListIssuesOutputItems>>,
     /// The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.
-    #[serde(rename = "next_page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<ListIssuesNextPage>,
 }
 
@@ -566,11 +555,11 @@ pub struct ListIssuesOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListIssuesOutputItems {
-    #[serde(rename = "number", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ListIssuesOutputItemsUser>,
 }
 
@@ -583,7 +572,7 @@ pub struct ListIssuesOutputItems {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListIssuesOutputItemsUser {
-    #[serde(rename = "login", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
 }
 
@@ -616,7 +605,7 @@ pub enum ListIssuesState {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListOrgReposNextPage {
-    #[serde(rename = "since", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
 }
 
@@ -630,10 +619,10 @@ pub struct ListOrgReposNextPage {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListOrgReposOutput {
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ListOrgReposOutputItem>>,
     /// The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.
-    #[serde(rename = "next_page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<ListOrgReposNextPage>,
 }
 
@@ -646,9 +635,9 @@ pub struct ListOrgReposOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListOrgReposOutputItem {
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(rename = "full_name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -667,9 +656,9 @@ pub struct ListOrgReposOutputItem {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListStargazersNextPage {
-    #[serde(rename = "per_page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
-    #[serde(rename = "page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
 }
 
@@ -683,10 +672,10 @@ pub struct ListStargazersNextPage {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListStargazersOutput {
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<UserOutput>>,
     /// The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.
-    #[serde(rename = "next_page", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<ListStargazersNextPage>,
 }
 
@@ -700,7 +689,7 @@ pub struct ListStargazersOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListTagsOutput {
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<String>>,
 }
 
@@ -713,9 +702,9 @@ pub struct ListTagsOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct UserOutput {
-    #[serde(rename = "login", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -724,3 +713,220 @@ pub struct UserOutput {
         ::alter_mcp_runtime::serde_json::Value,
     >,
 }
+
+/// The JSON Schema of `list_issues` input.
+const LIST_ISSUES_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "owner": {"type": "string"},
+    "repo": {"type": "string"},
+    "state": {"type": "string", "enum": ["open", "closed", "all"], "default": "open"},
+    "labels": {"type": "string", "description": "A list of comma separated label names."},
+    "mine": {"type": "boolean"},
+    "page_size": {"type": "integer", "description": "Results per page (max 100)", "default": 30},
+    "page": {
+      "type": "integer",
+      "description": "Page number of the results to fetch.",
+      "default": 1
+    }
+  },
+  "required": ["owner", "repo"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_issues` output.
+const LIST_ISSUES_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "items": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "number": {"type": "integer"},
+          "title": {"type": "string"},
+          "user": {
+            "type": "object",
+            "properties": {"login": {"type": "string"}},
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "next_page": {
+      "type": "object",
+      "description": "The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.",
+      "properties": {
+        "state": {"type": "string"},
+        "labels": {"type": "string"},
+        "mine": {"type": "boolean"},
+        "page_size": {"type": "integer"},
+        "page": {"type": "integer"}
+      },
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_stargazers` input.
+const LIST_STARGAZERS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "owner": {"type": "string"},
+    "repo": {"type": "string"},
+    "ids": {
+      "type": "array",
+      "description": "Only these users (an array, which a next link cannot set).",
+      "items": {"type": "integer"}
+    },
+    "per_page": {"type": "integer", "description": "Results per page (max 100)", "default": 30},
+    "page": {
+      "type": "integer",
+      "description": "Page number of the results to fetch.",
+      "default": 1
+    }
+  },
+  "required": ["owner", "repo"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_stargazers` output.
+const LIST_STARGAZERS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "items": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {"login": {"type": "string"}, "id": {"type": "integer"}},
+        "additionalProperties": true
+      }
+    },
+    "next_page": {
+      "type": "object",
+      "description": "The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.",
+      "properties": {"per_page": {"type": "integer"}, "page": {"type": "integer"}},
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_org_repos` input.
+const LIST_ORG_REPOS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "org": {"type": "string"},
+    "since": {
+      "type": "integer",
+      "description": "A repository ID; only repositories with a greater ID."
+    }
+  },
+  "required": ["org"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_org_repos` output.
+const LIST_ORG_REPOS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "items": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "full_name": {"type": "string"}},
+        "additionalProperties": true
+      }
+    },
+    "next_page": {
+      "type": "object",
+      "description": "The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.",
+      "properties": {"since": {"type": "integer"}},
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_check_runs` input.
+const LIST_CHECK_RUNS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "owner": {"type": "string"},
+    "repo": {"type": "string"},
+    "check_name": {"type": "string"},
+    "page": {
+      "type": "integer",
+      "description": "Page number of the results to fetch.",
+      "default": 1
+    }
+  },
+  "required": ["owner", "repo"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_check_runs` output.
+const LIST_CHECK_RUNS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "total_count": {"type": "integer"},
+    "check_runs": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "id": {"type": "integer"},
+          "name": {"type": "string"},
+          "status": {"type": "string"}
+        },
+        "additionalProperties": true
+      }
+    },
+    "next_page": {
+      "type": "object",
+      "description": "The arguments for the next page, from the provider's `Link` header: call again with the same arguments and these. Absent on the last page.",
+      "properties": {"check_name": {"type": "string"}, "page": {"type": "integer"}},
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `list_events` input.
+const LIST_EVENTS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "owner": {"type": "string"},
+    "repo": {"type": "string"},
+    "cursor": {"type": "string"}
+  },
+  "required": ["owner", "repo"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_events` output.
+const LIST_EVENTS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "events": {"type": "array", "items": {"type": "object", "additionalProperties": true}},
+    "next_cursor": {"type": "string"}
+  },
+  "additionalProperties": true
+}"#;
+
+/// The JSON Schema of `list_tags` input.
+const LIST_TAGS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {"owner": {"type": "string"}, "repo": {"type": "string"}, "q": {"type": "string"}},
+  "required": ["owner", "repo"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_tags` output.
+const LIST_TAGS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {"items": {"type": "array", "items": {"type": "string"}}},
+  "additionalProperties": false
+}"#;

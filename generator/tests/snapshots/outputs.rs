@@ -47,7 +47,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "list_pets",
         title: "List pets",
         description: "List pets\n\nPaged: when the result has `meta.next_cursor`, call again with `cursor` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"cursor":{"type":"string"}},"additionalProperties":false}"#,
+        input_schema: LIST_PETS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "listPets",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -58,17 +58,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListPetsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"pets":{"type":"array","items":{"type":"object","description":"A pet.","properties":{"id":{"type":"integer"},"name":{"type":"string","description":"The pet's name."},"owner":{"type":"object","properties":{"name":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}},"meta":{"type":"object","properties":{"next_cursor":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<ListPetsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: LIST_PETS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<ListPetsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "all_pets",
         title: "All pets",
         description: "All pets",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: ALL_PETS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "allPets",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -79,17 +79,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<AllPetsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object","description":"A pet.","properties":{"name":{"type":"string","description":"The pet's name."},"tags":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<AllPetsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: ALL_PETS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<AllPetsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "get_pet",
         title: "Get pet",
         description: "Get pet",
-        input_schema: r#"{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"],"additionalProperties":false}"#,
+        input_schema: GET_PET_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "getPet",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -100,17 +100,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GetPetInput>,
-        output_schema: Some(
-            r##"{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","description":"The pet's name."},"kind":{"type":"string"},"born":{"anyOf":[{"type":"string"},{"type":"null"}]},"tags":{"type":"array","items":{"type":"string"}},"weight":{"type":"number","description":"Kilograms; an integer stays one when read."},"owner":{"$ref":"#/$defs/PersonOutput"},"toys":{"type":"array","items":{}}},"additionalProperties":true,"$defs":{"PersonOutput":{"type":"object","properties":{"name":{"type":"string"},"email":{"type":"string"},"friend":{"$ref":"#/$defs/PersonOutput"}},"additionalProperties":true}}}"##,
-        ),
-        output: Some(::alter_mcp_runtime::output::<PetOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: PET_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<PetOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "delete_pet",
         title: "Delete pet",
         description: "Delete pet",
-        input_schema: r#"{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"],"additionalProperties":false}"#,
+        input_schema: GET_PET_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "deletePet",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -121,7 +121,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<DeletePetInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -129,7 +128,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "count_pets",
         title: "Count pets",
         description: "Count pets",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: ALL_PETS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "countPets",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -140,17 +139,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CountPetsInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"value":{"type":"integer"}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<CountPetsOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: COUNT_PETS_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<CountPetsOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "pet_names",
         title: "Pet names",
         description: "Pet names",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: ALL_PETS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "petNames",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -161,17 +160,17 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PetNamesInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{},"additionalProperties":{"type":"string"}}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<PetNamesOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: PET_NAMES_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<PetNamesOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
     ::alter_mcp_runtime::ToolDef {
         name: "anything",
         title: "Anything",
         description: "Anything",
-        input_schema: r#"{"type":"object","properties":{},"additionalProperties":false}"#,
+        input_schema: ALL_PETS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "anything",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -182,7 +181,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<AnythingInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -190,7 +188,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "search",
         title: "Search",
         description: "Search\n\nPaged: when the result has `nextPageToken`, call again with `pageToken` set to that value for the next page.",
-        input_schema: r#"{"type":"object","properties":{"pageToken":{"type":"string"}},"additionalProperties":false}"#,
+        input_schema: SEARCH_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "search",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -201,10 +199,10 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<SearchInput>,
-        output_schema: Some(
-            r#"{"type":"object","properties":{"nextPageToken":{"type":"string"},"results":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"title":{"type":"string"},"pet":{"type":"object","description":"A pet.","properties":{"name":{"type":"string","description":"The pet's name."},"kind":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false}}},"additionalProperties":false}"#,
-        ),
-        output: Some(::alter_mcp_runtime::output::<SearchOutput>),
+        output: Some(::alter_mcp_runtime::OutputDef {
+            schema: SEARCH_OUTPUT_SCHEMA,
+            read: ::alter_mcp_runtime::output::<SearchOutput>,
+        }),
         spec_hash: SPEC_HASH,
     },
 ];
@@ -213,7 +211,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListPetsInput {
-    #[serde(rename = "cursor", default)]
+    #[serde(default)]
     pub cursor: Option<String>,
 }
 
@@ -245,7 +243,6 @@ impl ::alter_mcp_runtime::ToolInput for AllPetsInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct GetPetInput {
-    #[serde(rename = "id")]
     pub id: i64,
 }
 
@@ -264,7 +261,6 @@ impl ::alter_mcp_runtime::ToolInput for GetPetInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct DeletePetInput {
-    #[serde(rename = "id")]
     pub id: i64,
 }
 
@@ -359,7 +355,7 @@ impl ::alter_mcp_runtime::ToolOutput for SearchOutput {}
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct AllPetsOutput {
-    #[serde(rename = "items", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<AllPetsOutputItems>>,
 }
 
@@ -374,9 +370,9 @@ pub struct AllPetsOutput {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct AllPetsOutputItems {
     /// The pet's name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -390,7 +386,7 @@ pub struct AllPetsOutputItems {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct CountPetsOutput {
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
 }
 
@@ -403,9 +399,9 @@ pub struct CountPetsOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListPetsOutput {
-    #[serde(rename = "pets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pets: Option<Vec<ListPetsOutputPets>>,
-    #[serde(rename = "meta", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListPetsOutputMeta>,
 }
 
@@ -418,7 +414,7 @@ pub struct ListPetsOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListPetsOutputMeta {
-    #[serde(rename = "next_cursor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
@@ -432,12 +428,12 @@ pub struct ListPetsOutputMeta {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListPetsOutputPets {
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The pet's name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<ListPetsOutputPetsOwner>,
 }
 
@@ -450,7 +446,7 @@ pub struct ListPetsOutputPets {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct ListPetsOutputPetsOwner {
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
@@ -463,11 +459,11 @@ pub struct ListPetsOutputPetsOwner {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct PersonOutput {
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "email", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(rename = "friend", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friend: Option<Box<PersonOutput>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -501,28 +497,27 @@ pub struct PetNamesOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct PetOutput {
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The pet's name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(
-        rename = "born",
         default,
         deserialize_with = "explicit_null",
         skip_serializing_if = "Option::is_none"
     )]
     pub born: Option<Option<String>>,
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Kilograms; an integer stays one when read.
-    #[serde(rename = "weight", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<::alter_mcp_runtime::serde_json::Number>,
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<PersonOutput>,
-    #[serde(rename = "toys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toys: Option<Vec<::alter_mcp_runtime::serde_json::Value>>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -543,7 +538,7 @@ pub struct PetOutput {
 pub struct SearchOutput {
     #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    #[serde(rename = "results", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<SearchOutputResults>>,
 }
 
@@ -556,12 +551,12 @@ pub struct SearchOutput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct SearchOutputResults {
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(rename = "title", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// A pet.
-    #[serde(rename = "pet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pet: Option<SearchOutputResultsPet>,
 }
 
@@ -576,9 +571,9 @@ pub struct SearchOutputResults {
 #[serde(crate = "::alter_mcp_runtime::serde")]
 pub struct SearchOutputResultsPet {
     /// The pet's name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "kind", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
 
@@ -591,3 +586,132 @@ where
     <Option<T> as ::alter_mcp_runtime::serde::Deserialize>::deserialize(deserializer)
         .map(Some)
 }
+
+/// The JSON Schema of `list_pets` input.
+const LIST_PETS_INPUT_SCHEMA: &str = r#"{"type": "object", "properties": {"cursor": {"type": "string"}}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `list_pets` output.
+const LIST_PETS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "pets": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "description": "A pet.",
+        "properties": {
+          "id": {"type": "integer"},
+          "name": {"type": "string", "description": "The pet's name."},
+          "owner": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      }
+    },
+    "meta": {
+      "type": "object",
+      "properties": {"next_cursor": {"type": "string"}},
+      "additionalProperties": false
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `all_pets` input, `count_pets` input, `pet_names` input, `anything` input.
+const ALL_PETS_INPUT_SCHEMA: &str = r#"{"type": "object", "properties": {}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `all_pets` output.
+const ALL_PETS_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "items": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "description": "A pet.",
+        "properties": {
+          "name": {"type": "string", "description": "The pet's name."},
+          "tags": {"type": "array", "items": {"type": "string"}}
+        },
+        "additionalProperties": false
+      }
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `get_pet` input, `delete_pet` input.
+const GET_PET_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {"id": {"type": "integer"}},
+  "required": ["id"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `get_pet` output.
+const PET_OUTPUT_SCHEMA: &str = r##"{
+  "type": "object",
+  "properties": {
+    "id": {"type": "integer"},
+    "name": {"type": "string", "description": "The pet's name."},
+    "kind": {"type": "string"},
+    "born": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "weight": {"type": "number", "description": "Kilograms; an integer stays one when read."},
+    "owner": {"$ref": "#/$defs/PersonOutput"},
+    "toys": {"type": "array", "items": {}}
+  },
+  "additionalProperties": true,
+  "$defs": {
+    "PersonOutput": {
+      "type": "object",
+      "properties": {
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "friend": {"$ref": "#/$defs/PersonOutput"}
+      },
+      "additionalProperties": true
+    }
+  }
+}"##;
+
+/// The JSON Schema of `count_pets` output.
+const COUNT_PETS_OUTPUT_SCHEMA: &str = r#"{"type": "object", "properties": {"value": {"type": "integer"}}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `pet_names` output.
+const PET_NAMES_OUTPUT_SCHEMA: &str = r#"{"type": "object", "properties": {}, "additionalProperties": {"type": "string"}}"#;
+
+/// The JSON Schema of `search` input.
+const SEARCH_INPUT_SCHEMA: &str = r#"{"type": "object", "properties": {"pageToken": {"type": "string"}}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `search` output.
+const SEARCH_OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "nextPageToken": {"type": "string"},
+    "results": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "id": {"type": "string"},
+          "title": {"type": "string"},
+          "pet": {
+            "type": "object",
+            "description": "A pet.",
+            "properties": {
+              "name": {"type": "string", "description": "The pet's name."},
+              "kind": {"type": "string"}
+            },
+            "additionalProperties": false
+          }
+        },
+        "additionalProperties": false
+      }
+    }
+  },
+  "additionalProperties": false
+}"#;

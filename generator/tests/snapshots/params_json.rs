@@ -43,7 +43,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "find_items",
         title: "Parameters whose values travel as JSON text (`content`)",
         description: "Parameters whose values travel as JSON text (`content`)",
-        input_schema: r#"{"type":"object","properties":{"key":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"],"additionalProperties":false},"filter":{"type":"object","description":"A filter object, sent as JSON.","properties":{"owner":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"label":{"type":"string","default":"all"},"X-Context":{"type":"object","additionalProperties":{"type":"string"}},"plain":{"type":"string"}},"required":["key"],"additionalProperties":false}"#,
+        input_schema: FIND_ITEMS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "items.find",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -54,7 +54,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<FindItemsInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -62,7 +61,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "list_charges",
         title: "An empty form (no fields allowed), like Stripe's GET operations",
         description: "An empty form (no fields allowed), like Stripe's GET operations",
-        input_schema: r#"{"type":"object","properties":{"limit":{"type":"integer"}},"additionalProperties":false}"#,
+        input_schema: LIST_CHARGES_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "charges.list",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -73,7 +72,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ListChargesInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -81,7 +79,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_charge",
         title: "A form whose fields are free-form",
         description: "A form whose fields are free-form",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"object","description":"Charge fields, by name.","additionalProperties":{"type":"string"}}},"required":["body"],"additionalProperties":false}"#,
+        input_schema: CREATE_CHARGE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "charges.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -92,7 +90,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateChargeInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -100,7 +97,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_charge_json",
         title: "A form whose fields are free-form",
         description: "A form whose fields are free-form",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"object","description":"Charge fields, by name.","additionalProperties":{"type":"string"}}},"required":["body"],"additionalProperties":false}"#,
+        input_schema: CREATE_CHARGE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "charges.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -111,7 +108,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateChargeJsonInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -119,7 +115,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_note",
         title: "A multipart form of any fields (`{type: object}`)",
         description: "A multipart form of any fields (`{type: object}`)",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"object","description":"The form's fields, by name.","additionalProperties":true}},"additionalProperties":false}"#,
+        input_schema: CREATE_NOTE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -130,7 +126,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateNoteInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -138,7 +133,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "replace_note",
         title: "A form body merged from `allOf`",
         description: "A form body merged from `allOf`",
-        input_schema: r#"{"type":"object","properties":{"title":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}},"text":{"type":"string"}},"required":["title","text"],"additionalProperties":false}"#,
+        input_schema: REPLACE_NOTE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "notes.replace",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -149,7 +144,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ReplaceNoteInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -159,16 +153,15 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct FindItemsInput {
-    #[serde(rename = "key")]
     pub key: FindItemsKey,
     /// A filter object, sent as JSON.
-    #[serde(rename = "filter", default)]
+    #[serde(default)]
     pub filter: Option<FindItemsFilter>,
-    #[serde(rename = "label", default)]
+    #[serde(default)]
     pub label: Option<String>,
     #[serde(rename = "X-Context", default)]
     pub x_context: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(rename = "plain", default)]
+    #[serde(default)]
     pub plain: Option<String>,
 }
 
@@ -191,7 +184,7 @@ impl ::alter_mcp_runtime::ToolInput for FindItemsInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ListChargesInput {
-    #[serde(rename = "limit", default)]
+    #[serde(default)]
     pub limit: Option<i64>,
 }
 
@@ -211,7 +204,6 @@ impl ::alter_mcp_runtime::ToolInput for ListChargesInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct CreateChargeInput {
     /// Charge fields, by name.
-    #[serde(rename = "body")]
     pub body: ::std::collections::BTreeMap<String, String>,
 }
 
@@ -232,7 +224,6 @@ impl ::alter_mcp_runtime::ToolInput for CreateChargeInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct CreateChargeJsonInput {
     /// Charge fields, by name.
-    #[serde(rename = "body")]
     pub body: ::std::collections::BTreeMap<String, String>,
 }
 
@@ -252,7 +243,7 @@ impl ::alter_mcp_runtime::ToolInput for CreateChargeJsonInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct CreateNoteInput {
     /// The form's fields, by name.
-    #[serde(rename = "body", default)]
+    #[serde(default)]
     pub body: Option<
         ::std::collections::BTreeMap<String, ::alter_mcp_runtime::serde_json::Value>,
     >,
@@ -274,11 +265,9 @@ impl ::alter_mcp_runtime::ToolInput for CreateNoteInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ReplaceNoteInput {
-    #[serde(rename = "title")]
     pub title: String,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(rename = "text")]
     pub text: String,
 }
 
@@ -310,9 +299,9 @@ impl ::alter_mcp_runtime::ToolInput for ReplaceNoteInput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct FindItemsFilter {
-    #[serde(rename = "owner", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 
@@ -325,6 +314,74 @@ pub struct FindItemsFilter {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct FindItemsKey {
-    #[serde(rename = "id")]
     pub id: i64,
 }
+
+/// The JSON Schema of `find_items` input.
+const FIND_ITEMS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "key": {
+      "type": "object",
+      "properties": {"id": {"type": "integer"}},
+      "required": ["id"],
+      "additionalProperties": false
+    },
+    "filter": {
+      "type": "object",
+      "description": "A filter object, sent as JSON.",
+      "properties": {
+        "owner": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}}
+      },
+      "additionalProperties": false
+    },
+    "label": {"type": "string", "default": "all"},
+    "X-Context": {"type": "object", "additionalProperties": {"type": "string"}},
+    "plain": {"type": "string"}
+  },
+  "required": ["key"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `list_charges` input.
+const LIST_CHARGES_INPUT_SCHEMA: &str = r#"{"type": "object", "properties": {"limit": {"type": "integer"}}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `create_charge` input, `create_charge_json` input.
+const CREATE_CHARGE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {
+      "type": "object",
+      "description": "Charge fields, by name.",
+      "additionalProperties": {"type": "string"}
+    }
+  },
+  "required": ["body"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `create_note` input.
+const CREATE_NOTE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {
+      "type": "object",
+      "description": "The form's fields, by name.",
+      "additionalProperties": true
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `replace_note` input.
+const REPLACE_NOTE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "title": {"type": "string"},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "text": {"type": "string"}
+  },
+  "required": ["title", "text"],
+  "additionalProperties": false
+}"#;

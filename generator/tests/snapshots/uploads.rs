@@ -49,7 +49,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "upload_file",
         title: "Upload a file with its metadata",
         description: "Upload a file with its metadata.",
-        input_schema: r#"{"type":"object","properties":{"title":{"type":"string","description":"The file's title."},"tags":{"type":"array","items":{"type":"string"}},"file":{"type":"object","description":"The file to store.","properties":{"content":{"type":"string","contentEncoding":"base64","description":"The file's bytes, base64-encoded."},"filename":{"type":"string","description":"The file's name (default: the field's name)."},"content_type":{"type":"string","description":"The file's media type (default: `image/png`)."}},"required":["content"],"additionalProperties":false},"thumbnail":{"type":"object","description":"A small preview.","properties":{"content":{"type":"string","contentEncoding":"base64","description":"The file's bytes, base64-encoded."},"filename":{"type":"string","description":"The file's name (default: the field's name)."},"content_type":{"type":"string","description":"The file's media type (default: `application/octet-stream`)."}},"required":["content"],"additionalProperties":false}},"required":["file"],"additionalProperties":false}"#,
+        input_schema: UPLOAD_FILE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "files.upload",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -60,7 +60,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<UploadFileInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -68,7 +67,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "upload_files",
         title: "Upload several files (described as an array, as Jira does)",
         description: "Upload several files (described as an array, as Jira does).",
-        input_schema: r#"{"type":"object","properties":{"file":{"type":"array","items":{"type":"object","properties":{"content":{"type":"string","contentEncoding":"base64","description":"The file's bytes, base64-encoded."},"filename":{"type":"string","description":"The file's name (default: the field's name)."},"content_type":{"type":"string","description":"The file's media type (default: `application/octet-stream`)."}},"required":["content"],"additionalProperties":false}}},"additionalProperties":false}"#,
+        input_schema: UPLOAD_FILES_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "files.uploadMany",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -79,7 +78,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<UploadFilesInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -87,7 +85,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "set_photos",
         title: "Set photos by slot name",
         description: "Set photos by slot name.",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"object","description":"The form's fields, by name.","additionalProperties":{"type":"object","properties":{"content":{"type":"string","contentEncoding":"base64","description":"The file's bytes, base64-encoded."},"filename":{"type":"string","description":"The file's name (default: the field's name)."},"content_type":{"type":"string","description":"The file's media type (default: `application/octet-stream`)."}},"required":["content"],"additionalProperties":false}}},"additionalProperties":false}"#,
+        input_schema: SET_PHOTOS_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "photos.set",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -98,7 +96,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<SetPhotosInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -106,7 +103,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "put_blob",
         title: "Store raw bytes",
         description: "Store raw bytes.",
-        input_schema: r#"{"type":"object","properties":{"name":{"type":"string"},"body":{"type":"string","contentEncoding":"base64","description":"The request body's bytes, base64-encoded.","contentMediaType":"application/octet-stream"}},"required":["name","body"],"additionalProperties":false}"#,
+        input_schema: PUT_BLOB_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "blobs.put",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -117,7 +114,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PutBlobInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -125,7 +121,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "upload_asset",
         title: "Upload a release asset of any type",
         description: "Upload a release asset of any type.",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"string","contentEncoding":"base64","description":"The request body's bytes, base64-encoded. The asset."},"content_type":{"type":"string","description":"The media type of `body` (its `Content-Type`); the API takes `*/*`. Default: `application/octet-stream`."}},"required":["body"],"additionalProperties":false}"#,
+        input_schema: UPLOAD_ASSET_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "assets.upload",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -136,7 +132,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<UploadAssetInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -144,7 +139,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "send_message",
         title: "Send a message written in RFC 822 form",
         description: "Send a message written in RFC 822 form.",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"string","description":"The request body, as `message/rfc822` text."}},"required":["body"],"additionalProperties":false}"#,
+        input_schema: SEND_MESSAGE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "messages.send",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -155,7 +150,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<SendMessageInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -163,7 +157,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "render_markdown",
         title: "Render Markdown",
         description: "Render Markdown.",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"string","description":"The request body, as `text/plain` text."},"content_type":{"type":"string","description":"The media type of `body` (its `Content-Type`); the API takes `text/plain`, `text/x-markdown`. Default: `text/plain`."}},"required":["body"],"additionalProperties":false}"#,
+        input_schema: RENDER_MARKDOWN_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "markdown.render",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -174,7 +168,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<RenderMarkdownInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -182,7 +175,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "create_item",
         title: "Create an item (the document says any media type, with an object schema)",
         description: "Create an item (the document says any media type, with an object schema).",
-        input_schema: r#"{"type":"object","properties":{"name":{"type":"string"}},"additionalProperties":false}"#,
+        input_schema: CREATE_ITEM_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "items.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -193,7 +186,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<CreateItemInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -201,7 +193,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "raw_query",
         title: "Run a query written as urlencoded text",
         description: "Run a query written as urlencoded text.",
-        input_schema: r#"{"type":"object","properties":{"body":{"type":"string","description":"The request body, as `application/x-www-form-urlencoded` text. The encoded query."}},"additionalProperties":false}"#,
+        input_schema: RAW_QUERY_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "query.raw",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -212,7 +204,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<RawQueryInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -223,15 +214,14 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct UploadFileInput {
     /// The file's title.
-    #[serde(rename = "title", default)]
+    #[serde(default)]
     pub title: Option<String>,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<Vec<String>>,
     /// The file to store.
-    #[serde(rename = "file")]
     pub file: ::alter_mcp_runtime::FilePart,
     /// A small preview.
-    #[serde(rename = "thumbnail", default)]
+    #[serde(default)]
     pub thumbnail: Option<::alter_mcp_runtime::FilePart>,
 }
 
@@ -254,7 +244,7 @@ impl ::alter_mcp_runtime::ToolInput for UploadFileInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct UploadFilesInput {
-    #[serde(rename = "file", default)]
+    #[serde(default)]
     pub file: Option<Vec<::alter_mcp_runtime::FilePart>>,
 }
 
@@ -275,7 +265,7 @@ impl ::alter_mcp_runtime::ToolInput for UploadFilesInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct SetPhotosInput {
     /// The form's fields, by name.
-    #[serde(rename = "body", default)]
+    #[serde(default)]
     pub body: Option<
         ::std::collections::BTreeMap<String, ::alter_mcp_runtime::FilePart>,
     >,
@@ -299,10 +289,8 @@ impl ::alter_mcp_runtime::ToolInput for SetPhotosInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PutBlobInput {
-    #[serde(rename = "name")]
     pub name: String,
     /// The request body's bytes, base64-encoded.
-    #[serde(rename = "body")]
     pub body: ::alter_mcp_runtime::Base64,
 }
 
@@ -323,10 +311,9 @@ impl ::alter_mcp_runtime::ToolInput for PutBlobInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct UploadAssetInput {
     /// The request body's bytes, base64-encoded. The asset.
-    #[serde(rename = "body")]
     pub body: ::alter_mcp_runtime::Base64,
     /// The media type of `body` (its `Content-Type`); the API takes `*/*`. Default: `application/octet-stream`.
-    #[serde(rename = "content_type", default)]
+    #[serde(default)]
     pub content_type: Option<String>,
 }
 
@@ -347,7 +334,6 @@ impl ::alter_mcp_runtime::ToolInput for UploadAssetInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct SendMessageInput {
     /// The request body, as `message/rfc822` text.
-    #[serde(rename = "body")]
     pub body: String,
 }
 
@@ -367,10 +353,9 @@ impl ::alter_mcp_runtime::ToolInput for SendMessageInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct RenderMarkdownInput {
     /// The request body, as `text/plain` text.
-    #[serde(rename = "body")]
     pub body: String,
     /// The media type of `body` (its `Content-Type`); the API takes `text/plain`, `text/x-markdown`. Default: `text/plain`.
-    #[serde(rename = "content_type", default)]
+    #[serde(default)]
     pub content_type: Option<String>,
 }
 
@@ -390,7 +375,7 @@ impl ::alter_mcp_runtime::ToolInput for RenderMarkdownInput {
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct CreateItemInput {
-    #[serde(rename = "name", default)]
+    #[serde(default)]
     pub name: Option<String>,
 }
 
@@ -410,7 +395,7 @@ impl ::alter_mcp_runtime::ToolInput for CreateItemInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct RawQueryInput {
     /// The request body, as `application/x-www-form-urlencoded` text. The encoded query.
-    #[serde(rename = "body", default)]
+    #[serde(default)]
     pub body: Option<String>,
 }
 
@@ -424,3 +409,192 @@ impl ::alter_mcp_runtime::ToolInput for RawQueryInput {
         request
     }
 }
+
+/// The JSON Schema of `upload_file` input.
+const UPLOAD_FILE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "title": {"type": "string", "description": "The file's title."},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "file": {
+      "type": "object",
+      "description": "The file to store.",
+      "properties": {
+        "content": {
+          "type": "string",
+          "contentEncoding": "base64",
+          "description": "The file's bytes, base64-encoded."
+        },
+        "filename": {
+          "type": "string",
+          "description": "The file's name (default: the field's name)."
+        },
+        "content_type": {
+          "type": "string",
+          "description": "The file's media type (default: `image/png`)."
+        }
+      },
+      "required": ["content"],
+      "additionalProperties": false
+    },
+    "thumbnail": {
+      "type": "object",
+      "description": "A small preview.",
+      "properties": {
+        "content": {
+          "type": "string",
+          "contentEncoding": "base64",
+          "description": "The file's bytes, base64-encoded."
+        },
+        "filename": {
+          "type": "string",
+          "description": "The file's name (default: the field's name)."
+        },
+        "content_type": {
+          "type": "string",
+          "description": "The file's media type (default: `application/octet-stream`)."
+        }
+      },
+      "required": ["content"],
+      "additionalProperties": false
+    }
+  },
+  "required": ["file"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `upload_files` input.
+const UPLOAD_FILES_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "file": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "content": {
+            "type": "string",
+            "contentEncoding": "base64",
+            "description": "The file's bytes, base64-encoded."
+          },
+          "filename": {
+            "type": "string",
+            "description": "The file's name (default: the field's name)."
+          },
+          "content_type": {
+            "type": "string",
+            "description": "The file's media type (default: `application/octet-stream`)."
+          }
+        },
+        "required": ["content"],
+        "additionalProperties": false
+      }
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `set_photos` input.
+const SET_PHOTOS_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {
+      "type": "object",
+      "description": "The form's fields, by name.",
+      "additionalProperties": {
+        "type": "object",
+        "properties": {
+          "content": {
+            "type": "string",
+            "contentEncoding": "base64",
+            "description": "The file's bytes, base64-encoded."
+          },
+          "filename": {
+            "type": "string",
+            "description": "The file's name (default: the field's name)."
+          },
+          "content_type": {
+            "type": "string",
+            "description": "The file's media type (default: `application/octet-stream`)."
+          }
+        },
+        "required": ["content"],
+        "additionalProperties": false
+      }
+    }
+  },
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `put_blob` input.
+const PUT_BLOB_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "name": {"type": "string"},
+    "body": {
+      "type": "string",
+      "contentEncoding": "base64",
+      "description": "The request body's bytes, base64-encoded.",
+      "contentMediaType": "application/octet-stream"
+    }
+  },
+  "required": ["name", "body"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `upload_asset` input.
+const UPLOAD_ASSET_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {
+      "type": "string",
+      "contentEncoding": "base64",
+      "description": "The request body's bytes, base64-encoded. The asset."
+    },
+    "content_type": {
+      "type": "string",
+      "description": "The media type of `body` (its `Content-Type`); the API takes `*/*`. Default: `application/octet-stream`."
+    }
+  },
+  "required": ["body"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `send_message` input.
+const SEND_MESSAGE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {"type": "string", "description": "The request body, as `message/rfc822` text."}
+  },
+  "required": ["body"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `render_markdown` input.
+const RENDER_MARKDOWN_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {"type": "string", "description": "The request body, as `text/plain` text."},
+    "content_type": {
+      "type": "string",
+      "description": "The media type of `body` (its `Content-Type`); the API takes `text/plain`, `text/x-markdown`. Default: `text/plain`."
+    }
+  },
+  "required": ["body"],
+  "additionalProperties": false
+}"#;
+
+/// The JSON Schema of `create_item` input.
+const CREATE_ITEM_INPUT_SCHEMA: &str = r#"{"type": "object", "properties": {"name": {"type": "string"}}, "additionalProperties": false}"#;
+
+/// The JSON Schema of `raw_query` input.
+const RAW_QUERY_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "body": {
+      "type": "string",
+      "description": "The request body, as `application/x-www-form-urlencoded` text. The encoded query."
+    }
+  },
+  "additionalProperties": false
+}"#;

@@ -1,25 +1,23 @@
-//! Helpers shared by the format tests: a tool's input schema read from generated code, how a
+//! Helpers shared by the generator's tests: the one snapshot check (`snapshot.rs`), a tool's input
+//! schema from the generator's own data, how a
 //! schema spells nullability, and the providers' upstream documents beside the repository.
 
 #![allow(dead_code, reason = "each test file uses a part")]
+
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-/// The `input_schema` of the tool `tool` in generated `code` (any number of raw-string `#`s).
-pub fn input_schema(code: &str, tool: &str) -> Value {
-    let start = code
-        .find(&format!("name: \"{tool}\","))
+/// The input schema of the tool `tool`, as the generator wrote it for `tools/list`.
+pub fn input_schema(generated: &alter_mcp_gen::Generated, tool: &str) -> Value {
+    let summary = generated
+        .tools
+        .iter()
+        .find(|t| t.name == tool)
         .unwrap_or_else(|| panic!("no tool {tool}"));
-    let rest = &code[start..];
-    let open = rest.find("input_schema: r").expect("an input schema") + "input_schema: r".len();
-    let hashes = rest[open..].chars().take_while(|c| *c == '#').count();
-    let body = &rest[open + hashes + 1..];
-    let end = body
-        .find(&format!("\"{}", "#".repeat(hashes)))
-        .expect("closed");
-    serde_json::from_str(&body[..end]).expect("the input schema is JSON")
+    serde_json::from_str(&summary.input_schema).expect("the input schema is JSON")
 }
 
 /// An upstream document, `specs/upstream/<file>` under `<workspace>/../shared`,

@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "tasks_create",
         title: "Tasks create",
         description: "Tasks create",
-        input_schema: r#"{"type":"object","properties":{"task":{"type":"object","description":"A task.","properties":{"name":{"type":"string","description":"The name."},"due":{"type":"string","format":"date","description":"When it is due."},"priority":{"type":"integer","format":"int32","minimum":1}},"required":["name","priority"],"additionalProperties":false},"clash":{"allOf":[{"properties":{"id":{"type":"string"}},"type":"object"},{"properties":{"id":{"type":"integer"}},"type":"object"}]},"mixed":{"allOf":[{"description":"Something with a name.","properties":{"name":{"description":"The name.","type":"string"}},"required":["name"],"type":"object"},{"type":"string"}]},"owner":{"type":"object","description":"Who owns it.","properties":{"name":{"type":"string","description":"The name."}},"required":["name"],"additionalProperties":false}},"required":["task"],"additionalProperties":false}"#,
+        input_schema: TASKS_CREATE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "tasks.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<TasksCreateInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -51,14 +50,13 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct TasksCreateInput {
     /// A task.
-    #[serde(rename = "task")]
     pub task: Task,
-    #[serde(rename = "clash", default)]
+    #[serde(default)]
     pub clash: Option<::alter_mcp_runtime::serde_json::Value>,
-    #[serde(rename = "mixed", default)]
+    #[serde(default)]
     pub mixed: Option<::alter_mcp_runtime::serde_json::Value>,
     /// Who owns it.
-    #[serde(rename = "owner", default)]
+    #[serde(default)]
     pub owner: Option<Named>,
 }
 
@@ -87,7 +85,6 @@ impl ::alter_mcp_runtime::ToolInput for TasksCreateInput {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Named {
     /// The name.
-    #[serde(rename = "name")]
     pub name: String,
 }
 
@@ -102,11 +99,53 @@ pub struct Named {
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Task {
     /// The name.
-    #[serde(rename = "name")]
     pub name: String,
     /// When it is due.
-    #[serde(rename = "due", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
-    #[serde(rename = "priority")]
     pub priority: i32,
 }
+
+/// The JSON Schema of `tasks_create` input.
+const TASKS_CREATE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "task": {
+      "type": "object",
+      "description": "A task.",
+      "properties": {
+        "name": {"type": "string", "description": "The name."},
+        "due": {"type": "string", "format": "date", "description": "When it is due."},
+        "priority": {"type": "integer", "format": "int32", "minimum": 1}
+      },
+      "required": ["name", "priority"],
+      "additionalProperties": false
+    },
+    "clash": {
+      "allOf": [
+        {"properties": {"id": {"type": "string"}}, "type": "object"},
+        {"properties": {"id": {"type": "integer"}}, "type": "object"}
+      ]
+    },
+    "mixed": {
+      "allOf": [
+        {
+          "description": "Something with a name.",
+          "properties": {"name": {"description": "The name.", "type": "string"}},
+          "required": ["name"],
+          "type": "object"
+        },
+        {"type": "string"}
+      ]
+    },
+    "owner": {
+      "type": "object",
+      "description": "Who owns it.",
+      "properties": {"name": {"type": "string", "description": "The name."}},
+      "required": ["name"],
+      "additionalProperties": false
+    }
+  },
+  "required": ["task"],
+  "additionalProperties": false
+}"#;

@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "items_list",
         title: "Items list",
         description: "Items list",
-        input_schema: r#"{"type":"object","properties":{"priority":{"type":"integer","enum":[1,2,3,-1,3000000000]},"level":{"type":"integer","description":"How loud.","enum":[0,10],"default":10},"mode":{"type":"string","enum":["","1h","self","Self","a-b","a_b","AB","ünï","type","crate"]}},"additionalProperties":false}"#,
+        input_schema: ITEMS_LIST_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "items.list",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ItemsListInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -50,12 +49,12 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ItemsListInput {
-    #[serde(rename = "priority", default)]
+    #[serde(default)]
     pub priority: Option<ItemsListPriority>,
     /// How loud.
-    #[serde(rename = "level", default)]
+    #[serde(default)]
     pub level: Option<ItemsListLevel>,
-    #[serde(rename = "mode", default)]
+    #[serde(default)]
     pub mode: Option<ItemsListMode>,
 }
 
@@ -190,3 +189,17 @@ impl ::core::convert::From<ItemsListPriority> for i64 {
         }
     }
 }
+
+/// The JSON Schema of `items_list` input.
+const ITEMS_LIST_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "priority": {"type": "integer", "enum": [1, 2, 3, -1, 3000000000]},
+    "level": {"type": "integer", "description": "How loud.", "enum": [0, 10], "default": 10},
+    "mode": {
+      "type": "string",
+      "enum": ["", "1h", "self", "Self", "a-b", "a_b", "AB", "ünï", "type", "crate"]
+    }
+  },
+  "additionalProperties": false
+}"#;

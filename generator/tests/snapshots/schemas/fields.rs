@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "odd_create",
         title: "Odd create",
         description: "Odd create",
-        input_schema: r#"{"type":"object","properties":{"odd":{"type":"object","properties":{"type":{"type":"string"},"self":{"type":"string"},"Self":{"type":"string"},"crate":{"type":"string"},"super":{"type":"string"},"2fa":{"type":"boolean"},"a.b":{"type":"string"},"a-b":{"type":"string"},"a b":{"type":"string"},"fooBar":{"type":"string"},"foo_bar":{"type":"string"},"名前":{"type":"string"},"":{"type":"string"},"secret":{"type":"string","format":"password"},"count":{"type":"integer","description":"How many.","minimum":1,"default":5},"nullableRequired":{"anyOf":[{"type":"string"},{"type":"null"}]},"nullableOptional":{"anyOf":[{"type":"integer"},{"type":"null"}]},"additional_properties":{"type":"string"}},"required":["type","2fa","a.b","nullableRequired"],"additionalProperties":{"type":"integer"}},"top":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["odd"],"additionalProperties":false}"#,
+        input_schema: ODD_CREATE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "odd.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<OddCreateInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -50,9 +49,8 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct OddCreateInput {
-    #[serde(rename = "odd")]
     pub odd: Odd,
-    #[serde(rename = "top", default)]
+    #[serde(default)]
     pub top: Option<String>,
 }
 
@@ -103,10 +101,10 @@ pub struct Odd {
     pub field: Option<String>,
     #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
     pub field_2: Option<String>,
-    #[serde(rename = "secret", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// How many.
-    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(rename = "nullableRequired", default)]
     pub nullable_required: Option<String>,
@@ -117,11 +115,7 @@ pub struct Odd {
         skip_serializing_if = "Option::is_none"
     )]
     pub nullable_optional: Option<Option<i64>>,
-    #[serde(
-        rename = "additional_properties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
     /// Further properties, by name.
     #[serde(flatten)]
@@ -137,3 +131,38 @@ where
     <Option<T> as ::alter_mcp_runtime::serde::Deserialize>::deserialize(deserializer)
         .map(Some)
 }
+
+/// The JSON Schema of `odd_create` input.
+const ODD_CREATE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "odd": {
+      "type": "object",
+      "properties": {
+        "type": {"type": "string"},
+        "self": {"type": "string"},
+        "Self": {"type": "string"},
+        "crate": {"type": "string"},
+        "super": {"type": "string"},
+        "2fa": {"type": "boolean"},
+        "a.b": {"type": "string"},
+        "a-b": {"type": "string"},
+        "a b": {"type": "string"},
+        "fooBar": {"type": "string"},
+        "foo_bar": {"type": "string"},
+        "名前": {"type": "string"},
+        "": {"type": "string"},
+        "secret": {"type": "string", "format": "password"},
+        "count": {"type": "integer", "description": "How many.", "minimum": 1, "default": 5},
+        "nullableRequired": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "nullableOptional": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        "additional_properties": {"type": "string"}
+      },
+      "required": ["type", "2fa", "a.b", "nullableRequired"],
+      "additionalProperties": {"type": "integer"}
+    },
+    "top": {"anyOf": [{"type": "string"}, {"type": "null"}]}
+  },
+  "required": ["odd"],
+  "additionalProperties": false
+}"#;

@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "shapes_create",
         title: "Shapes create",
         description: "Shapes create",
-        input_schema: r#"{"type":"object","properties":{"id":{"oneOf":[{"type":"string"},{"type":"integer"}],"description":"A name or a number."},"tags":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"where":{"oneOf":[{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},{"type":"string"},{"type":"array","items":{"type":"number"}}]},"maybe":{"anyOf":[{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"additionalProperties":false},{"type":"null"}]},"amount":{"oneOf":[{"type":"integer"},{"type":"number"}]},"either":{"oneOf":[{"properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"],"type":"object"},{"properties":{"r":{"type":"number"}},"type":"object"}]},"flag":{"oneOf":[{"type":"boolean"},{"type":"string","enum":["auto"]}]}},"additionalProperties":false}"#,
+        input_schema: SHAPES_CREATE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "shapes.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<ShapesCreateInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -51,19 +50,19 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ShapesCreateInput {
     /// A name or a number.
-    #[serde(rename = "id", default)]
+    #[serde(default)]
     pub id: Option<ShapesCreateId>,
-    #[serde(rename = "tags", default)]
+    #[serde(default)]
     pub tags: Option<ShapesCreateTags>,
     #[serde(rename = "where", default)]
     pub where_: Option<ShapesCreateWhere>,
-    #[serde(rename = "maybe", default)]
+    #[serde(default)]
     pub maybe: Option<Point>,
-    #[serde(rename = "amount", default)]
+    #[serde(default)]
     pub amount: Option<::alter_mcp_runtime::serde_json::Value>,
-    #[serde(rename = "either", default)]
+    #[serde(default)]
     pub either: Option<::alter_mcp_runtime::serde_json::Value>,
-    #[serde(rename = "flag", default)]
+    #[serde(default)]
     pub flag: Option<ShapesCreateFlag>,
 }
 
@@ -93,9 +92,7 @@ impl ::alter_mcp_runtime::ToolInput for ShapesCreateInput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Point {
-    #[serde(rename = "x")]
     pub x: i64,
-    #[serde(rename = "y")]
     pub y: i64,
 }
 
@@ -172,3 +169,51 @@ pub enum ShapesCreateWhere {
     Array(Vec<f64>),
     Point(Point),
 }
+
+/// The JSON Schema of `shapes_create` input.
+const SHAPES_CREATE_INPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "id": {
+      "oneOf": [{"type": "string"}, {"type": "integer"}],
+      "description": "A name or a number."
+    },
+    "tags": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "where": {
+      "oneOf": [
+        {
+          "type": "object",
+          "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+          "required": ["x", "y"],
+          "additionalProperties": false
+        },
+        {"type": "string"},
+        {"type": "array", "items": {"type": "number"}}
+      ]
+    },
+    "maybe": {
+      "anyOf": [
+        {
+          "type": "object",
+          "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+          "required": ["x", "y"],
+          "additionalProperties": false
+        },
+        {"type": "null"}
+      ]
+    },
+    "amount": {"oneOf": [{"type": "integer"}, {"type": "number"}]},
+    "either": {
+      "oneOf": [
+        {
+          "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+          "required": ["x", "y"],
+          "type": "object"
+        },
+        {"properties": {"r": {"type": "number"}}, "type": "object"}
+      ]
+    },
+    "flag": {"oneOf": [{"type": "boolean"}, {"type": "string", "enum": ["auto"]}]}
+  },
+  "additionalProperties": false
+}"#;

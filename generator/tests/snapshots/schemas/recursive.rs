@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "graph_put",
         title: "Graph put",
         description: "Graph put",
-        input_schema: r##"{"type":"object","properties":{"node":{"$ref":"#/$defs/Node"},"a":{"$ref":"#/$defs/A"},"folder":{"$ref":"#/$defs/Folder"},"expr":{"$ref":"#/$defs/Expr"}},"additionalProperties":false,"$defs":{"A":{"type":"object","properties":{"b":{"$ref":"#/$defs/B"}},"additionalProperties":false},"B":{"type":"object","properties":{"a":{"$ref":"#/$defs/A"}},"additionalProperties":false},"Expr":{"oneOf":[{"type":"integer"},{"$ref":"#/$defs/ExprObject"}]},"ExprObject":{"type":"object","properties":{"op":{"type":"string"},"left":{"$ref":"#/$defs/Expr"},"right":{"$ref":"#/$defs/Expr"}},"required":["op","left"],"additionalProperties":false},"Folder":{"type":"object","properties":{"name":{"type":"string"},"parent":{"$ref":"#/$defs/Folder"}},"additionalProperties":false},"Node":{"type":"object","properties":{"value":{"type":"string"},"next":{"$ref":"#/$defs/Node"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"additionalProperties":false}}}"##,
+        input_schema: GRAPH_PUT_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "graph.put",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<GraphPutInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -50,13 +49,13 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[derive(Debug, Clone, PartialEq, ::alter_mcp_runtime::serde::Deserialize)]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct GraphPutInput {
-    #[serde(rename = "node", default)]
+    #[serde(default)]
     pub node: Option<Node>,
-    #[serde(rename = "a", default)]
+    #[serde(default)]
     pub a: Option<A>,
-    #[serde(rename = "folder", default)]
+    #[serde(default)]
     pub folder: Option<Folder>,
-    #[serde(rename = "expr", default)]
+    #[serde(default)]
     pub expr: Option<Expr>,
 }
 
@@ -83,7 +82,7 @@ impl ::alter_mcp_runtime::ToolInput for GraphPutInput {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct A {
-    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<Box<B>>,
 }
 
@@ -96,7 +95,7 @@ pub struct A {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct B {
-    #[serde(rename = "a", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<Box<A>>,
 }
 
@@ -123,11 +122,9 @@ pub enum Expr {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct ExprObject {
-    #[serde(rename = "op")]
     pub op: String,
-    #[serde(rename = "left")]
     pub left: Box<Expr>,
-    #[serde(rename = "right", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub right: Option<Box<Expr>>,
 }
 
@@ -140,9 +137,9 @@ pub struct ExprObject {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Folder {
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "parent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Folder>>,
 }
 
@@ -155,10 +152,59 @@ pub struct Folder {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct Node {
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    #[serde(rename = "next", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Box<Node>>,
-    #[serde(rename = "children", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
 }
+
+/// The JSON Schema of `graph_put` input.
+const GRAPH_PUT_INPUT_SCHEMA: &str = r##"{
+  "type": "object",
+  "properties": {
+    "node": {"$ref": "#/$defs/Node"},
+    "a": {"$ref": "#/$defs/A"},
+    "folder": {"$ref": "#/$defs/Folder"},
+    "expr": {"$ref": "#/$defs/Expr"}
+  },
+  "additionalProperties": false,
+  "$defs": {
+    "A": {
+      "type": "object",
+      "properties": {"b": {"$ref": "#/$defs/B"}},
+      "additionalProperties": false
+    },
+    "B": {
+      "type": "object",
+      "properties": {"a": {"$ref": "#/$defs/A"}},
+      "additionalProperties": false
+    },
+    "Expr": {"oneOf": [{"type": "integer"}, {"$ref": "#/$defs/ExprObject"}]},
+    "ExprObject": {
+      "type": "object",
+      "properties": {
+        "op": {"type": "string"},
+        "left": {"$ref": "#/$defs/Expr"},
+        "right": {"$ref": "#/$defs/Expr"}
+      },
+      "required": ["op", "left"],
+      "additionalProperties": false
+    },
+    "Folder": {
+      "type": "object",
+      "properties": {"name": {"type": "string"}, "parent": {"$ref": "#/$defs/Folder"}},
+      "additionalProperties": false
+    },
+    "Node": {
+      "type": "object",
+      "properties": {
+        "value": {"type": "string"},
+        "next": {"$ref": "#/$defs/Node"},
+        "children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}
+      },
+      "additionalProperties": false
+    }
+  }
+}"##;

@@ -29,7 +29,7 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         name: "pets_create",
         title: "Pets create",
         description: "Pets create",
-        input_schema: r##"{"type":"object","properties":{"pet":{"$ref":"#/$defs/Pet","description":"A pet."},"bad":{"oneOf":[{"properties":{"kind":{"enum":["cat"],"type":"string"},"lives":{"type":"integer"}},"required":["kind"],"type":"object"},{"properties":{"kind":{"enum":["lizard"],"type":"string"},"scales":{"type":"integer"}},"type":"object"}]},"loose":{"oneOf":[{"description":"A dog.","properties":{"bark":{"type":"boolean"},"friend":{"description":"A pet.","oneOf":[{},{"properties":{"kind":{"enum":["cat"],"type":"string"},"lives":{"type":"integer"}},"required":["kind"],"type":"object"},{"properties":{"kind":{"enum":["lizard"],"type":"string"},"scales":{"type":"integer"}},"type":"object"},{"description":"No mapping and a plain string tag, so the component's name is its value.","properties":{"kind":{"type":"string"},"words":{"items":{"type":"string"},"type":"array"}},"type":"object"}]},"kind":{"type":"string"}},"required":["kind","bark"],"type":"object"},{"type":"string"}]}},"required":["pet"],"additionalProperties":false,"$defs":{"Pet":{"oneOf":[{"type":"object","description":"A dog.","properties":{"kind":{"type":"string","enum":["dog"]},"bark":{"type":"boolean"},"friend":{"$ref":"#/$defs/Pet","description":"A pet."}},"required":["kind","bark"],"additionalProperties":false},{"type":"object","description":"A dog.","properties":{"kind":{"type":"string","enum":["hound"]},"bark":{"type":"boolean"},"friend":{"$ref":"#/$defs/Pet","description":"A pet."}},"required":["kind","bark"],"additionalProperties":false},{"type":"object","properties":{"kind":{"type":"string","enum":["cat"]},"lives":{"type":"integer"}},"required":["kind"],"additionalProperties":false},{"type":"object","properties":{"kind":{"type":"string","enum":["lizard"]},"scales":{"type":"integer"}},"required":["kind"],"additionalProperties":false},{"type":"object","description":"No mapping and a plain string tag, so the component's name is its value.","properties":{"kind":{"type":"string","enum":["Parrot"]},"words":{"type":"array","items":{"type":"string"}}},"required":["kind"],"additionalProperties":false}]}}}"##,
+        input_schema: PETS_CREATE_INPUT_SCHEMA,
         provider: PROVIDER,
         operation_id: "pets.create",
         annotations: ::alter_mcp_runtime::Annotations {
@@ -40,7 +40,6 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
         },
         response: ::alter_mcp_runtime::ResponseRule::HttpStatus,
         build: ::alter_mcp_runtime::build::<PetsCreateInput>,
-        output_schema: None,
         output: None,
         spec_hash: SPEC_HASH,
     },
@@ -51,11 +50,10 @@ pub static TOOLS: &[::alter_mcp_runtime::ToolDef] = &[
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PetsCreateInput {
     /// A pet.
-    #[serde(rename = "pet")]
     pub pet: Pet,
-    #[serde(rename = "bad", default)]
+    #[serde(default)]
     pub bad: Option<::alter_mcp_runtime::serde_json::Value>,
-    #[serde(rename = "loose", default)]
+    #[serde(default)]
     pub loose: Option<::alter_mcp_runtime::serde_json::Value>,
 }
 
@@ -94,7 +92,6 @@ pub enum Pet {
     #[serde(rename = "lizard")]
     Lizard(PetLizard),
     /// No mapping and a plain string tag, so the component's name is its value.
-    #[serde(rename = "Parrot")]
     Parrot(PetParrot),
 }
 
@@ -107,7 +104,7 @@ pub enum Pet {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PetCat {
-    #[serde(rename = "lives", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives: Option<i64>,
 }
 
@@ -121,10 +118,9 @@ pub struct PetCat {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PetDog {
-    #[serde(rename = "bark")]
     pub bark: bool,
     /// A pet.
-    #[serde(rename = "friend", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub friend: Option<Box<Pet>>,
 }
 
@@ -137,7 +133,7 @@ pub struct PetDog {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PetLizard {
-    #[serde(rename = "scales", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scales: Option<i64>,
 }
 
@@ -151,6 +147,128 @@ pub struct PetLizard {
 )]
 #[serde(crate = "::alter_mcp_runtime::serde", deny_unknown_fields)]
 pub struct PetParrot {
-    #[serde(rename = "words", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<String>>,
 }
+
+/// The JSON Schema of `pets_create` input.
+const PETS_CREATE_INPUT_SCHEMA: &str = r##"{
+  "type": "object",
+  "properties": {
+    "pet": {"$ref": "#/$defs/Pet", "description": "A pet."},
+    "bad": {
+      "oneOf": [
+        {
+          "properties": {"kind": {"enum": ["cat"], "type": "string"}, "lives": {"type": "integer"}},
+          "required": ["kind"],
+          "type": "object"
+        },
+        {
+          "properties": {
+            "kind": {"enum": ["lizard"], "type": "string"},
+            "scales": {"type": "integer"}
+          },
+          "type": "object"
+        }
+      ]
+    },
+    "loose": {
+      "oneOf": [
+        {
+          "description": "A dog.",
+          "properties": {
+            "bark": {"type": "boolean"},
+            "friend": {
+              "description": "A pet.",
+              "oneOf": [
+                {},
+                {
+                  "properties": {
+                    "kind": {"enum": ["cat"], "type": "string"},
+                    "lives": {"type": "integer"}
+                  },
+                  "required": ["kind"],
+                  "type": "object"
+                },
+                {
+                  "properties": {
+                    "kind": {"enum": ["lizard"], "type": "string"},
+                    "scales": {"type": "integer"}
+                  },
+                  "type": "object"
+                },
+                {
+                  "description": "No mapping and a plain string tag, so the component's name is its value.",
+                  "properties": {
+                    "kind": {"type": "string"},
+                    "words": {"items": {"type": "string"}, "type": "array"}
+                  },
+                  "type": "object"
+                }
+              ]
+            },
+            "kind": {"type": "string"}
+          },
+          "required": ["kind", "bark"],
+          "type": "object"
+        },
+        {"type": "string"}
+      ]
+    }
+  },
+  "required": ["pet"],
+  "additionalProperties": false,
+  "$defs": {
+    "Pet": {
+      "oneOf": [
+        {
+          "type": "object",
+          "description": "A dog.",
+          "properties": {
+            "kind": {"type": "string", "enum": ["dog"]},
+            "bark": {"type": "boolean"},
+            "friend": {"$ref": "#/$defs/Pet", "description": "A pet."}
+          },
+          "required": ["kind", "bark"],
+          "additionalProperties": false
+        },
+        {
+          "type": "object",
+          "description": "A dog.",
+          "properties": {
+            "kind": {"type": "string", "enum": ["hound"]},
+            "bark": {"type": "boolean"},
+            "friend": {"$ref": "#/$defs/Pet", "description": "A pet."}
+          },
+          "required": ["kind", "bark"],
+          "additionalProperties": false
+        },
+        {
+          "type": "object",
+          "properties": {"kind": {"type": "string", "enum": ["cat"]}, "lives": {"type": "integer"}},
+          "required": ["kind"],
+          "additionalProperties": false
+        },
+        {
+          "type": "object",
+          "properties": {
+            "kind": {"type": "string", "enum": ["lizard"]},
+            "scales": {"type": "integer"}
+          },
+          "required": ["kind"],
+          "additionalProperties": false
+        },
+        {
+          "type": "object",
+          "description": "No mapping and a plain string tag, so the component's name is its value.",
+          "properties": {
+            "kind": {"type": "string", "enum": ["Parrot"]},
+            "words": {"type": "array", "items": {"type": "string"}}
+          },
+          "required": ["kind"],
+          "additionalProperties": false
+        }
+      ]
+    }
+  }
+}"##;

@@ -3,7 +3,7 @@
 //! and a body field both called `id`) is renamed after where it goes (`body_id`), so every
 //! operation of a document becomes a usable tool without hand-written renames.
 
-use super::apply::Candidate;
+use super::Candidate;
 use crate::ir::{InputValue, Target};
 use crate::naming;
 

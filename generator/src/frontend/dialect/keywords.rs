@@ -1,4 +1,4 @@
-//! The per-node rewrites of `json_schema`: each takes one schema object whose subschemas are
+//! The per-node rewrites of `dialect`: each takes one schema object whose subschemas are
 //! already normalized.
 
 use serde_json::{Map, Value, json};

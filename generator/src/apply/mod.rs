@@ -7,8 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::values::{fits, retype};
-use super::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
+use crate::allowlist::{Allowlist, BodyEncodingSetting, ParamSettings, ToolEntry};
 use crate::describe;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
@@ -16,10 +15,16 @@ use crate::ir::{
     ResponseRule, Style, Target, Tool, TypeSpace,
 };
 use crate::naming;
+use values::{fits, retype};
 
 mod body;
 mod hidden;
+mod output;
+mod paging;
+mod returns;
 mod surface;
+mod values;
+mod visible;
 
 use body::{body_encoding, content_type_candidate};
 
@@ -84,7 +89,7 @@ pub fn apply(allowlist: &Allowlist, lowered: Lowered) -> Result<Api, Diagnostics
             schemas: crate::ir::Schemas::default(),
         });
     }
-    super::output::outputs(
+    output::outputs(
         allowlist,
         &operations,
         &mut tools,
@@ -345,10 +350,10 @@ impl ToolApplier<'_> {
         );
     }
 
-    /// Derived names are made unique (see [`super::visible`]); two names the allowlist gives
+    /// Derived names are made unique (see [`visible`]); two names the allowlist gives
     /// that collide are reported.
     fn resolve_collisions(&mut self, candidates: &mut [Candidate]) {
-        for (first, second) in super::visible::resolve(candidates) {
+        for (first, second) in visible::resolve(candidates) {
             let (first, input) = (&candidates[first].input, &candidates[second].input);
             let InputValue::Model { name, .. } = &input.value else {
                 continue;

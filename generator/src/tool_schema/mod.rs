@@ -15,12 +15,15 @@ use crate::ir::{Api, Input, InputValue, Schema, Schemas, Tool, TypeSpace};
 
 mod json;
 mod plan;
+mod pretty;
 mod reduce;
 mod writer;
 
 use json::Json;
 use plan::Context;
 use writer::Writer;
+
+pub use pretty::pretty;
 
 /// Writes every tool's schemas into [`Tool::schemas`]; an output schema over the tool's
 /// `output_budgets` entry (allowlist order) is reduced to fit, and with `measure` the size of

@@ -1,11 +1,11 @@
-//! Every schema of a converted document, normalized to OpenAPI 3.0 (`json_schema`): component
+//! Every schema of a converted document, normalized to OpenAPI 3.0 (`dialect`): component
 //! schemas and every `schema` under paths and components. Hoisted `$defs` land in
 //! `components/schemas`, with their origins recorded and the references to them rewritten.
 
 use serde_json::{Map, Value};
 
 use super::Origins;
-use super::json_schema::{Normalizer, rewrite_refs};
+use super::dialect::{Normalizer, rewrite_refs};
 use crate::diagnostic::child;
 
 /// Normalizes the schemas of `document` (already OpenAPI 3.0-shaped apart from its schemas).

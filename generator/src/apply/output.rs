@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::paging::{self, NEXT_PAGE};
 use super::returns::{self, Returns, Selected, Selection};
-use super::{Allowlist, ToolEntry};
+use crate::allowlist::{Allowlist, ToolEntry};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::ir::{
     Input, Kind, Operation, Output, Property, Schema, Tool, TypeDef, TypeId, TypeKind, TypeSpace,

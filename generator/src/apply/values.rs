@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::ScalarType;
+use crate::allowlist::ScalarType;
 use crate::ir::{IntWidth, Kind, Schema, TypeKind, TypeSpace};
 
 /// Retypes a scalar (or string enum) in place; false if the schema is not a scalar.
