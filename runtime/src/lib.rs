@@ -54,6 +54,7 @@ mod retry;
 mod server;
 mod signing;
 mod stdio;
+mod threads;
 pub mod tool;
 pub mod trace;
 mod upload;
