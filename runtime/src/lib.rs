@@ -56,6 +56,7 @@ mod signing;
 mod stdio;
 mod task_id;
 mod tasks;
+mod threads;
 pub mod tool;
 pub mod trace;
 mod upload;

@@ -274,9 +274,24 @@ mod startup {
 
 /// `VmRSS` of a process, in KiB.
 fn resident_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS")
+}
+
+/// A `kB` field of `/proc/<pid>/status` (`VmRSS`, `VmHWM`, `RssAnon`, `RssFile`), in KiB.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| {
+        l.strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(':'))
+    })?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "?".to_owned(),
+        |k| format!("{:.1} MiB", k as f64 / 1024.0),
+    )
 }
 
 /// User + system CPU time of a process (`/proc/<pid>/stat` fields 14 and 15), in clock ticks.
@@ -320,6 +335,9 @@ fn report_resources() {
         eprintln!("server CPU: could not find the server process");
         return;
     };
+    // First, while the fixture's server has served nothing but `initialize`: its peak memory
+    // then is what this load made it.
+    report_under_load(pid);
     let ticks_per_second = 100.0; // USER_HZ on Linux
     let (calls, in_flight) = (4000, 64);
     let me = std::process::id();
@@ -346,6 +364,59 @@ fn report_resources() {
         bench_cpu / wall,
         (server_cpu + bench_cpu) / wall,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+}
+
+/// Resident memory and throughput with 16 calls in flight over stdio, sustained: 16 loops on
+/// the fixture's session, each starting its next call as soon as the last is answered. Memory is
+/// read from `/proc/<pid>/status` by this process (the client), never by the server itself:
+/// `VmRSS` sampled every 2 ms during the load (the highest seen), `VmHWM` (the kernel's peak) at
+/// the end, and the split into anonymous (heap, stacks) and file-backed (mapped code) pages.
+fn report_under_load(pid: u32) {
+    const IN_FLIGHT: usize = 16;
+    const CALLS: usize = 16_000;
+    let f = &*FIXTURE;
+    let before = resident_kib(pid);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut highest = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                highest = highest.max(resident_kib(pid).unwrap_or(0));
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            highest
+        })
+    };
+    let start = Instant::now();
+    f.runtime.block_on(async {
+        let session = &f.session;
+        let workers = (0..IN_FLIGHT).map(|_| async move {
+            for _ in 0..CALLS / IN_FLIGHT {
+                let outcome = session.call("list_events", list_events_arguments()).await;
+                assert!(!outcome.is_error, "{}", outcome.text);
+            }
+        });
+        futures_join_all(workers).await;
+    });
+    let wall = start.elapsed().as_secs_f64();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let sampled = sampler.join().ok().filter(|&k| k > 0);
+    f.backend.clear_requests();
+    let hwm = status_kib(pid, "VmHWM");
+    let threads = std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |d| d.count());
+    eprintln!(
+        "{CALLS} calls, {IN_FLIGHT} in flight over stdio: {:.0} calls/s; server memory read from \
+         /proc: before {}, highest VmRSS sampled {}, VmHWM {} ({:.1} MB); after: anonymous {}, \
+         file-backed {}; {threads} threads",
+        CALLS as f64 / wall,
+        mib(before),
+        mib(sampled),
+        mib(hwm),
+        hwm.unwrap_or(0) as f64 * 1024.0 / 1e6,
+        mib(status_kib(pid, "RssAnon")),
+        mib(status_kib(pid, "RssFile")),
     );
 }
 
