@@ -385,7 +385,7 @@ pub(crate) fn tool_error(text: String) -> CallToolResult {
 
 /// The answer's `Link` headers, read against the URL the request went to (a relative next
 /// link is relative to it), for tools with an output type; empty otherwise.
-fn page_links(def: &ToolDef, request: &ProviderRequest, response: &ProviderResponse) -> PageLinks {
+pub(crate) fn page_links(def: &ToolDef, request: &ProviderRequest, response: &ProviderResponse) -> PageLinks {
     if def.output.is_none() || response.header("link").is_none() {
         return PageLinks::default();
     }
@@ -397,7 +397,7 @@ fn page_links(def: &ToolDef, request: &ProviderRequest, response: &ProviderRespo
 
 /// A provider answer below 400 as a tool result; [`ResponseRule::OkField`] can still make it
 /// an error (Slack's `200 {"ok": false, "error": "channel_not_found"}`).
-fn provider_result(
+pub(crate) fn provider_result(
     def: &ToolDef,
     response: &ProviderResponse,
     links: &PageLinks,
