@@ -124,7 +124,12 @@ pub enum Read {
 
 /// Reads one backend answer as the runtime does. Header pairs that are not valid HTTP header
 /// names or values are dropped (they cannot arrive). Never panics (the fuzz targets hold this).
-pub fn answer(kind: Kind, status: u16, headers: &[(&[u8], &[u8])], body: &[u8]) -> Result<Read, Error> {
+pub fn answer(
+    kind: Kind,
+    status: u16,
+    headers: &[(&[u8], &[u8])],
+    body: &[u8],
+) -> Result<Read, Error> {
     let headers = header_map(headers);
     match kind {
         Kind::Proxy | Kind::ProxyCut => {
@@ -169,7 +174,8 @@ pub fn tool_result(
 fn header_map(pairs: &[(&[u8], &[u8])]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
-        if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
         {
             map.append(name, value);
         }

@@ -31,7 +31,10 @@ pub fn run(data: &[u8]) {
         Ok(Read::Response(response)) => {
             if matches!(kind, Kind::Proxy | Kind::ProxyCut) {
                 let cap = MAX_RESPONSE_BYTES;
-                assert!(response.body().len() <= cap, "the body is cut to {cap} bytes");
+                assert!(
+                    response.body().len() <= cap,
+                    "the body is cut to {cap} bytes"
+                );
             }
             if let Some(def) = tool {
                 through_tool(def, &response);
@@ -50,7 +53,15 @@ pub fn run(data: &[u8]) {
 /// The input's parts: kind and tool, status, header pairs, body. `None` when the first two
 /// lines are not a known kind and a status.
 #[allow(clippy::type_complexity)]
-fn parse(data: &[u8]) -> Option<(Kind, Option<&'static ToolDef>, u16, Vec<(&[u8], &[u8])>, &[u8])> {
+fn parse(
+    data: &[u8],
+) -> Option<(
+    Kind,
+    Option<&'static ToolDef>,
+    u16,
+    Vec<(&[u8], &[u8])>,
+    &[u8],
+)> {
     let (first, rest) = line(data)?;
     let first = std::str::from_utf8(first).ok()?;
     let mut words = first.split(' ');
@@ -74,7 +85,10 @@ fn parse(data: &[u8]) -> Option<(Kind, Option<&'static ToolDef>, u16, Vec<(&[u8]
         if header.is_empty() {
             break;
         }
-        let colon = header.iter().position(|&b| b == b':').unwrap_or(header.len());
+        let colon = header
+            .iter()
+            .position(|&b| b == b':')
+            .unwrap_or(header.len());
         let value = header.get(colon + 1..).unwrap_or_default();
         headers.push((&header[..colon], value.trim_ascii()));
     }
@@ -102,12 +116,20 @@ fn through_tool(def: &'static ToolDef, response: &alter_mcp_runtime::ProviderRes
     let Some(structured) = &result.structured_content else {
         return;
     };
-    assert_ne!(result.is_error, Some(true), "{}: an error has no structured content", def.name);
+    assert_ne!(
+        result.is_error,
+        Some(true),
+        "{}: an error has no structured content",
+        def.name
+    );
     let validator = output_validators()
         .get(def.name)
         .unwrap_or_else(|| panic!("{}: structured content without an output schema", def.name));
     if let Err(error) = validator.validate(structured) {
-        panic!("{}: structuredContent breaks the output schema: {error}", def.name);
+        panic!(
+            "{}: structuredContent breaks the output schema: {error}",
+            def.name
+        );
     }
 }
 

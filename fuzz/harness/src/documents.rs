@@ -24,13 +24,18 @@ pub fn run(data: &[u8]) {
 
 /// What a successful generation promises its build script.
 pub(crate) fn check(generated: &alter_mcp_gen::Generated) {
-    assert!(generated.code.starts_with("// @generated"), "the header comes first");
+    assert!(
+        generated.code.starts_with("// @generated"),
+        "the header comes first"
+    );
     assert_eq!(generated.tool_names.len(), generated.tools.len());
     for tool in &generated.tools {
         let name = &tool.name;
         assert!(
             (1..=64).contains(&name.len())
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
             "tool name {name:?} is not ^[a-zA-Z0-9_-]{{1,64}}$"
         );
         let input: serde_json::Value =

@@ -7,10 +7,7 @@ use std::path::PathBuf;
 pub(crate) fn dir() -> PathBuf {
     let thread = format!("{:?}", std::thread::current().id());
     let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
-    let dir = std::env::temp_dir().join(format!(
-        "alter-mcp-fuzz-{}-{thread}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("alter-mcp-fuzz-{}-{thread}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("the temporary directory is writable");
     dir
 }

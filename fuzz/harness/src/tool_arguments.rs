@@ -49,8 +49,15 @@ fn check(tool: &ToolCheck, arguments: Arguments) {
             retrieve,
             dry_runs,
         } => {
-            assert!(schema.is_ok(), "{name}: built although the schema refused: {schema:?}");
-            assert_eq!(request.validate(), Ok(()), "{name}: built an invalid request");
+            assert!(
+                schema.is_ok(),
+                "{name}: built although the schema refused: {schema:?}"
+            );
+            assert_eq!(
+                request.validate(),
+                Ok(()),
+                "{name}: built an invalid request"
+            );
             stays_on_api(tool, &request);
             if let Ok(body) = &proxy {
                 let sent: Value = serde_json::from_slice(body).expect("the proxy body is JSON");
@@ -58,10 +65,18 @@ fn check(tool: &ToolCheck, arguments: Arguments) {
                 assert_eq!(sent["method"].as_str(), Some(request.method().as_str()));
             }
             if let Ok((url, _)) = &retrieve {
-                assert!(url.starts_with(request.url()), "{name}: {url} is not {}", request.url());
+                assert!(
+                    url.starts_with(request.url()),
+                    "{name}: {url} is not {}",
+                    request.url()
+                );
             }
             let failed = |result: &CallToolResult| result.is_error == Some(true);
-            assert_eq!(failed(&dry_runs[0]), proxy.is_err(), "{name}: dry run (proxy) {proxy:?}");
+            assert_eq!(
+                failed(&dry_runs[0]),
+                proxy.is_err(),
+                "{name}: dry run (proxy) {proxy:?}"
+            );
         }
     }
 }
@@ -79,7 +94,8 @@ fn stays_on_api(tool: &ToolCheck, request: &ProviderRequest) {
     };
     assert!(!path.contains(['?', '#']), "{}: {url}", tool.def.name);
     assert!(
-        path.split('/').all(|s| !s.is_empty() && s != "." && s != ".."),
+        path.split('/')
+            .all(|s| !s.is_empty() && s != "." && s != ".."),
         "{}: {url} has an empty or dot segment",
         tool.def.name
     );
