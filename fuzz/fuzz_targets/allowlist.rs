@@ -2,4 +2,7 @@
 //! replay (`fuzz/harness/tests/replay.rs`) runs too.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| alter_mcp_fuzz_harness::allowlist::run(data));
+libfuzzer_sys::fuzz_target!(
+    init: alter_mcp_fuzz_harness::leave_caught_panics_to_the_generator(),
+    |data: &[u8]| alter_mcp_fuzz_harness::allowlist::run(data)
+);
