@@ -77,10 +77,7 @@ fn parse(
     let (status, mut rest) = line(rest)?;
     let status: u16 = std::str::from_utf8(status).ok()?.trim().parse().ok()?;
     let mut headers = Vec::new();
-    loop {
-        let Some((header, after)) = line(rest) else {
-            break;
-        };
+    while let Some((header, after)) = line(rest) {
         rest = after;
         if header.is_empty() {
             break;

@@ -27,8 +27,11 @@ pub fn leave_caught_panics_to_the_generator() {
     }));
 }
 
+/// A target's body.
+pub type Run = fn(&[u8]);
+
 /// The targets, by the names `cargo fuzz` uses (and the directories of their corpora).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Run)] = &[
     ("documents", documents::run),
     ("allowlist", allowlist::run),
     ("tool_arguments", tool_arguments::run),
