@@ -262,12 +262,7 @@ impl Agent {
         context: Option<&str>,
         user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
-        let body = ProxyRequest {
-            user_token: user.map(UserToken::expose),
-            ..ProxyRequest::new(provider, request)
-        };
-        let body = serde_json::to_vec(&body)
-            .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))?;
+        let body = proxy_body(provider, request, user)?;
         let inner = &self.inner;
         retry::run(
             &inner.limits.retry,
@@ -524,6 +519,20 @@ pub(crate) fn preflight(mode: Mode, request: &ProviderRequest) -> Result<(), Err
         Mode::Proxy => proxy_can_carry(request),
         Mode::Retrieve => Ok(()),
     }
+}
+
+/// The `/sdk/proxy` request body for `request` through the grant of `provider` (§4).
+pub(crate) fn proxy_body(
+    provider: &str,
+    request: &ProviderRequest,
+    user: Option<&UserToken>,
+) -> Result<Vec<u8>, Error> {
+    let body = ProxyRequest {
+        user_token: user.map(UserToken::expose),
+        ..ProxyRequest::new(provider, request)
+    };
+    serde_json::to_vec(&body)
+        .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))
 }
 
 /// `/sdk/proxy` carries a JSON `body` only (§4): a form, multipart, text or binary body is

@@ -32,6 +32,10 @@ mod dry_run;
 mod encoding;
 mod error;
 mod error_text;
+/// Entry points for `fuzz/` (feature `fuzzing`, never on in a shipped binary).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod gate;
 mod http;
 mod http_gate;

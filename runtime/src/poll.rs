@@ -63,42 +63,14 @@ impl<'a> Poll<'a> {
         };
         let timeout = Duration::from_secs(wait + 15);
         let (status, _, body) = self.get(&target, timeout).await?;
-        if status != 200 {
-            let code = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| error_code(&v));
-            let message = format!(
-                "GET /sdk/approvals/{{id}} returned {status}{}",
-                code.as_deref()
-                    .map(|c| format!(" ({c})"))
-                    .unwrap_or_default()
-            );
-            return Err(Error::new(ErrorKind::Backend, message)
-                .with_status(status)
-                .with_code(code));
-        }
-        parse_status(&body)
+        status_answer(status, &body)
     }
 
     /// `GET /sdk/approvals/{id}/result`: the provider's answer, checked like a proxy answer.
     pub(crate) async fn result(&self) -> Result<ProviderResponse, Error> {
         let target = format!("/sdk/approvals/{}/result", self.id);
         let (status, headers, body) = self.get(&target, self.agent.timeout()).await?;
-        if status != 200 {
-            return Err(backend_error(Endpoint::Proxy, status, &headers, &body));
-        }
-        let result = parse_approval_result(&body).map_err(|e| e.with_status(status))?;
-        let facts = GrantFacts {
-            scope_mismatch: false,
-            credential_hint: result.credential_hint.as_deref(),
-        };
-        let response = ProviderResponse::new(
-            result.status_code,
-            result.headers.clone(),
-            result.body.clone(),
-            result.body_truncated,
-        );
-        check_status(self.provider, response, facts)
+        result_answer(self.provider, status, &headers, &body)
     }
 
     /// A signed GET with an empty body and no identity headers.
@@ -153,6 +125,50 @@ impl<'a> Poll<'a> {
             .map_err(|e| transport_error(e, &endpoint()))?;
         Ok((status, headers, body.to_vec()))
     }
+}
+
+/// A status answer: 200 with a status object, or a plain backend error naming the status and
+/// code (§7: not mapped through §6.1).
+pub(crate) fn status_answer(status: u16, body: &[u8]) -> Result<Status, Error> {
+    if status != 200 {
+        let code = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| error_code(&v));
+        let message = format!(
+            "GET /sdk/approvals/{{id}} returned {status}{}",
+            code.as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        );
+        return Err(Error::new(ErrorKind::Backend, message)
+            .with_status(status)
+            .with_code(code));
+    }
+    parse_status(body)
+}
+
+/// A result answer: the provider's answer, checked like a proxy answer.
+pub(crate) fn result_answer(
+    provider: &str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<ProviderResponse, Error> {
+    if status != 200 {
+        return Err(backend_error(Endpoint::Proxy, status, headers, body));
+    }
+    let result = parse_approval_result(body).map_err(|e| e.with_status(status))?;
+    let facts = GrantFacts {
+        scope_mismatch: false,
+        credential_hint: result.credential_hint.as_deref(),
+    };
+    let response = ProviderResponse::new(
+        result.status_code,
+        result.headers.clone(),
+        result.body.clone(),
+        result.body_truncated,
+    );
+    check_status(provider, response, facts)
 }
 
 /// §7 step 3: what the wait loop retries.

@@ -466,7 +466,11 @@ pub(crate) fn tool_error(text: String) -> CallToolResult {
 
 /// The answer's `Link` headers, read against the URL the request went to (a relative next
 /// link is relative to it), for tools with an output type; empty otherwise.
-fn page_links(def: &ToolDef, request: &ProviderRequest, response: &ProviderResponse) -> PageLinks {
+pub(crate) fn page_links(
+    def: &ToolDef,
+    request: &ProviderRequest,
+    response: &ProviderResponse,
+) -> PageLinks {
     if def.output.is_none() || response.header("link").is_none() {
         return PageLinks::default();
     }

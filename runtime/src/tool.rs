@@ -76,8 +76,10 @@ pub trait ToolInput: DeserializeOwned {
 pub fn build<T: ToolInput>(arguments: Arguments) -> Result<ProviderRequest, ArgumentError> {
     let input: T = serde_path_to_error::deserialize(Value::Object(arguments)).map_err(|error| {
         let path = error.path().to_string();
+        // The root is `.`; an empty path is a key `""` at the root (fuzz/regressions): the
+        // message names it, there is no field to name.
         ArgumentError {
-            field: (path != ".").then_some(path),
+            field: (path != "." && !path.is_empty()).then_some(path),
             message: in_json_terms(&error.into_inner().to_string()),
         }
     })?;

@@ -1,0 +1,212 @@
+//! Entry points for the fuzz targets in `fuzz/` and their corpus replay (feature `fuzzing`,
+//! off by default: the shipped server does not contain this module).
+//!
+//! Each function runs the code a real call runs, from where untrusted bytes enter: a model's
+//! arguments ([`ToolCheck::call`]) and Alter's answers ([`answer`]). Nothing here does I/O.
+
+use std::sync::OnceLock;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use rmcp::model::CallToolResult;
+use serde_json::Value;
+
+use crate::agent::{Agent, Answer, Mode, preflight, proxy_body};
+use crate::context::AuditContext;
+use crate::error::Error;
+use crate::input_check::InputCheck;
+use crate::key::AgentKey;
+use crate::limits::Limits;
+use crate::mapping::{Endpoint, backend_error};
+use crate::request::{EncodedBody, ProviderRequest};
+use crate::response::ProviderResponse;
+use crate::tool::{ArgumentError, Arguments, ToolDef};
+use crate::wire::{PendingApproval, parse_token};
+
+/// The response limit of the fuzzing agent: small, so cutting and salvaging are reached.
+pub const MAX_RESPONSE_BYTES: usize = 256;
+
+/// One tool with its input schema compiled, as `Server::new` does.
+#[derive(Debug)]
+pub struct ToolCheck {
+    pub def: &'static ToolDef,
+    check: InputCheck,
+}
+
+/// What a tool call would send, or why nothing is sent.
+// One value per fuzz input, matched at once and dropped: boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Sent {
+    /// The arguments were refused (by the schema or the typed input): nothing is sent.
+    Refused(ArgumentError),
+    /// The request was built.
+    Built {
+        request: ProviderRequest,
+        /// `Ok(())` when the arguments meet the advertised input schema on their own.
+        schema: Result<(), ArgumentError>,
+        /// Proxy mode: the `/sdk/proxy` body, or the error that stops the call before sending.
+        proxy: Result<Vec<u8>, Error>,
+        /// Retrieve mode: the provider URL and body bytes, or the error before sending.
+        retrieve: Result<(String, Option<EncodedBody>), Error>,
+        /// The dry run's description in each mode (what `ALTER_MCP_DRY_RUN` answers).
+        dry_runs: [CallToolResult; 2],
+    },
+}
+
+impl ToolCheck {
+    /// Compiles every tool's input schema; `Err` as `Server::new` would fail.
+    pub fn all(tool_sets: &[&'static [ToolDef]]) -> Result<Vec<ToolCheck>, Error> {
+        let mut tools = Vec::new();
+        for def in tool_sets.iter().flat_map(|set| set.iter()) {
+            let schema: Value = serde_json::from_str(def.input_schema)
+                .map_err(|e| Error::config(format!("{}: {e}", def.name)))?;
+            let check = InputCheck::compile(def.name, &schema)?;
+            tools.push(ToolCheck { def, check });
+        }
+        Ok(tools)
+    }
+
+    /// A `tools/call` up to the bytes it would send: the schema check and `build` exactly as
+    /// `Server::call`, then each mode's checks and encoding as the agent does them.
+    pub fn call(&self, arguments: Arguments) -> Sent {
+        let schema = self.check.check(&Value::Object(arguments.clone()));
+        let request = match self.check.build(self.def.build, arguments) {
+            Ok(request) => request,
+            Err(error) => return Sent::Refused(error),
+        };
+        let proxy = preflight(Mode::Proxy, &request)
+            .and_then(|()| proxy_body(self.def.provider, &request, None));
+        let retrieve = preflight(Mode::Retrieve, &request).and_then(|()| {
+            let url = crate::retrieve::provider_url(&request)?;
+            let body = request
+                .encode_body("alter-mcp-fuzz")
+                .map_err(Error::invalid_request)?;
+            Ok((url.to_string(), body))
+        });
+        let context = crate::trace::for_call(self.def, &AuditContext::new());
+        let dry_run = |mode| crate::dry_run::result(self.def, &request, &context, mode, false);
+        let dry_runs = [dry_run(Mode::Proxy), dry_run(Mode::Retrieve)];
+        Sent::Built {
+            schema,
+            proxy,
+            retrieve,
+            dry_runs,
+            request,
+        }
+    }
+}
+
+/// Which backend answer [`answer`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `POST /sdk/proxy` (§4): 202 pending, 2xx envelope, or an error.
+    Proxy,
+    /// The same, read past the size cap (the envelope was cut).
+    ProxyCut,
+    /// `POST /sdk/token` (§3): the token answer, or an error.
+    Token,
+    /// `GET /sdk/approvals/{id}` (§7): the status.
+    Status,
+    /// `GET /sdk/approvals/{id}/result` (§7).
+    Result,
+}
+
+/// What an answer came to.
+#[derive(Debug)]
+pub enum Read {
+    Response(ProviderResponse),
+    /// A token answer that was read (the token itself is not shown).
+    Token,
+    /// An approval status, and its outcome when terminal.
+    Status {
+        executed_with_result: bool,
+        outcome: Option<Result<ProviderResponse, Error>>,
+    },
+}
+
+/// Reads one backend answer as the runtime does. Header pairs that are not valid HTTP header
+/// names or values are dropped (they cannot arrive). Never panics (the fuzz targets hold this).
+pub fn answer(
+    kind: Kind,
+    status: u16,
+    headers: &[(&[u8], &[u8])],
+    body: &[u8],
+) -> Result<Read, Error> {
+    let headers = header_map(headers);
+    match kind {
+        Kind::Proxy | Kind::ProxyCut => {
+            let answer = Answer {
+                status,
+                headers,
+                body: body.to_vec(),
+                truncated: kind == Kind::ProxyCut,
+            };
+            crate::proxy::answer(agent(), "google", answer, None)
+                .result
+                .map(Read::Response)
+        }
+        Kind::Token => match status {
+            200..=299 => parse_token(body).map(|_| Read::Token),
+            _ => Err(backend_error(Endpoint::Token, status, &headers, body)),
+        },
+        Kind::Status => {
+            let status = crate::poll::status_answer(status, body)?;
+            Ok(Read::Status {
+                executed_with_result: status.executed_with_result(),
+                outcome: status.outcome(&pending()),
+            })
+        }
+        Kind::Result => {
+            crate::poll::result_answer("slack", status, &headers, body).map(Read::Response)
+        }
+    }
+}
+
+/// A provider answer below 400 as `def`'s tool result (`structuredContent` through its output
+/// type, or text), with `Link` paging read against `request`'s URL, as `Server::call` does.
+pub fn tool_result(
+    def: &ToolDef,
+    request: &ProviderRequest,
+    response: &ProviderResponse,
+) -> CallToolResult {
+    let links = crate::server::page_links(def, request, response);
+    crate::server::provider_result(def, response, &links)
+}
+
+fn header_map(pairs: &[(&[u8], &[u8])]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
+        {
+            map.append(name, value);
+        }
+    }
+    map
+}
+
+fn agent() -> &'static Agent {
+    static AGENT: OnceLock<Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        let limits = Limits {
+            max_response_bytes: MAX_RESPONSE_BYTES,
+            ..Limits::default()
+        };
+        let key = AgentKey::new(format!("alter_key_{}", "f".repeat(40))).expect("a valid key");
+        Agent::builder(key)
+            .limits(limits)
+            .build()
+            .expect("the default base URL is valid")
+    })
+}
+
+fn pending() -> PendingApproval {
+    PendingApproval {
+        approval_id: "0b7c8f52-3c1e-4f7e-9a52-6f1d1c2a9e10".into(),
+        approval_group_id: "5a1f0d7e-8c2b-4b9e-a2f1-0e9d8c7b6a54".into(),
+        approval_url: "https://alter.example/approvals/0b7c8f52".into(),
+        expires_at: "2026-01-01T00:00:00Z".into(),
+        expires_in: 600,
+        gates: Vec::new(),
+    }
+}
