@@ -20,7 +20,7 @@ use crate::mapping::{Endpoint, backend_error};
 use crate::request::{EncodedBody, ProviderRequest};
 use crate::response::ProviderResponse;
 use crate::tool::{ArgumentError, Arguments, ToolDef};
-use crate::wire::{PendingApproval, parse_token};
+use crate::wire::parse_token;
 
 /// The response limit of the fuzzing agent: small, so cutting and salvaging are reached.
 pub const MAX_RESPONSE_BYTES: usize = 256;
@@ -153,7 +153,7 @@ pub fn answer(
             let status = crate::poll::status_answer(status, body)?;
             Ok(Read::Status {
                 executed_with_result: status.executed_with_result(),
-                outcome: status.outcome(&pending()),
+                outcome: status.outcome(APPROVAL_ID),
             })
         }
         Kind::Result => {
@@ -200,13 +200,5 @@ fn agent() -> &'static Agent {
     })
 }
 
-fn pending() -> PendingApproval {
-    PendingApproval {
-        approval_id: "0b7c8f52-3c1e-4f7e-9a52-6f1d1c2a9e10".into(),
-        approval_group_id: "5a1f0d7e-8c2b-4b9e-a2f1-0e9d8c7b6a54".into(),
-        approval_url: "https://alter.example/approvals/0b7c8f52".into(),
-        expires_at: "2026-01-01T00:00:00Z".into(),
-        expires_in: 600,
-        gates: Vec::new(),
-    }
-}
+/// The approval id an answer is read for (the text of a denial names it).
+const APPROVAL_ID: &str = "0b7c8f52-3c1e-4f7e-9a52-6f1d1c2a9e10";

@@ -146,7 +146,7 @@ fn output_validators() -> &'static BTreeMap<&'static str, jsonschema::Validator>
     VALIDATORS.get_or_init(|| {
         tools()
             .values()
-            .filter_map(|def| Some((def.name, def.output_schema?)))
+            .filter_map(|def| Some((def.name, def.output?.schema)))
             .map(|(name, schema)| {
                 let schema: Value = serde_json::from_str(schema).expect("output schemas are JSON");
                 let validator = jsonschema::validator_for(&schema).expect("output schemas compile");
