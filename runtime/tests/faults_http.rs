@@ -260,14 +260,14 @@ async fn a_stalled_answer_hits_the_read_timeout_long_before_the_attempt_timeout(
 fn every_limit_variable_is_documented_in_the_readme() {
     // The variables the README documents are the ones the runtime reads.
     for name in [
-        alter_mcp_runtime::TIMEOUT_ENV,
-        alter_mcp_runtime::CONNECT_TIMEOUT_ENV,
-        alter_mcp_runtime::READ_TIMEOUT_ENV,
-        alter_mcp_runtime::RETRY_ATTEMPTS_ENV,
-        alter_mcp_runtime::RETRY_BUDGET_ENV,
-        alter_mcp_runtime::MAX_CONCURRENT_ENV,
-        alter_mcp_runtime::QUEUE_TIMEOUT_ENV,
-        alter_mcp_runtime::MAX_RESPONSE_ENV,
+        alter_mcp_runtime::env::TIMEOUT_ENV,
+        alter_mcp_runtime::env::CONNECT_TIMEOUT_ENV,
+        alter_mcp_runtime::env::READ_TIMEOUT_ENV,
+        alter_mcp_runtime::env::RETRY_ATTEMPTS_ENV,
+        alter_mcp_runtime::env::RETRY_BUDGET_ENV,
+        alter_mcp_runtime::env::MAX_CONCURRENT_ENV,
+        alter_mcp_runtime::env::QUEUE_TIMEOUT_ENV,
+        alter_mcp_runtime::env::MAX_RESPONSE_ENV,
     ] {
         let readme = include_str!("../../README.md");
         assert!(
