@@ -3,7 +3,7 @@
 //!
 //! Generated code reaches every dependency through the re-exports below, so a crate using
 //! generated tools depends on this crate alone and its versions can never clash with ours.
-//! Every environment variable the runtime reads is named, with its default, in [`env`].
+//! Every environment variable the runtime reads is named, with its default, in [`env`](mod@env).
 //!
 //! # Serving generated tools
 //!
