@@ -67,3 +67,42 @@ pub const ALLOWED_HOSTS_ENV: &str = "ALTER_MCP_HTTP_ALLOWED_HOSTS";
 /// tokio's own variable for the worker thread count. Default: one per core, at most 2 over
 /// stdio and 4 over HTTP.
 pub const WORKERS_ENV: &str = "TOKIO_WORKER_THREADS";
+
+/// Every name above, for tools and tests that need them all (clearing a server's environment,
+/// checking documentation).
+pub const ALL: &[&str] = &[
+    KEY_ENV,
+    BASE_URL_ENV,
+    MODE_ENV,
+    LOG_ENV,
+    DRY_RUN_ENV,
+    APPROVAL_WAIT_ENV,
+    TIMEOUT_ENV,
+    CONNECT_TIMEOUT_ENV,
+    READ_TIMEOUT_ENV,
+    RETRY_ATTEMPTS_ENV,
+    RETRY_BUDGET_ENV,
+    MAX_CONCURRENT_ENV,
+    QUEUE_TIMEOUT_ENV,
+    MAX_RESPONSE_ENV,
+    HTTP_ENV,
+    MAX_BODY_ENV,
+    SHUTDOWN_GRACE_ENV,
+    ALLOW_ANONYMOUS_ENV,
+    ALLOWED_HOSTS_ENV,
+    WORKERS_ENV,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn all_names_every_variable_once() {
+        let source = include_str!("env.rs");
+        let declared = source.matches("_ENV: &str = \"").count();
+        let mut names = super::ALL.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), super::ALL.len(), "a name is listed twice");
+        assert_eq!(declared, super::ALL.len(), "every *_ENV constant is in ALL");
+    }
+}
