@@ -1,11 +1,16 @@
 //! Every environment variable the runtime reads, in one place, so a user can find them all and
 //! the code that reads each one names it through this module.
 //!
-//! An empty or whitespace-only value counts as unset unless a variable says otherwise. Durations
-//! are in seconds; the `_SECS` limits accept fractions (`0.5`).
+//! The limits ([`TIMEOUT_ENV`] to [`MAX_RESPONSE_ENV`], read into [`Limits`](crate::Limits)):
+//! blank means unset, a bad value is a configuration error naming the variable, and the `_SECS`
+//! ones accept fractions (`0.5`) up to a day (86400).
+//!
+//! Variables a dependency reads on its own are not listed here; [`WORKERS_ENV`], tokio's, is
+//! listed because the runtime reads it too, to size the runtime when it is unset.
 
-/// The Alter agent key (`alter_ak_…`). Required; the server exits with a clear error when it is
-/// missing or malformed. Never logged, never shown in `Debug` or errors.
+/// The Alter agent key: `alter_<rk|ak|dk|pk>_…` or legacy `alter_key_…` (see
+/// [`AgentKey`](crate::AgentKey)). Without a usable key the server still starts and lists its
+/// tools, and each call answers how to set it. Never logged, never shown in `Debug` or errors.
 pub const KEY_ENV: &str = "ALTER_MCP_AGENT_KEY";
 
 /// The Alter backend URL. Default [`DEFAULT_BASE_URL`](crate::DEFAULT_BASE_URL)
@@ -29,23 +34,25 @@ pub const DRY_RUN_ENV: &str = "ALTER_MCP_DRY_RUN";
 pub const APPROVAL_WAIT_ENV: &str = "ALTER_MCP_APPROVAL_WAIT";
 
 /// Longest time one HTTP attempt may take, from connecting to the last byte of the answer, in
-/// seconds. Default 30.
+/// seconds (more than 0). Default 30.
 pub const TIMEOUT_ENV: &str = "ALTER_MCP_TIMEOUT_SECS";
-/// Longest time to open a connection (TCP and TLS), in seconds. Default 10.
+/// Longest time to open a connection (TCP and TLS), in seconds (more than 0). Default 10.
 pub const CONNECT_TIMEOUT_ENV: &str = "ALTER_MCP_CONNECT_TIMEOUT_SECS";
-/// Longest silence while reading an answer (between two reads), in seconds. Default 30.
+/// Longest silence while reading an answer (between two reads), in seconds (more than 0).
+/// Default 30.
 pub const READ_TIMEOUT_ENV: &str = "ALTER_MCP_READ_TIMEOUT_SECS";
-/// Attempts per call when a retry is safe (`1`: never retry). Default 3.
+/// Attempts per call when a retry is safe, 1 to 10 (`1`: never retry). Default 3.
 pub const RETRY_ATTEMPTS_ENV: &str = "ALTER_MCP_RETRY_ATTEMPTS";
-/// Most time one call spends waiting between attempts, `Retry-After` included, in seconds.
-/// Default 5.
+/// Most time one call spends waiting between attempts, `Retry-After` included, in seconds
+/// (`0` allowed). Default 5.
 pub const RETRY_BUDGET_ENV: &str = "ALTER_MCP_RETRY_BUDGET_SECS";
-/// Most tool calls in flight at once; the others wait for a slot. Default 32.
+/// Most tool calls in flight at once, 1 to 10000; the others wait for a slot. Default 32.
 pub const MAX_CONCURRENT_ENV: &str = "ALTER_MCP_MAX_CONCURRENT_CALLS";
-/// Longest time a call waits for a slot before it fails as "busy", in seconds. Default 30.
+/// Longest time a call waits for a slot before it fails as "busy", in seconds (more than 0).
+/// Default 30.
 pub const QUEUE_TIMEOUT_ENV: &str = "ALTER_MCP_QUEUE_TIMEOUT_SECS";
-/// Largest provider body a tool returns, in bytes; longer bodies are cut with a note.
-/// Default 2 MiB (2097152).
+/// Largest provider body a tool returns, in bytes (1 to 1 GiB); longer bodies are cut with a
+/// note. Default 2 MiB (2097152).
 pub const MAX_RESPONSE_ENV: &str = "ALTER_MCP_MAX_RESPONSE_BYTES";
 
 /// `IP:PORT` to serve streamable HTTP on; setting it turns HTTP mode on, like `--http`.
