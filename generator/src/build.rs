@@ -34,6 +34,7 @@ pub struct Output {
     pub files_read: Vec<PathBuf>,
     /// The lock file beside the allowlist, and what happened to it.
     pub lock_file: PathBuf,
+    /// Whether the lock matched, was created or was rewritten.
     pub lock: LockStatus,
     /// Warnings to show (deprecated operations), already pointing into the inputs.
     pub warnings: Vec<Diagnostic>,
@@ -245,6 +246,8 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// A builder for one allowlist. Its module goes to `<provider dir>.rs` under `OUT_DIR`
+    /// unless [`Builder::out_file`] says otherwise; the lock file beside it is checked.
     pub fn new(allowlist: impl Into<PathBuf>) -> Self {
         Builder {
             allowlist: allowlist.into(),

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 /// Where in an input file a problem sits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The input file, as the user named it (relative paths stay relative).
     pub file: PathBuf,
+    /// Where inside it.
     pub at: At,
 }
 
@@ -26,6 +28,7 @@ pub enum At {
 }
 
 impl Location {
+    /// The file as a whole.
     pub fn file(file: &Path) -> Self {
         Location {
             file: file.to_owned(),
@@ -33,6 +36,7 @@ impl Location {
         }
     }
 
+    /// A JSON pointer into `file` (`/paths/~1events/get`).
     pub fn pointer(file: &Path, pointer: impl Into<String>) -> Self {
         Location {
             file: file.to_owned(),
@@ -40,6 +44,7 @@ impl Location {
         }
     }
 
+    /// A TOML key path in an allowlist (`tool[2].params.calendarId`).
     pub fn key(file: &Path, key: impl Into<String>) -> Self {
         Location {
             file: file.to_owned(),
@@ -68,12 +73,14 @@ pub struct Diagnostic {
     /// A second place worth looking at (for allowlist problems: the spec node it refers to).
     /// Boxed to keep `Result<_, Diagnostic>` small.
     pub related: Option<Box<Location>>,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
+    /// A problem at `location`, without help or a related place.
     pub fn new(location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             location,
@@ -83,11 +90,13 @@ impl Diagnostic {
         }
     }
 
+    /// Adds what to do about it.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds a second place worth looking at.
     pub fn related(mut self, location: Location) -> Self {
         self.related = Some(Box::new(location));
         self
@@ -113,26 +122,32 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No problems yet.
     pub fn new() -> Self {
         Diagnostics(Vec::new())
     }
 
+    /// Records one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
 
+    /// Records every problem of `other`, after these.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
 
+    /// Whether nothing was reported.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// How many problems were reported.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// The problems, in the order they were reported.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
     }

@@ -629,12 +629,16 @@ pub enum Reduction {
     Open,
 }
 
-/// MCP tool annotations (the title is [`Tool::title`]).
+/// MCP tool annotations (the title is kept apart, as the tool's `title`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Annotations {
+    /// `readOnlyHint`: changes nothing (default for `GET`, `HEAD`, `OPTIONS`).
     pub read_only: bool,
+    /// `destructiveHint`: may delete or overwrite (default for `DELETE`).
     pub destructive: bool,
+    /// `idempotentHint`: repeating the call has no further effect.
     pub idempotent: bool,
+    /// `openWorldHint`: reaches an outside system (default `true`).
     pub open_world: bool,
 }
 

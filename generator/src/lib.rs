@@ -13,6 +13,34 @@
 //! (`allowlist`) → lower (`lower`, the only module that sees `openapiv3`) → apply the
 //! allowlist (`apply`) → write the schemas within the size budget (`tool_schema`, `budget`) →
 //! check them (`lint`) → emit (`emit`) → format.
+//!
+//! # From a build script
+//!
+//! The usual front end: a crate keeps `specs/<provider>/` (the provider's document and an
+//! `allowlist.toml`), depends on `alter-mcp-gen` as a build-dependency (with
+//! `default-features = false`, so without the CLI's dependencies) and on `alter-mcp-runtime`,
+//! and its `build.rs` is:
+//!
+//! ```no_run
+//! fn main() {
+//!     // One module per specs/<provider>/allowlist.toml, written to $OUT_DIR/<provider>.rs
+//!     // with its Markdown catalog beside it; cargo:rerun-if-changed for every file read. On
+//!     // a problem it prints every diagnostic (file, JSON pointer, what to do) and exits 1.
+//!     for output in alter_mcp_gen::build::generate_all("specs") {
+//!         // Seen with `cargo build -vv`: which provider went where, and whether it changed.
+//!         eprintln!("{} -> {} (changed: {})", output.name, output.path.display(), output.changed);
+//!     }
+//! }
+//! ```
+//!
+//! The crate then includes each module, `mod slack { include!(concat!(env!("OUT_DIR"),
+//! "/slack.rs")); }`, and serves `slack::TOOLS` with `alter_mcp_runtime::run`. For one
+//! allowlist with its own output name, or to handle the diagnostics yourself, see
+//! [`build::Builder`]; without Cargo, call [`generate`] and write [`Generated::code`].
+
+#![warn(missing_docs)]
+// The build-script example above is a whole `build.rs`, so it shows its `fn main`.
+#![allow(clippy::needless_doctest_main)]
 
 mod allowlist;
 mod apply;
@@ -78,6 +106,7 @@ pub struct Generated {
 /// One tool's operation and inputs: what a reviewer (or a test) checks against the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolSummary {
+    /// The tool's name, as the model sees it.
     pub name: String,
     /// The operationId, or `METHOD /path`.
     pub operation: String,
@@ -90,7 +119,9 @@ pub struct ToolSummary {
     pub omitted: Vec<(String, &'static str)>,
     /// The emitted output JSON Schema; `None` when the tool returns text only.
     pub output_schema: Option<String>,
+    /// The tool's title (`annotations.title` in `tools/list`).
     pub title: String,
+    /// The description the model reads, cleaned and capped.
     pub description: String,
     /// The OAuth scopes this tool needs.
     pub scopes: Vec<String>,
@@ -111,6 +142,7 @@ pub struct ToolSummary {
 pub struct Skipped {
     /// The operationId, or `METHOD /path`.
     pub operation: String,
+    /// Why it could not be a tool.
     pub problems: Diagnostics,
 }
 

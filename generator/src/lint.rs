@@ -31,8 +31,11 @@ pub const SCHEMA_MAX_BYTES: usize = 16 * 1024;
 /// to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// A JSON pointer into the schema; `""` for the root.
     pub pointer: String,
+    /// The rule broken.
     pub message: String,
+    /// What to do about it.
     pub help: String,
 }
 

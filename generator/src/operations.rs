@@ -27,16 +27,20 @@ pub struct OperationInfo {
     /// What an allowlist's `operation` names: the operationId, or `METHOD /path` when the
     /// document gives none (or gives the same id to several operations).
     pub operation: String,
+    /// The document's operationId, when it has one.
     pub operation_id: Option<String>,
     /// `GET`, `POST`, …
     pub method: &'static str,
+    /// The path template as the document writes it (`/calendars/{calendarId}/events`).
     pub path: String,
     /// The operation's JSON pointer in the document as written (Discovery and Swagger 2.0
     /// pointers name the original file's nodes).
     pub pointer: String,
     /// The summary's first line, else the description's, cleaned as tool titles are.
     pub summary: Option<String>,
+    /// The operation's tags, in document order.
     pub tags: Vec<String>,
+    /// The document marks the operation `deprecated`.
     pub deprecated: bool,
     /// The name a `[[tool]]` without `name` gets.
     pub tool_name: String,
@@ -75,9 +79,17 @@ pub enum Note {
     /// Its body is a form (`media_type`): Alter's proxy, the default mode, forwards JSON
     /// bodies only, so calls fail before sending unless the allowlist says
     /// `body_encoding = "json"` (when the API accepts JSON) or the server runs in retrieve mode.
-    BodyEncoding { media_type: &'static str },
+    BodyEncoding {
+        /// The body's media type (`application/x-www-form-urlencoded`, ...).
+        media_type: &'static str,
+    },
     /// Its largest schema (input or output) is `bytes` of JSON, over the default budget.
-    SchemaBudget { bytes: usize, budget: usize },
+    SchemaBudget {
+        /// The largest schema's size, in bytes.
+        bytes: usize,
+        /// The default budget it exceeds.
+        budget: usize,
+    },
     /// It cannot be a tool: why, with locations in the document.
     Unsupported(Diagnostics),
 }

@@ -15,6 +15,7 @@ use crate::ToolSummary;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ToolShape {
+    /// The tool's name, as the model sees it.
     pub name: String,
     /// The operationId, or `METHOD /path`.
     pub operation: String,
@@ -49,6 +50,7 @@ pub struct ParamShape {
     /// A short type label: `string`, `integer`, `array<string>`, `string(date-time)`, ...
     #[serde(rename = "type")]
     pub ty: String,
+    /// The model must give it.
     pub required: bool,
     /// The field's JSON Schema without descriptions; kept in memory for `diff`, never in
     /// the lock (its hash covers it).
@@ -106,6 +108,7 @@ impl ToolShape {
         self
     }
 
+    /// The field the model sees as `name`.
     pub fn param(&self, name: &str) -> Option<&ParamShape> {
         self.params.iter().find(|p| p.name == name)
     }

@@ -17,8 +17,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use crate::call::UserToken;
 use crate::cap;
 use crate::context::AuditContext;
+use crate::env::KEY_ENV;
 use crate::error::{Error, ErrorKind};
-use crate::key::{AgentKey, KEY_ENV};
+use crate::key::AgentKey;
 use crate::limits::Limits;
 use crate::request::ProviderRequest;
 use crate::response::ProviderResponse;
@@ -26,10 +27,7 @@ use crate::retry::{self, Outcome, is_transient_status};
 use crate::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
 use crate::wire::ProxyRequest;
 
-/// Env var for the backend URL; default [`DEFAULT_BASE_URL`].
-pub const BASE_URL_ENV: &str = "ALTER_BASE_URL";
-/// Env var for the [`Mode`]: `proxy` (default) or `retrieve`.
-pub const MODE_ENV: &str = "ALTER_MCP_MODE";
+use crate::env::{BASE_URL_ENV, MODE_ENV};
 /// The production Alter backend.
 pub const DEFAULT_BASE_URL: &str = "https://backend.alterauth.com";
 /// The default timeout of one HTTP attempt (connect, send, and read the answer).

@@ -31,9 +31,7 @@ use crate::response::ProviderResponse;
 use crate::tool::ToolDef;
 use crate::wire::PendingApproval;
 
-/// Env var: how many seconds a tool call waits for a human decision before it answers "still
-/// pending" (0: answer at once). Default [`DEFAULT_APPROVAL_WAIT`].
-pub const APPROVAL_WAIT_ENV: &str = "ALTER_MCP_APPROVAL_WAIT";
+use crate::env::APPROVAL_WAIT_ENV;
 /// Below the 60 s request timeout common in MCP clients.
 pub const DEFAULT_APPROVAL_WAIT: Duration = Duration::from_secs(50);
 /// How often a waiting call sends a progress notification.

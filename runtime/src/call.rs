@@ -30,7 +30,9 @@ pub struct CallScope {
 /// The client of one call: its peer and the progress token it asked for, if any.
 #[derive(Debug, Clone)]
 pub struct Client {
+    /// The MCP client connection, to send notifications on.
     pub peer: Peer<RoleServer>,
+    /// The `progressToken` of the request's `_meta`; without it no progress is sent.
     pub progress_token: Option<ProgressToken>,
 }
 
@@ -39,6 +41,8 @@ pub struct Client {
 pub struct UserToken(String);
 
 impl UserToken {
+    /// Wraps a token as received (over HTTP, the text after `Bearer `); nothing is checked,
+    /// Alter decides whether it is valid.
     pub fn new(token: impl Into<String>) -> UserToken {
         UserToken(token.into())
     }

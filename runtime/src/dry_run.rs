@@ -26,8 +26,7 @@ use crate::wire::{ProxyRequest, TokenRequest, TokenTarget};
 /// Stands for the caller's bearer token in a dry run's Alter request.
 const USER_TOKEN_PLACEHOLDER: &str = "<the caller's bearer token>";
 
-/// Env var: `1` (or `true`) makes every call a dry run.
-pub const DRY_RUN_ENV: &str = "ALTER_MCP_DRY_RUN";
+use crate::env::DRY_RUN_ENV;
 
 /// The multipart boundary shown in a dry run (a real call uses a fresh random one).
 const BOUNDARY: &str = "alter-mcp-dry-run";
@@ -41,7 +40,7 @@ pub(crate) fn from_env() -> Result<Option<Mode>, Error> {
     if !wanted {
         return Ok(None);
     }
-    match std::env::var(crate::agent::MODE_ENV) {
+    match std::env::var(crate::env::MODE_ENV) {
         Ok(mode) if !mode.trim().is_empty() => mode.parse().map(Some),
         _ => Ok(Some(Mode::default())),
     }

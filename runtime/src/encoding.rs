@@ -70,7 +70,9 @@ impl BodyEncoding {
 /// A body ready to send: its `Content-Type` and exact bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodedBody {
+    /// The `Content-Type` header value, multipart boundary included.
     pub content_type: String,
+    /// The body exactly as sent.
     pub bytes: Vec<u8>,
 }
 

@@ -3,8 +3,8 @@
 //!
 //! Invariant: built only from the error's own fields, which never hold the key.
 
+use crate::env::KEY_ENV;
 use crate::error::{Error, ErrorKind};
-use crate::key::KEY_ENV;
 
 pub(crate) fn tool_message(error: &Error) -> String {
     let text = match error.kind() {

@@ -7,16 +7,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// Address to serve on; setting it turns HTTP mode on, like `--http`.
-pub const HTTP_ENV: &str = "ALTER_MCP_HTTP";
-/// Largest accepted request body, in bytes.
-pub const MAX_BODY_ENV: &str = "ALTER_MCP_HTTP_MAX_BODY";
-/// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
-pub const SHUTDOWN_GRACE_ENV: &str = "ALTER_MCP_HTTP_SHUTDOWN_GRACE";
-/// `true`/`1`: serve requests without a bearer token (as the agent's own identity).
-pub const ALLOW_ANONYMOUS_ENV: &str = "ALTER_MCP_HTTP_ALLOW_ANONYMOUS";
-/// Comma-separated `Host` values to accept (DNS-rebinding protection).
-pub const ALLOWED_HOSTS_ENV: &str = "ALTER_MCP_HTTP_ALLOWED_HOSTS";
+use crate::env::{
+    ALLOW_ANONYMOUS_ENV, ALLOWED_HOSTS_ENV, HTTP_ENV, MAX_BODY_ENV, SHUTDOWN_GRACE_ENV,
+};
 
 /// Default body limit: MCP requests are small JSON; 1 MiB leaves room for large tool arguments.
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
@@ -26,6 +19,7 @@ pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
 /// How the HTTP server runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpOptions {
+    /// Where to listen (`--http ADDR`); port 0 picks a free port.
     pub addr: SocketAddr,
     /// Requests with a larger body are answered 413 without being parsed.
     pub max_body_bytes: usize,

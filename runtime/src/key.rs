@@ -8,9 +8,6 @@ use std::fmt;
 
 use crate::error::Error;
 
-/// The environment variable the MCP server reads the key from.
-pub const KEY_ENV: &str = "ALTER_MCP_AGENT_KEY";
-
 const LEGACY_PREFIX: &str = "alter_key_";
 const LEGACY_LEN: usize = 40;
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";

@@ -3,24 +3,87 @@
 //!
 //! Generated code reaches every dependency through the re-exports below, so a crate using
 //! generated tools depends on this crate alone and its versions can never clash with ours.
+//! Every environment variable the runtime reads is named, with its default, in [`env`](mod@env).
 //!
-//! A tool server's `main` is one call:
+//! # Serving generated tools
+//!
+//! A tool server's `main` is one call to [`run`]: logs to stderr, the [`Agent`] from the
+//! environment ([`env::KEY_ENV`], [`env::BASE_URL_ENV`], [`env::MODE_ENV`]), stdio by default
+//! or streamable HTTP with `--http ADDR`. `TOOLS` is the table a generated module defines
+//! (`alter-mcp-gen` writes it from an OpenAPI document and an allowlist).
+//!
 //! ```no_run
-//! static TOOLS: &[alter_mcp_runtime::ToolDef] = &[];
+//! mod calendar {
+//!     // In a real crate: include!(concat!(env!("OUT_DIR"), "/google_calendar.rs"));
+//!     pub static TOOLS: &[alter_mcp_runtime::ToolDef] = &[];
+//! }
+//!
 //! fn main() -> std::process::ExitCode {
-//!     alter_mcp_runtime::run("alter-mcp", &[TOOLS])
+//!     alter_mcp_runtime::run("my-tools", &[calendar::TOOLS])
 //! }
 //! ```
 //!
-//! Environment: `ALTER_MCP_AGENT_KEY` (the agent key), `ALTER_BASE_URL` (default
-//! `https://backend.alterauth.com`), `ALTER_MCP_MODE` (`proxy` default, or `retrieve`),
-//! `ALTER_MCP_LOG` (log filter, default `info,rmcp=warn`; logs go to stderr through a
-//! bounded queue, never blocking). `--http ADDR` serves
-//! streamable HTTP instead of stdio (see `--help`); timeouts, retries,
-//! concurrency and response size from the `ALTER_MCP_*` variables of [`Limits`].
-//! `ALTER_MCP_APPROVAL_WAIT`
-//! (seconds a call waits for a human approval, default 50), `ALTER_MCP_DRY_RUN` (`1`: calls
-//! answer with the request they would send, and send nothing).
+//! # A `Server` with an `Agent` built in code
+//!
+//! Where configuration comes from somewhere other than the environment, build the [`Agent`]
+//! yourself and hand it to a [`Server`]; serve it with [`serve_stdio`] or [`serve_http`].
+//!
+//! ```no_run
+//! use alter_mcp_runtime::{Agent, AgentKey, Mode, Server, serve_stdio};
+//!
+//! static TOOLS: &[alter_mcp_runtime::ToolDef] = &[];
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let key: AgentKey = std::env::var("MY_ALTER_KEY")?.parse()?;
+//!     let agent = Agent::builder(key)
+//!         .base_url("https://backend.alterauth.com")
+//!         .mode(Mode::Proxy)
+//!         .build()?;
+//!     let server = Server::new("my-tools", &[TOOLS])?.with_agent(agent);
+//!     serve_stdio(server).await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # The `Agent` alone, as an Alter client
+//!
+//! [`Agent::request`] sends one signed provider call through Alter's proxy and returns the
+//! provider's answer; the audit row names what [`AuditContext`] says. Building an agent checks
+//! the key's syntax and the URL and sends nothing, so this example runs as a test; the call
+//! itself needs a backend and is shown, not made.
+//!
+//! ```
+//! use alter_mcp_runtime::{Agent, AgentKey, AuditContext, Method, ProviderRequest};
+//!
+//! # fn main() -> Result<(), alter_mcp_runtime::Error> {
+//! let key = AgentKey::new(format!("alter_key_{}", "x".repeat(40)))?;
+//! let agent = Agent::builder(key).base_url("http://127.0.0.1:8080").build()?;
+//! assert_eq!(agent.base_url(), "http://127.0.0.1:8080");
+//! // The key never shows, not even in Debug.
+//! assert!(!format!("{agent:?}").contains("xxxx"));
+//!
+//! let mut request = ProviderRequest::new(
+//!     Method::Get,
+//!     "https://www.googleapis.com/calendar/v3/calendars/{calendarId}/events",
+//! );
+//! request.path("calendarId", "primary").query("maxResults", 10);
+//! let context = AuditContext::for_tool("list_events");
+//! async fn send(
+//!     agent: &Agent,
+//!     request: &ProviderRequest,
+//!     context: &AuditContext,
+//! ) -> Result<(), alter_mcp_runtime::Error> {
+//!     let answer = agent.request("google-calendar", request, context).await?;
+//!     println!("{} {}", answer.status(), answer.text().unwrap_or("<binary>"));
+//!     Ok(())
+//! }
+//! let _call = send(&agent, &request, &context); // a future: nothing is sent until awaited
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
 
 mod agent;
 mod approval;
@@ -30,6 +93,7 @@ mod cli;
 mod context;
 mod dry_run;
 mod encoding;
+pub mod env;
 mod error;
 mod error_text;
 /// Entry points for `fuzz/` (feature `fuzzing`, never on in a shipped binary).
@@ -66,28 +130,22 @@ pub mod trace;
 mod upload;
 mod wire;
 
-pub use agent::{
-    Agent, AgentBuilder, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, MODE_ENV, Mode,
-};
-pub use approval::{APPROVAL_WAIT_ENV, DEFAULT_APPROVAL_WAIT};
+pub use agent::{Agent, AgentBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Mode};
+pub use approval::DEFAULT_APPROVAL_WAIT;
 pub use call::{CallScope, Client, UserToken};
 pub use context::AuditContext;
-pub use dry_run::DRY_RUN_ENV;
 pub use error::{Error, ErrorKind};
 pub use http::{serve_http, shutdown_signal};
 pub use http_options::HttpOptions;
-pub use key::{AgentKey, KEY_ENV};
-pub use limits::{
-    CONNECT_TIMEOUT_ENV, Limits, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV,
-    READ_TIMEOUT_ENV, RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
-};
-pub use logging::{DEFAULT_LOG_FILTER, LOG_ENV};
+pub use key::AgentKey;
+pub use limits::Limits;
+pub use logging::DEFAULT_LOG_FILTER;
 pub use output::{OutputDef, OutputError, OutputFn, ToolOutput, output};
 pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use retry::RetryPolicy;
-pub use server::{Server, run, run_stdio, serve_stdio};
+pub use server::{Server, run, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use trace::Trace;
 pub use upload::{Base64, FilePart, FileParts};

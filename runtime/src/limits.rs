@@ -9,22 +9,10 @@ use std::time::Duration;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 
-/// Longest time one HTTP attempt may take, from connecting to the last byte of the answer.
-pub const TIMEOUT_ENV: &str = "ALTER_MCP_TIMEOUT_SECS";
-/// Longest time to open a connection (TCP and TLS).
-pub const CONNECT_TIMEOUT_ENV: &str = "ALTER_MCP_CONNECT_TIMEOUT_SECS";
-/// Longest silence while reading an answer (between two reads).
-pub const READ_TIMEOUT_ENV: &str = "ALTER_MCP_READ_TIMEOUT_SECS";
-/// Attempts per call when a retry is safe (1: never retry).
-pub const RETRY_ATTEMPTS_ENV: &str = "ALTER_MCP_RETRY_ATTEMPTS";
-/// Most time one call spends waiting between attempts, `Retry-After` included.
-pub const RETRY_BUDGET_ENV: &str = "ALTER_MCP_RETRY_BUDGET_SECS";
-/// Most tool calls in flight at once; the others wait for a slot.
-pub const MAX_CONCURRENT_ENV: &str = "ALTER_MCP_MAX_CONCURRENT_CALLS";
-/// Longest time a call waits for a slot before it fails as "busy".
-pub const QUEUE_TIMEOUT_ENV: &str = "ALTER_MCP_QUEUE_TIMEOUT_SECS";
-/// Largest provider body a tool returns; longer bodies are cut with a note.
-pub const MAX_RESPONSE_ENV: &str = "ALTER_MCP_MAX_RESPONSE_BYTES";
+use crate::env::{
+    CONNECT_TIMEOUT_ENV, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV, READ_TIMEOUT_ENV,
+    RETRY_ATTEMPTS_ENV, RETRY_BUDGET_ENV, TIMEOUT_ENV,
+};
 
 /// Timeouts, retries, concurrency and response size of one agent and its server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

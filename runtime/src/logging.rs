@@ -21,8 +21,7 @@ use std::time::{Duration, Instant};
 use tracing_appender::non_blocking::{ErrorCounter, NonBlocking, WorkerGuard};
 use tracing_subscriber::fmt::MakeWriter;
 
-/// The env var holding the log filter (`tracing_subscriber` syntax).
-pub const LOG_ENV: &str = "ALTER_MCP_LOG";
+use crate::env::LOG_ENV;
 
 /// The filter when `ALTER_MCP_LOG` is unset or invalid: ours at INFO, rmcp's only from WARN
 /// (at INFO it logs every request it serves, e.g. `Service initialized as server`).

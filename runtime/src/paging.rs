@@ -34,9 +34,13 @@ pub struct PageParam {
 /// The JSON type of a [`PageParam`]'s input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
+    /// A JSON string: the query value is passed as is.
     String,
+    /// A JSON integer: the query value must parse as one.
     Integer,
+    /// A JSON number.
     Number,
+    /// `true` or `false`.
     Boolean,
 }
 

@@ -6,8 +6,8 @@ use std::time::{Duration, SystemTime};
 
 use crate::agent::{Agent, Answer};
 use crate::cap;
+use crate::env::MAX_RESPONSE_ENV;
 use crate::error::{Error, ErrorKind};
-use crate::limits::MAX_RESPONSE_ENV;
 use crate::mapping::{Endpoint, backend_error};
 use crate::response::{GrantFacts, ProviderResponse, check_status};
 use crate::retry::{self, Outcome, is_transient_status};

@@ -18,13 +18,21 @@ use crate::upload::{Base64, FilePart, FileParts, check_media_type, summary};
 /// The HTTP methods an OpenAPI operation can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
+    /// `GET`
     Get,
+    /// `PUT`
     Put,
+    /// `POST`
     Post,
+    /// `DELETE`
     Delete,
+    /// `OPTIONS`
     Options,
+    /// `HEAD`
     Head,
+    /// `PATCH`
     Patch,
+    /// `TRACE`
     Trace,
 }
 
@@ -320,6 +328,7 @@ impl ProviderRequest {
         self
     }
 
+    /// The HTTP method.
     pub fn method(&self) -> Method {
         self.method
     }
@@ -334,6 +343,7 @@ impl ProviderRequest {
         &self.query
     }
 
+    /// Header parameters in the order the tool added them, values as sent.
     pub fn headers(&self) -> &[(String, String)] {
         &self.headers
     }
@@ -344,6 +354,7 @@ impl ProviderRequest {
         self.body.as_ref()
     }
 
+    /// How the body's fields travel (JSON, form or multipart).
     pub fn body_encoding(&self) -> BodyEncoding {
         self.encoding
     }

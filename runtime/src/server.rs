@@ -32,12 +32,13 @@ use tracing::Instrument as _;
 use crate::agent::{Agent, Mode};
 use crate::approval::Approvals;
 use crate::call::{CallScope, Client};
+use crate::env::KEY_ENV;
+use crate::env::MAX_RESPONSE_ENV;
 use crate::error::{Error, ErrorKind};
 use crate::error_text::display_name;
 use crate::gate::Gate;
 use crate::input_check::InputCheck;
-use crate::key::KEY_ENV;
-use crate::limits::{Limits, MAX_RESPONSE_ENV};
+use crate::limits::Limits;
 use crate::notify::LogLevel;
 use crate::paging::PageLinks;
 use crate::request::{ProviderRequest, scalar_to_string};
@@ -623,12 +624,6 @@ fn serve(
             ExitCode::FAILURE
         }
     }
-}
-
-/// The same as [`run`] (stdio by default, HTTP with `--http`); kept for binaries written
-/// before HTTP mode existed.
-pub fn run_stdio(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
-    run(name, tool_sets)
 }
 
 fn with_agent_from_env(server: Server) -> Server {

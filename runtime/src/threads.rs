@@ -19,8 +19,7 @@ pub(crate) const STDIO_MAX_WORKERS: usize = 2;
 /// The most worker threads over HTTP (many clients) without `TOKIO_WORKER_THREADS`.
 pub(crate) const HTTP_MAX_WORKERS: usize = 4;
 
-/// tokio's own variable for the worker count.
-const WORKERS_ENV: &str = "TOKIO_WORKER_THREADS";
+use crate::env::WORKERS_ENV;
 
 /// The multi-threaded runtime with timers and I/O: one worker per core, up to the cap for the
 /// transport, unless `TOKIO_WORKER_THREADS` says otherwise.

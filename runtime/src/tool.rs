@@ -27,6 +27,8 @@ pub struct ToolDef {
     pub provider: &'static str,
     /// The operation in the provider's document this tool calls.
     pub operation_id: &'static str,
+    /// The MCP annotations `tools/list` advertises: from the HTTP method, unless the allowlist
+    /// sets them.
     pub annotations: Annotations,
     /// How the provider reports failure, beyond the HTTP status.
     pub response: ResponseRule,
@@ -46,9 +48,14 @@ pub struct ToolDef {
 /// MCP tool annotations (hints for clients; never a security boundary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Annotations {
+    /// `readOnlyHint`: the tool changes nothing (by default `GET`, `HEAD`, `OPTIONS`).
     pub read_only: bool,
+    /// `destructiveHint`: the tool may delete or overwrite (by default `DELETE`); such calls go
+    /// through Alter's proxy even in retrieve mode, so its approvals apply.
     pub destructive: bool,
+    /// `idempotentHint`: repeating the call has no further effect.
     pub idempotent: bool,
+    /// `openWorldHint`: the tool reaches an outside system (the default for provider tools).
     pub open_world: bool,
 }
 
@@ -61,13 +68,16 @@ pub enum ResponseRule {
     /// Also a failure: a 2xx JSON object whose `ok_field` is `false` (Slack answers
     /// `200 {"ok": false, "error": "channel_not_found"}`); `error_field` names the reason.
     OkField {
+        /// The boolean member that says whether the call succeeded (`ok`).
         ok_field: &'static str,
+        /// The member that holds the reason when it did not (`error`).
         error_field: &'static str,
     },
 }
 
 /// A tool's typed input: deserialized from the client's arguments, then turned into the request.
 pub trait ToolInput: DeserializeOwned {
+    /// The provider request these arguments ask for.
     fn into_request(self) -> ProviderRequest;
 }
 

@@ -34,10 +34,13 @@ pub const RESERVED_KEYS: [&str; 7] = [
 const ORIGIN_KEYS: [&str; 4] = ["provider", "operation", "spec", "parent_tool"];
 
 /// `_meta` keys of a `tools/call` request the server reads (see the README).
+/// The run id: one agent run, sent as `run_id` in the audit context.
 pub const META_RUN_ID: &str = "alter/run_id";
+/// The conversation or thread the call belongs to, sent as `thread_id`.
 pub const META_THREAD_ID: &str = "alter/thread_id";
 /// Accepted as the thread id when [`META_THREAD_ID`] is absent.
 pub const META_CONVERSATION_ID: &str = "alter/conversation_id";
+/// The model's id for this tool call, sent as `tool_call_id`.
 pub const META_TOOL_CALL_ID: &str = "alter/tool_call_id";
 /// An object of custom tags (`{"team": "qa"}`); string, number and boolean values.
 pub const META_TAGS: &str = "alter/tags";

@@ -25,6 +25,7 @@ const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE
 pub struct Base64(Vec<u8>);
 
 impl Base64 {
+    /// Wraps bytes that are already decoded.
     pub fn new(bytes: Vec<u8>) -> Self {
         Base64(bytes)
     }
@@ -47,10 +48,12 @@ impl Base64 {
             .map_err(|e| format!("not valid base64 ({e})"))
     }
 
+    /// The decoded bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.0
     }
 
+    /// The decoded bytes, owned.
     pub fn into_bytes(self) -> Vec<u8> {
         self.0
     }
@@ -95,6 +98,7 @@ pub struct FilePart {
 }
 
 impl FilePart {
+    /// A file with `content` and neither a filename nor a media type.
     pub fn new(content: Vec<u8>) -> Self {
         FilePart {
             content: Base64(content),
@@ -106,6 +110,7 @@ impl FilePart {
 
 /// What a generated multipart file field holds: one file, an optional one, or several.
 pub trait FileParts {
+    /// The files to send, in order; none for an absent optional file.
     fn into_file_parts(self) -> Vec<FilePart>;
 }
 

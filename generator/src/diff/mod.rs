@@ -22,8 +22,11 @@ pub use compare::{Change, compare};
 /// The comparison of two document versions for one allowlist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
+    /// The allowlist both documents were generated with.
     pub allowlist: PathBuf,
+    /// The document before.
     pub old_spec: PathBuf,
+    /// The document after.
     pub new_spec: PathBuf,
     /// One per allowlisted tool, in allowlist order (unchanged tools have no changes).
     pub tools: Vec<ToolReport>,
@@ -35,9 +38,11 @@ pub struct Report {
 /// What changed for one allowlisted tool.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ToolReport {
+    /// The tool's name, as the model sees it.
     pub name: String,
     /// The allowlist's `operation`.
     pub operation: String,
+    /// What changed, in the order a caller meets it; empty when nothing did.
     pub changes: Vec<Change>,
 }
 
