@@ -5,6 +5,7 @@
 
 use crate::env::KEY_ENV;
 use crate::error::{Error, ErrorKind};
+use crate::wire::PendingApproval;
 
 pub(crate) fn tool_message(error: &Error) -> String {
     let text = match error.kind() {
@@ -184,16 +185,7 @@ fn approval_text(error: &Error) -> String {
                  it at {} (approval {}, expires in {} s).",
                 pending.approval_url, pending.approval_id, pending.expires_in
             );
-            for gate in pending
-                .gates
-                .iter()
-                .filter(|g| g.approval_url != pending.approval_url)
-            {
-                text.push_str(&format!(
-                    " Another approver must also approve at {}.",
-                    gate.approval_url
-                ));
-            }
+            text.push_str(&other_approvers(pending));
             text.push_str(&format!(
                 " Nobody has decided yet ({}). Once it is approved, Alter runs the request \
                  itself; then call this tool again with the same arguments to get the result: \
@@ -255,6 +247,21 @@ fn backend_text(error: &Error) -> String {
         _ => "",
     };
     format!("Alter returned an error ({what}): {}.{retry}", said(error))
+}
+
+/// One sentence per further approver whose link differs from the approval's own (a gate).
+pub(crate) fn other_approvers(pending: &PendingApproval) -> String {
+    pending
+        .gates
+        .iter()
+        .filter(|g| g.approval_url != pending.approval_url)
+        .map(|gate| {
+            format!(
+                " Another approver must also approve at {}.",
+                gate.approval_url
+            )
+        })
+        .collect()
 }
 
 /// `google` → `Google`: provider ids are lower-case words; the message reads better capitalized.

@@ -133,16 +133,7 @@ fn create(
         "`{}` needs a human approval in Alter: approve it at {} (expires in {} s).",
         def.name, pending.approval_url, pending.expires_in
     );
-    for gate in pending
-        .gates
-        .iter()
-        .filter(|g| g.approval_url != pending.approval_url)
-    {
-        message.push_str(&format!(
-            " Another approver must also approve at {}.",
-            gate.approval_url
-        ));
-    }
+    message.push_str(&crate::error_text::other_approvers(pending));
     message.push_str(&format!(" {CANCEL_NOTE}"));
     let task = task(&text, &id, TaskStatus::Working, None).with_status_message(message);
     Some(CreateTaskResult::new(task))
