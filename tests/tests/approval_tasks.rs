@@ -398,11 +398,7 @@ async fn clients_without_the_extension_wait_as_before() {
 /// on protocol 2026-07-28 (`modern`) or 2025-11-25.
 async fn stdio_client(backend: &Backend, modern: bool) -> Client {
     let mut command = tokio::process::Command::new(support::alter_mcp_binary());
-    for name in [
-        "ALTER_MCP_MODE",
-        "ALTER_MCP_APPROVAL_WAIT",
-        "ALTER_MCP_DRY_RUN",
-    ] {
+    for name in alter_mcp_runtime::env::ALL {
         command.env_remove(name);
     }
     command

@@ -71,13 +71,7 @@ struct Session {
 
 async fn start(backend: &Backend, extra: &[(&str, &str)]) -> Session {
     let mut command = tokio::process::Command::new(support::alter_mcp_binary());
-    for name in [
-        "ALTER_MCP_AGENT_KEY",
-        "ALTER_BASE_URL",
-        "ALTER_MCP_MODE",
-        "ALTER_MCP_APPROVAL_WAIT",
-        "ALTER_MCP_DRY_RUN",
-    ] {
+    for name in alter_mcp_runtime::env::ALL {
         command.env_remove(name);
     }
     command

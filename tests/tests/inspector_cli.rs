@@ -24,14 +24,6 @@ const BIN: &str = "inspector";
 const INSTALL: &str = "npm ci --prefix tests/node";
 /// One Inspector run takes well under a second; this only stops a wedged node process.
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
-/// Every `ALTER_*` variable the server reads. The Inspector passes only a small fixed set of
-/// variables to its server, but a developer's own settings must not reach it even if that changes.
-const SERVER_ENV: &[&str] = &[
-    "ALTER_MCP_AGENT_KEY",
-    "ALTER_BASE_URL",
-    "ALTER_MCP_MODE",
-    "ALTER_MCP_LOG",
-];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_mcp_inspector_cli_drives_alter_mcp() {
@@ -183,7 +175,8 @@ impl Inspector<'_> {
             .args(args)
             .stdin(Stdio::null())
             .kill_on_drop(true);
-        for name in SERVER_ENV {
+        // Every variable the server reads, so a developer's own settings cannot leak into a test.
+        for name in alter_mcp_runtime::env::ALL {
             command.env_remove(name);
         }
         let output = match tokio::time::timeout(RUN_TIMEOUT, command.output()).await {

@@ -28,19 +28,6 @@ pub mod nginx;
 /// How long start-up or one MCP request may take before the test fails instead of hanging.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Every `ALTER_*` variable the server reads, removed from the inherited environment.
-const SERVER_ENV: &[&str] = &[
-    "ALTER_MCP_AGENT_KEY",
-    "ALTER_BASE_URL",
-    "ALTER_MCP_MODE",
-    "ALTER_MCP_LOG",
-    "ALTER_MCP_HTTP",
-    "ALTER_MCP_HTTP_MAX_BODY",
-    "ALTER_MCP_HTTP_SHUTDOWN_GRACE",
-    "ALTER_MCP_HTTP_ALLOW_ANONYMOUS",
-    "ALTER_MCP_HTTP_ALLOWED_HOSTS",
-];
-
 /// A running `alter-mcp --http` child process.
 pub struct HttpServer {
     child: Child,
@@ -63,7 +50,8 @@ impl HttpServer {
     /// Starts the server with exactly `env` for its `ALTER_*` variables.
     pub async fn start_with(env: &[(&str, &str)], args: &[&str]) -> HttpServer {
         let mut command = Command::new(alter_mcp_binary());
-        for name in SERVER_ENV {
+        // Every variable the server reads, so a developer's own settings cannot leak into a test.
+        for name in alter_mcp_runtime::env::ALL {
             command.env_remove(name);
         }
         command.env("ALTER_MCP_LOG", "info");

@@ -16,27 +16,6 @@ use tokio::io::AsyncReadExt;
 /// How long one MCP request may take before the test fails instead of hanging.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Every `ALTER_*` variable the server reads: removed from the inherited environment so the
-/// developer's own settings cannot leak into a test.
-const SERVER_ENV: &[&str] = &[
-    "ALTER_MCP_AGENT_KEY",
-    "ALTER_BASE_URL",
-    "ALTER_MCP_MODE",
-    "ALTER_MCP_LOG",
-    "ALTER_MCP_TIMEOUT_SECS",
-    "ALTER_MCP_CONNECT_TIMEOUT_SECS",
-    "ALTER_MCP_READ_TIMEOUT_SECS",
-    "ALTER_MCP_RETRY_ATTEMPTS",
-    "ALTER_MCP_RETRY_BUDGET_SECS",
-    "ALTER_MCP_MAX_CONCURRENT_CALLS",
-    "ALTER_MCP_QUEUE_TIMEOUT_SECS",
-    "ALTER_MCP_MAX_RESPONSE_BYTES",
-    // Would switch the server to HTTP mode, dry runs, or change approval waits.
-    "ALTER_MCP_HTTP",
-    "ALTER_MCP_DRY_RUN",
-    "ALTER_MCP_APPROVAL_WAIT",
-];
-
 static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 static GENERATOR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 
@@ -126,7 +105,8 @@ impl McpSession {
     /// Starts `alter-mcp` with exactly `env` for the server's `ALTER_*` variables.
     pub async fn start(env: &[(&str, &str)]) -> McpSession {
         let mut command = tokio::process::Command::new(alter_mcp_binary());
-        for name in SERVER_ENV {
+        // Every variable the server reads, so a developer's own settings cannot leak into a test.
+        for name in alter_mcp_runtime::env::ALL {
             command.env_remove(name);
         }
         command.env("ALTER_MCP_LOG", "info");
