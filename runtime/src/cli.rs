@@ -115,6 +115,7 @@ Environment:
   ALTER_MCP_MAX_RESPONSE_BYTES, ...  timeouts, retries and limits (README: Faults and limits)
   ALTER_MCP_APPROVAL_WAIT  seconds a call waits for a human approval (default 50)
   ALTER_MCP_DRY_RUN    1: calls answer with the request they would send, and send nothing
+  TOKIO_WORKER_THREADS worker threads (default one per core, at most 2 over stdio, 4 over HTTP)
 
 Tools ({count}): {list}
 ",
@@ -167,5 +168,22 @@ mod tests {
         assert!(text.contains("ALTER_BASE_URL"));
         assert!(text.contains("--http") && text.contains(MAX_BODY_ENV));
         assert!(!text.contains("--key"));
+    }
+
+    #[test]
+    fn help_names_every_variable_but_the_limits_it_points_to_the_readme_for() {
+        use crate::env::*;
+        let summarised = [
+            CONNECT_TIMEOUT_ENV,
+            READ_TIMEOUT_ENV,
+            RETRY_BUDGET_ENV,
+            QUEUE_TIMEOUT_ENV,
+        ];
+        let text = help("alter-mcp", &[]);
+        let missing: Vec<_> = ALL
+            .iter()
+            .filter(|name| !summarised.contains(name) && !text.contains(*name))
+            .collect();
+        assert!(missing.is_empty(), "--help does not name {missing:?}");
     }
 }
