@@ -36,8 +36,18 @@ impl Source {
     }
 }
 
-/// Reads a UTF-8 file.
+/// Reads a UTF-8 file. Only a regular file: a device (`/dev/zero`), a pipe or a directory
+/// named by mistake would block or never end, so it is refused before it is opened.
 pub fn read(path: &Path) -> Result<Source, Diagnostic> {
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+    {
+        return Err(Diagnostic::new(
+            Location::file(path),
+            format!("{} is not a regular file", path.display()),
+        )
+        .help("name the document or allowlist file itself (a JSON or YAML file on disk)"));
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Source {
             path: path.to_owned(),
@@ -247,6 +257,18 @@ mod tests {
     #[allow(dead_code)]
     struct Doc {
         paths: std::collections::BTreeMap<String, Vec<u32>>,
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn only_regular_files_are_read() {
+        let device = read(Path::new("/dev/zero")).unwrap_err();
+        assert!(device.message.contains("not a regular file"), "{device:?}");
+        let directory = read(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap_err();
+        assert!(
+            directory.message.contains("not a regular file"),
+            "{directory:?}"
+        );
     }
 
     #[test]
