@@ -56,25 +56,15 @@ struct Tool {
 
 fn tools(allowlist: &Path) -> Vec<Tool> {
     let generated = alter_mcp_gen::generate(allowlist).unwrap_or_else(|d| panic!("{d}"));
-    // The input schemas as the generated code registers them.
-    let mut out = Vec::new();
-    for name in &generated.tool_names {
-        let marker = format!("name: \"{name}\",");
-        let at = generated
-            .code
-            .find(&marker)
-            .expect("the tool is registered");
-        let rest = &generated.code[at..];
-        let start =
-            rest.find("input_schema: r#\"").expect("an input schema") + "input_schema: r#\"".len();
-        let end = rest[start..].find("\"#,").expect("raw string end");
-        let schema = serde_json::from_str(&rest[start..start + end]).expect("JSON Schema");
-        out.push(Tool {
-            name: name.clone(),
-            schema,
-        });
-    }
-    out
+    // The input schemas as `tools/list` serves them, from the generator's own data.
+    generated
+        .tools
+        .iter()
+        .map(|tool| Tool {
+            name: tool.name.clone(),
+            schema: serde_json::from_str(&tool.input_schema).expect("JSON Schema"),
+        })
+        .collect()
 }
 
 /// The allowlist of `specs/<provider>`, pointed at an upstream document instead.
