@@ -53,6 +53,20 @@ async fn drain(mut pipe: impl tokio::io::AsyncRead + Unpin) -> String {
     String::from_utf8_lossy(&text).into_owned()
 }
 
+/// Reads the pipe into `into` as it comes, until the server exits (at most five minutes).
+async fn drain_into(
+    mut pipe: impl tokio::io::AsyncRead + Unpin,
+    into: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) {
+    let mut chunk = vec![0; 64 * 1024];
+    let read_all = async {
+        while let Ok(n @ 1..) = pipe.read(&mut chunk).await {
+            into.lock().unwrap().extend_from_slice(&chunk[..n]);
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(300), read_all).await;
+}
+
 fn assert_clean(stderr: &str, backend: &Backend) {
     assert!(
         !stderr.contains(backend.key()),
@@ -153,7 +167,22 @@ async fn http_serves_1000_calls_while_nobody_reads_stderr() {
         .expect("the server stopped answering while its stderr was not read");
     assert_eq!(answered, CALLS);
     assert_eq!(backend.requests().len(), CALLS, "every call reached Alter");
-    let drained = tokio::spawn(drain(stderr));
+    // Now stderr is read. The backlog flows out; the next line that fits in the queue again is
+    // preceded by "N log lines dropped". Calls keep making lines until that report is seen (at
+    // most a minute), so a busy machine slowing the backlog cannot race the shutdown.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let drained = tokio::spawn(drain_into(stderr, std::sync::Arc::clone(&seen)));
+    let reported = || String::from_utf8_lossy(&seen.lock().unwrap()).contains("log lines dropped");
+    for _ in 0..240 {
+        if reported() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let client = http_support::connect(&url, None).await;
+        let outcome = http_support::call(&client, "list_events", json!({"query": "x"})).await;
+        assert!(!outcome.is_error, "{}", outcome.text);
+        let _ = client.cancel().await;
+    }
     let pid = child.id().expect("running").to_string();
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -164,11 +193,16 @@ async fn http_serves_1000_calls_while_nobody_reads_stderr() {
         .expect("the server exits after SIGTERM")
         .expect("wait");
     assert!(exit.success(), "{exit}");
-    let stderr = drained.await.expect("drain task");
+    drained.await.expect("drain task");
+    let stderr = String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
     assert_clean(&stderr, &backend);
     assert!(
         stderr.contains("log lines dropped"),
         "dropped lines are reported once stderr drains:\n{}",
-        &stderr[stderr.len().saturating_sub(2000)..]
+        &stderr[stderr
+            .char_indices()
+            .rev()
+            .nth(2000)
+            .map_or(0, |(at, _)| at)..]
     );
 }
