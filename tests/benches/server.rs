@@ -47,12 +47,19 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         .expect("tokio runtime");
     let (backend, session) = runtime.block_on(async {
         let backend = Backend::start().await;
-        let session = support::McpSession::start(&[
+        let base_url = backend.base_url();
+        let mut env = vec![
             ("ALTER_MCP_AGENT_KEY", backend.key()),
-            ("ALTER_BASE_URL", &backend.base_url()),
+            ("ALTER_BASE_URL", base_url.as_str()),
             ("ALTER_MCP_LOG", "warn"),
-        ])
-        .await;
+        ];
+        // The session clears every variable the server reads; the worker count is the one a
+        // measurement varies on purpose (`TOKIO_WORKER_THREADS=1 cargo bench …`).
+        let workers = std::env::var(alter_mcp_runtime::env::WORKERS_ENV).ok();
+        if let Some(workers) = &workers {
+            env.push((alter_mcp_runtime::env::WORKERS_ENV, workers.as_str()));
+        }
+        let session = support::McpSession::start(&env).await;
         (backend, session)
     });
     let http = reqwest::Client::builder()
