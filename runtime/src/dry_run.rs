@@ -166,7 +166,7 @@ fn shown_bytes(out: &mut Value, bytes: &[u8]) {
         _ => format!("<binary body: {} bytes>", bytes.len()),
     });
     out["body_bytes"] = json!(bytes.len());
-    out["body_sha256"] = json!(crate::upload::sha256_hex(bytes));
+    out["body_sha256"] = json!(crate::request::upload::sha256_hex(bytes));
 }
 
 fn context_json(context: &AuditContext) -> Value {
@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(provider["body_bytes"], 50_000);
         assert_eq!(
             provider["body_sha256"],
-            crate::upload::sha256_hex(&bytes).as_str()
+            crate::request::upload::sha256_hex(&bytes).as_str()
         );
         assert!(value.to_string().len() < 4_000, "no base64 of the body");
         // Short text is shown as it is.

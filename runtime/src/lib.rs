@@ -92,7 +92,6 @@ mod cap;
 mod cli;
 mod context;
 mod dry_run;
-mod encoding;
 pub mod env;
 mod error;
 mod error_text;
@@ -127,7 +126,6 @@ mod tasks;
 mod threads;
 pub mod tool;
 pub mod trace;
-mod upload;
 mod wire;
 
 pub use agent::{Agent, AgentBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Mode};
@@ -142,13 +140,13 @@ pub use limits::Limits;
 pub use logging::DEFAULT_LOG_FILTER;
 pub use output::{OutputDef, OutputError, OutputFn, ToolOutput, output};
 pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
+pub use request::upload::{Base64, FilePart, FileParts};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use response::ProviderResponse;
 pub use retry::RetryPolicy;
 pub use server::{Server, run, serve_stdio};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 pub use trace::Trace;
-pub use upload::{Base64, FilePart, FileParts};
 pub use wire::{ApprovalGate, PendingApproval};
 
 // Re-exports for generated code and binaries.

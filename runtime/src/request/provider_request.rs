@@ -11,65 +11,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::encoding;
-pub use crate::encoding::{BodyEncoding, EncodedBody, Style};
-use crate::upload::{Base64, FilePart, FileParts, check_media_type, summary};
-
-/// The HTTP methods an OpenAPI operation can use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `PUT`
-    Put,
-    /// `POST`
-    Post,
-    /// `DELETE`
-    Delete,
-    /// `OPTIONS`
-    Options,
-    /// `HEAD`
-    Head,
-    /// `PATCH`
-    Patch,
-    /// `TRACE`
-    Trace,
-}
-
-impl Method {
-    /// The upper-case name, as it goes on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Put => "PUT",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
-            Method::Head => "HEAD",
-            Method::Patch => "PATCH",
-            Method::Trace => "TRACE",
-        }
-    }
-
-    /// Safe methods change nothing on the provider's side (RFC 9110 §9.2.1).
-    pub fn is_safe(self) -> bool {
-        matches!(
-            self,
-            Method::Get | Method::Head | Method::Options | Method::Trace
-        )
-    }
-
-    /// Idempotent methods may be repeated with the same effect (RFC 9110 §9.2.2).
-    pub fn is_idempotent(self) -> bool {
-        self.is_safe() || matches!(self, Method::Put | Method::Delete)
-    }
-}
-
-impl std::fmt::Display for Method {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use super::encoding::{self, BodyEncoding, EncodedBody, Style};
+use super::method::Method;
+use super::upload::{Base64, FilePart, FileParts, check_media_type, summary};
 
 /// Everything but unreserved characters is encoded in a path segment: like the official SDK,
 /// `/` is encoded too, so a value such as `../x` or `a?b` can never change the path.
@@ -525,15 +469,5 @@ fn origin_of(url: &str) -> Option<String> {
     matches!(parsed.scheme(), "http" | "https").then(|| parsed.origin().ascii_serialization())
 }
 
-/// The text form of a JSON scalar as it goes in a URL: strings unquoted, booleans lower-case.
-pub fn scalar_to_string(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 #[cfg(test)]
-#[path = "request_tests.rs"]
 mod tests;

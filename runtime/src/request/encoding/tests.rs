@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::upload::FilePart;
+use crate::request::upload::FilePart;
 
 fn pairs(value: Value, style: Style) -> Vec<(String, Value)> {
     query_pairs("p", value, style)

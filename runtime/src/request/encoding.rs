@@ -9,8 +9,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
-use crate::request::scalar_to_string;
-use crate::upload::FilePart;
+use super::upload::FilePart;
 
 /// How a query parameter or form field holding an array or object is written (OpenAPI
 /// `style` with `explode`).
@@ -283,6 +282,14 @@ fn part_name(name: &str) -> String {
         .replace('"', "%22")
 }
 
+/// The text form of a JSON scalar as it goes in a URL: strings unquoted, booleans lower-case.
+pub fn scalar_to_string(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
-#[path = "encoding_tests.rs"]
 mod tests;
