@@ -20,16 +20,17 @@ use aws_lc_rs::digest::{SHA256, digest};
 use serde_json::json;
 use tokio::time::Instant;
 
-use crate::agent::{Agent, Mode};
-use crate::call::{CallScope, UserToken};
-use crate::context::AuditContext;
-use crate::error::{Error, ErrorKind};
+use crate::alter::agent::{Agent, Mode};
+use crate::alter::context::AuditContext;
+use crate::alter::error::{Error, ErrorKind};
+use crate::alter::poll::{Poll, Status};
+use crate::alter::response::ProviderResponse;
+use crate::alter::user_token::UserToken;
+use crate::alter::wire::PendingApproval;
+use crate::call::CallScope;
 use crate::notify::{LogLevel, Notifier};
-use crate::poll::{Poll, Status};
 use crate::request::ProviderRequest;
-use crate::response::ProviderResponse;
 use crate::tool::ToolDef;
-use crate::wire::PendingApproval;
 
 use crate::env::APPROVAL_WAIT_ENV;
 /// Below the 60 s request timeout common in MCP clients.
@@ -73,7 +74,7 @@ impl Approvals {
             Ok(text) => Duration::from_secs(text.trim().parse().map_err(|_| {
                 Error::config(format!(
                     "{APPROVAL_WAIT_ENV} must be a whole number of seconds, not {:?}",
-                    crate::error::truncate(&text, 40)
+                    crate::alter::error::truncate(&text, 40)
                 ))
             })?),
         };
@@ -169,10 +170,10 @@ impl Approvals {
                 return Err(Unsettled::StillPending);
             }
             let asked = Instant::now();
-            let wait_param = left.as_secs().min(crate::poll::MAX_WAIT);
+            let wait_param = left.as_secs().min(crate::alter::poll::MAX_WAIT);
             let status = match waiter.guard(poll.status(wait_param)).await? {
                 Ok(status) => status,
-                Err(error) if crate::poll::is_transient(&error) => {
+                Err(error) if crate::alter::poll::is_transient(&error) => {
                     tracing::info!(%error, "approval poll failed; retrying");
                     Status::default()
                 }
@@ -183,7 +184,7 @@ impl Approvals {
             }
             if status.executed_with_result() {
                 match waiter.guard(poll.result()).await? {
-                    Err(error) if crate::poll::is_transient(&error) => {
+                    Err(error) if crate::alter::poll::is_transient(&error) => {
                         tracing::info!(%error, "approval result fetch failed; retrying");
                     }
                     outcome => return Ok(outcome),
@@ -198,7 +199,7 @@ impl Approvals {
             let held = asked.elapsed() >= Duration::from_secs(wait_param.max(1));
             if !changed && !held {
                 waiter
-                    .guard(tokio::time::sleep(crate::poll::POLL_INTERVAL))
+                    .guard(tokio::time::sleep(crate::alter::poll::POLL_INTERVAL))
                     .await?;
             }
         }

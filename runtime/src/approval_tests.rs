@@ -1,5 +1,5 @@
 use super::*;
-use crate::UserToken;
+use crate::alter::user_token::UserToken;
 use crate::request::Method;
 use crate::tool::{Annotations, ResponseRule};
 

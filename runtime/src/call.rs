@@ -9,7 +9,8 @@ use rmcp::model::ProgressToken;
 use rmcp::service::Peer;
 use tokio_util::sync::CancellationToken;
 
-use crate::context::AuditContext;
+use crate::alter::context::AuditContext;
+use crate::alter::user_token::UserToken;
 
 /// The per-call scope. `CallScope::default()` is a call with no user, no extra audit fields,
 /// no client to notify and no cancellation (tests, benchmarks, embedding).
@@ -34,27 +35,4 @@ pub struct Client {
     pub peer: Peer<RoleServer>,
     /// The `progressToken` of the request's `_meta`; without it no progress is sent.
     pub progress_token: Option<ProgressToken>,
-}
-
-/// An end user's identity token. A credential: `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct UserToken(String);
-
-impl UserToken {
-    /// Wraps a token as received (over HTTP, the text after `Bearer `); nothing is checked,
-    /// Alter decides whether it is valid.
-    pub fn new(token: impl Into<String>) -> UserToken {
-        UserToken(token.into())
-    }
-
-    /// The token itself, for the request body sent to Alter and nowhere else.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for UserToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("UserToken(<redacted>)")
-    }
 }

@@ -119,7 +119,7 @@ Environment:
 
 Tools ({count}): {list}
 ",
-        default_url = crate::agent::DEFAULT_BASE_URL,
+        default_url = crate::alter::agent::DEFAULT_BASE_URL,
         max_body = DEFAULT_MAX_BODY,
         grace = DEFAULT_SHUTDOWN_GRACE.as_secs(),
         count = tools.len(),

@@ -14,14 +14,15 @@ use std::collections::BTreeMap;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
-use crate::agent::{Mode, preflight};
+use crate::alter::agent::Mode;
+use crate::alter::context::AuditContext;
+use crate::alter::error::Error;
+use crate::alter::preflight::preflight;
+use crate::alter::retrieve::provider_url;
+use crate::alter::wire::{ProxyRequest, TokenRequest, TokenTarget};
 use crate::approval::mode_for;
-use crate::context::AuditContext;
-use crate::error::Error;
 use crate::request::ProviderRequest;
-use crate::retrieve::provider_url;
 use crate::tool::ToolDef;
-use crate::wire::{ProxyRequest, TokenRequest, TokenTarget};
 
 /// Stands for the caller's bearer token in a dry run's Alter request.
 const USER_TOKEN_PLACEHOLDER: &str = "<the caller's bearer token>";

@@ -12,9 +12,9 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
+use crate::alter::error::{Error, ErrorKind};
+use crate::alter::limits::Limits;
 use crate::env::{MAX_CONCURRENT_ENV, QUEUE_TIMEOUT_ENV};
-use crate::error::{Error, ErrorKind};
-use crate::limits::Limits;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Gate {

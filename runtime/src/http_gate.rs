@@ -18,7 +18,7 @@ use hyper::{Request, Response, StatusCode};
 use rmcp::RoleServer;
 use rmcp::service::RequestContext;
 
-use crate::call::UserToken;
+use crate::alter::user_token::UserToken;
 
 /// The response body type rmcp's service answers with; ours match it.
 pub(crate) type Body = BoxBody<Bytes, Infallible>;

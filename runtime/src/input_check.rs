@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use jsonschema::paths::{Location, LocationSegment};
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::alter::error::Error;
 use crate::request::ProviderRequest;
 use crate::tool::{ArgumentError, Arguments};
 

@@ -11,9 +11,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error_text::display_name;
+use crate::alter::error_text::display_name;
+use crate::alter::response::ProviderResponse;
 use crate::paging::{LinkPaging, PageLinks};
-use crate::response::ProviderResponse;
 use crate::server::tool_error;
 use crate::tool::ToolDef;
 

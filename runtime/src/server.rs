@@ -29,20 +29,20 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::Value;
 use tracing::Instrument as _;
 
-use crate::agent::{Agent, Mode};
+use crate::alter::agent::{Agent, Mode};
+use crate::alter::error::{Error, ErrorKind};
+use crate::alter::error_text::display_name;
+use crate::alter::limits::Limits;
+use crate::alter::response::ProviderResponse;
 use crate::approval::Approvals;
 use crate::call::{CallScope, Client};
 use crate::env::KEY_ENV;
 use crate::env::MAX_RESPONSE_ENV;
-use crate::error::{Error, ErrorKind};
-use crate::error_text::display_name;
 use crate::gate::Gate;
 use crate::input_check::InputCheck;
-use crate::limits::Limits;
 use crate::notify::LogLevel;
 use crate::paging::PageLinks;
 use crate::request::{ProviderRequest, scalar_to_string};
-use crate::response::ProviderResponse;
 use crate::task_id::TaskId;
 use crate::tasks::Reply;
 use crate::tool::{ArgumentError, Arguments, ResponseRule, ToolDef};
@@ -225,7 +225,7 @@ impl Server {
                 return Ok(tool_error(error.to_string()).into());
             }
         };
-        let context = crate::trace::for_call(def, &scope.trace);
+        let context = crate::alter::trace::for_call(def, &scope.trace);
         if let Some(mode) = self.dry_run {
             let elapsed_ms = started.elapsed().as_millis();
             tracing::info!(tool = def.name, elapsed_ms, "tool call done (dry run)");
@@ -336,7 +336,7 @@ impl ServerHandler for Server {
             meta.extend(own.0.0.clone());
         }
         let scope = CallScope {
-            trace: crate::trace::from_meta(&meta),
+            trace: crate::alter::trace::from_meta(&meta),
             cancel: context.ct.clone(),
             client: Some(Client {
                 progress_token: context.meta.get_progress_token(),
@@ -475,7 +475,7 @@ pub(crate) fn page_links(
     if def.output.is_none() || response.header("link").is_none() {
         return PageLinks::default();
     }
-    match crate::retrieve::provider_url(request) {
+    match crate::alter::retrieve::provider_url(request) {
         Ok(url) => PageLinks::new(response.headers(), &url),
         Err(_) => PageLinks::default(),
     }

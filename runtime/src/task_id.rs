@@ -18,18 +18,14 @@
 //!   approval id and link, the request URL of a read and the times; it is unforgeable.
 //! - Neither the agent key nor [`TaskKey`] is ever formatted.
 
-use std::fmt;
-
 use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::call::UserToken;
-use crate::key::AgentKey;
+use crate::alter::key::TaskKey;
+use crate::alter::user_token::UserToken;
 
 const VERSION: u8 = 1;
-/// Domain separation: this key signs task ids and nothing else.
-const KEY_LABEL: &[u8] = b"alter-mcp-task-id-v1";
 /// Prefixed to every MAC input, so a MAC of another kind can never pass for a task id's.
 const MAC_LABEL: &[u8] = b"alter-mcp task id v1\0";
 const MAC_LEN: usize = 32;
@@ -38,23 +34,6 @@ const MAC_LEN: usize = 32;
 pub(crate) const MAX_URL_LEN: usize = 1024;
 /// Longer text than any id this server writes: refused before decoding.
 const MAX_ID_LEN: usize = 4096;
-
-/// `HMAC-SHA256(agent key, "alter-mcp-task-id-v1")`, derived once per agent.
-pub(crate) struct TaskKey(hmac::Key);
-
-impl TaskKey {
-    pub(crate) fn derive(key: &AgentKey) -> TaskKey {
-        let outer = hmac::Key::new(hmac::HMAC_SHA256, key.expose().as_bytes());
-        let derived = hmac::sign(&outer, KEY_LABEL);
-        TaskKey(hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()))
-    }
-}
-
-impl fmt::Debug for TaskKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TaskKey(<redacted>)")
-    }
-}
 
 /// What a task id says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +94,7 @@ impl TaskId {
         }
         let (signed, tag) = bytes.split_at(bytes.len() - MAC_LEN);
         let id = parse(signed).ok_or(Refused::Malformed)?;
-        hmac::verify(&key.0, &mac_input(signed, user), tag)
+        key.verify(&mac_input(signed, user), tag)
             .map_err(|_| Refused::NotIssuedToCaller)?;
         if now > id.expires_at {
             return Err(Refused::Expired {
@@ -127,7 +106,7 @@ impl TaskId {
 }
 
 fn mac(key: &TaskKey, signed: &[u8], user: Option<&UserToken>) -> hmac::Tag {
-    hmac::sign(&key.0, &mac_input(signed, user))
+    key.sign(&mac_input(signed, user))
 }
 
 /// Label, the id's bytes, then the caller: `0`, or `1` and the SHA-256 of their token.
@@ -225,6 +204,7 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alter::key::AgentKey;
 
     fn key(text: &str) -> TaskKey {
         TaskKey::derive(&AgentKey::new(text).unwrap())

@@ -26,19 +26,21 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
 
-use crate::agent::Agent;
+use crate::alter::agent::Agent;
+use crate::alter::context::AuditContext;
+use crate::alter::error::Error;
+use crate::alter::key::TaskKey;
+use crate::alter::poll::{Poll, Status, is_transient};
+use crate::alter::response::ProviderResponse;
+use crate::alter::user_token::UserToken;
+use crate::alter::wire::PendingApproval;
 use crate::approval::{Approvals, Start};
-use crate::call::{CallScope, UserToken};
-use crate::context::AuditContext;
-use crate::error::Error;
+use crate::call::CallScope;
 use crate::notify::LogLevel;
 use crate::paging::PageLinks;
-use crate::poll::{Poll, Status, is_transient};
 use crate::request::{Method, ProviderRequest};
-use crate::response::ProviderResponse;
-use crate::task_id::{Refused, TaskId, TaskKey};
+use crate::task_id::{Refused, TaskId};
 use crate::tool::ToolDef;
-use crate::wire::PendingApproval;
 
 /// The polling interval suggested to clients (the Alter SDK polls every 2 s too).
 pub(crate) const POLL_INTERVAL_MS: u64 = 2_000;
@@ -133,7 +135,7 @@ fn create(
         "`{}` needs a human approval in Alter: approve it at {} (expires in {} s).",
         def.name, pending.approval_url, pending.expires_in
     );
-    message.push_str(&crate::error_text::other_approvers(pending));
+    message.push_str(&crate::alter::error_text::other_approvers(pending));
     message.push_str(&format!(" {CANCEL_NOTE}"));
     let task = task(&text, &id, TaskStatus::Working, None).with_status_message(message);
     Some(CreateTaskResult::new(task))
@@ -148,7 +150,7 @@ fn read_url(def: &ToolDef, request: &ProviderRequest) -> String {
     if def.output.is_none() || request.method() != Method::Get {
         return String::new();
     }
-    crate::retrieve::provider_url(request).map_or_else(|_| String::new(), |u| u.to_string())
+    crate::alter::retrieve::provider_url(request).map_or_else(|_| String::new(), |u| u.to_string())
 }
 
 /// The task's fields besides its payload.
@@ -420,12 +422,12 @@ mod tests {
 
     #[test]
     fn alter_unreachable_stays_working_and_other_poll_errors_finish_the_task() {
-        let network = Error::new(crate::error::ErrorKind::Network, "connection reset");
+        let network = Error::new(crate::alter::error::ErrorKind::Network, "connection reset");
         let (kind, text) = described(step(Err(network), "send_slack", &id()));
         assert_eq!(kind, "working");
         assert!(text.contains("Could not ask Alter"), "{text}");
         let gone = Error::new(
-            crate::error::ErrorKind::Backend,
+            crate::alter::error::ErrorKind::Backend,
             "GET /sdk/approvals/{id} returned 404",
         )
         .with_status(404);

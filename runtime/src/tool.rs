@@ -5,6 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::alter::trace::CallOrigin;
 use crate::output::OutputDef;
 use crate::request::ProviderRequest;
 
@@ -43,6 +44,17 @@ pub struct ToolDef {
     /// from; sent as `spec` in each call's audit context, so an audit row names the exact
     /// document version. Empty for hand-written tools (then `spec` is not sent).
     pub spec_hash: &'static str,
+}
+
+impl<'a> From<&'a ToolDef> for CallOrigin<'a> {
+    fn from(def: &'a ToolDef) -> CallOrigin<'a> {
+        CallOrigin {
+            tool: def.name,
+            provider: def.provider,
+            operation: def.operation_id,
+            spec: def.spec_hash,
+        }
+    }
 }
 
 /// MCP tool annotations (hints for clients; never a security boundary).

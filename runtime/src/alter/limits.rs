@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
-use crate::retry::RetryPolicy;
+use super::error::Error;
+use super::retry::RetryPolicy;
 
 use crate::env::{
     CONNECT_TIMEOUT_ENV, MAX_CONCURRENT_ENV, MAX_RESPONSE_ENV, QUEUE_TIMEOUT_ENV, READ_TIMEOUT_ENV,
@@ -118,7 +118,7 @@ fn seconds_or_zero(name: &str, text: &str) -> Result<Duration, Error> {
         .ok_or_else(|| {
             Error::config(format!(
                 "{name} must be a number of seconds from 0 to 86400, like 30 or 0.5 (got {:?})",
-                crate::error::truncate(text.trim(), 40)
+                super::error::truncate(text.trim(), 40)
             ))
         })
 }
@@ -132,7 +132,7 @@ fn count(name: &str, text: &str, max: usize) -> Result<usize, Error> {
         .ok_or_else(|| {
             Error::config(format!(
                 "{name} must be a whole number from 1 to {max} (got {:?})",
-                crate::error::truncate(text.trim(), 40)
+                super::error::truncate(text.trim(), 40)
             ))
         })
 }

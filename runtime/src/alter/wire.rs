@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::Error;
+use super::error::Error;
 
 /// `POST /sdk/token` body, provider mode: `provider_id`, `reason`, `request`, then
 /// `user_token` only when set (§3, §9).
@@ -529,5 +529,4 @@ fn is_rfc3339(text: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "wire_tests.rs"]
 mod tests;

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::error::Error;
+use super::error::Error;
 
 /// At most this many keys.
 pub const MAX_KEYS: usize = 20;
@@ -92,7 +92,7 @@ impl AuditContext {
             if key_chars > MAX_KEY_CHARS {
                 return Err(too_big(format!(
                     "key {:?} has {key_chars} characters; the limit is {MAX_KEY_CHARS}",
-                    crate::error::truncate(key, 32)
+                    super::error::truncate(key, 32)
                 )));
             }
             let value_chars = value.chars().count();

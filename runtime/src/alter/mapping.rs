@@ -7,7 +7,7 @@
 use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
-use crate::error::{Error, ErrorKind};
+use super::error::{Error, ErrorKind};
 
 /// Which backend call answered; approval codes (§6.2) are checked only on the proxy path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,5 +246,4 @@ fn retry_after(headers: &HeaderMap, body: Option<&Value>, max: u64) -> Option<u6
 }
 
 #[cfg(test)]
-#[path = "mapping_tests.rs"]
 mod tests;

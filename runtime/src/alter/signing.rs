@@ -10,8 +10,8 @@ use std::fmt;
 use aws_lc_rs::{digest, hmac, rand::SecureRandom};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
-use crate::error::Error;
-use crate::key::AgentKey;
+use super::error::Error;
+use super::key::AgentKey;
 
 /// Python's `urlencode` keeps these bytes as they are; every other byte becomes `%XX`.
 const FORM: &AsciiSet = &NON_ALPHANUMERIC

@@ -1,17 +1,65 @@
-//! Proxy mode's answer (protocol §4): a 202 pending approval, a 200 `ApprovalResult` whose
-//! provider status is checked like retrieve mode's (a provider 429 or 503 is transient), or an
-//! Alter error. The body is cut to the response limit; a cut envelope is salvaged (`cap.rs`).
+//! Proxy mode (protocol §4): the `/sdk/proxy` body, sent with retries where `retry.rs` allows;
+//! and its answer: a 202 pending approval, a 200 `ApprovalResult` whose provider status is
+//! checked like retrieve mode's (a provider 429 or 503 is transient), or an Alter error. The
+//! body is cut to the response limit; a cut envelope is salvaged (`cap.rs`).
 
 use std::time::{Duration, SystemTime};
 
-use crate::agent::{Agent, Answer};
-use crate::cap;
+use super::agent::{Agent, Answer};
+use super::cap;
+use super::error::{Error, ErrorKind};
+use super::mapping::{Endpoint, backend_error};
+use super::response::{GrantFacts, ProviderResponse, check_status};
+use super::retry::{self, Outcome, is_transient_status};
+use super::user_token::UserToken;
+use super::wire::{ApprovalResult, ProxyRequest, parse_approval_result, parse_pending};
 use crate::env::MAX_RESPONSE_ENV;
-use crate::error::{Error, ErrorKind};
-use crate::mapping::{Endpoint, backend_error};
-use crate::response::{GrantFacts, ProviderResponse, check_status};
-use crate::retry::{self, Outcome, is_transient_status};
-use crate::wire::{ApprovalResult, parse_approval_result, parse_pending};
+use crate::request::ProviderRequest;
+
+/// One provider call through `/sdk/proxy`: Alter injects the credential, calls the provider
+/// and writes the audit row; `context` is the `X-Alter-Context` header.
+pub(crate) async fn call(
+    agent: &Agent,
+    provider: &str,
+    request: &ProviderRequest,
+    context: Option<&str>,
+    user: Option<&UserToken>,
+) -> Result<ProviderResponse, Error> {
+    let body = proxy_body(provider, request, user)?;
+    let inner = &agent.inner;
+    retry::run(
+        &inner.limits.retry,
+        request.method(),
+        &inner.rng,
+        || async {
+            let Outcome { result, transient } = agent
+                .post_attempt("/sdk/proxy", body.clone(), context)
+                .await;
+            match result {
+                Ok(answer) => self::answer(agent, provider, answer, transient),
+                Err(error) => Outcome {
+                    result: Err(error),
+                    transient,
+                },
+            }
+        },
+    )
+    .await
+}
+
+/// The `/sdk/proxy` request body for `request` through the grant of `provider` (§4).
+pub(crate) fn proxy_body(
+    provider: &str,
+    request: &ProviderRequest,
+    user: Option<&UserToken>,
+) -> Result<Vec<u8>, Error> {
+    let body = ProxyRequest {
+        user_token: user.map(UserToken::expose),
+        ..ProxyRequest::new(provider, request)
+    };
+    serde_json::to_vec(&body)
+        .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))
+}
 
 /// One `/sdk/proxy` answer as a provider response or an error; a provider 429 or 503
 /// relayed inside a 200 is as transient as Alter's own.

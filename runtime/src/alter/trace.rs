@@ -4,7 +4,7 @@
 //!
 //! Also here: the audit context of one tool call ([`for_call`]), made of the ambient scope,
 //! the fields the MCP request carries in its `_meta` ([`from_meta`]) and where the tool came
-//! from (`tool`, `provider`, `operation`, `spec`).
+//! from ([`CallOrigin`]: `tool`, `provider`, `operation`, `spec`).
 //!
 //! Invariant: a tool call never fails because of its audit context. Values the server takes
 //! from a request are cut to the protocol's bounds, and custom tags that do not fit are
@@ -15,9 +15,8 @@ use std::future::Future;
 
 use serde_json::{Map, Value};
 
-use crate::context::{AuditContext, MAX_JSON_CHARS, MAX_KEY_CHARS, MAX_KEYS, MAX_VALUE_CHARS};
-use crate::error::Error;
-use crate::tool::ToolDef;
+use super::context::{AuditContext, MAX_JSON_CHARS, MAX_KEY_CHARS, MAX_KEYS, MAX_VALUE_CHARS};
+use super::error::Error;
 
 /// Keys the SDK and its framework bridges own; [`Trace::tag`] refuses them.
 pub const RESERVED_KEYS: [&str; 7] = [
@@ -135,7 +134,7 @@ impl Trace {
     /// the protocol's bounds (64 and 512 bytes, 20 tags, 4096 bytes in all), as the SDK does.
     pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Result<Trace, Error> {
         let (key, value) = (key.into(), value.into());
-        let shown = format!("{:?}", crate::error::truncate(&key, 64));
+        let shown = format!("{:?}", super::error::truncate(&key, 64));
         let bad = |why: String| Err(Error::invalid_request(format!("trace tag {shown}: {why}")));
         if RESERVED_KEYS.contains(&key.as_str()) {
             return bad("the key is reserved; use the Trace method of that name".into());
@@ -244,7 +243,7 @@ pub fn from_meta(meta: &Map<String, Value>) -> AuditContext {
                     context.insert(key.as_str(), cut(&value));
                 }
                 _ => {
-                    tracing::warn!(key = %crate::error::truncate(key, 64), "audit tag from _meta skipped: reserved, too long or not text")
+                    tracing::warn!(key = %super::error::truncate(key, 64), "audit tag from _meta skipped: reserved, too long or not text")
                 }
             }
         }
@@ -252,11 +251,26 @@ pub fn from_meta(meta: &Map<String, Value>) -> AuditContext {
     context
 }
 
-/// The audit context of one call of `def`: `tool`, `provider`, `operation` and `spec` first,
-/// then the ambient scope's and the request's fields (`request`, from [`from_meta`]), within
-/// the protocol's bounds.
-pub fn for_call(def: &ToolDef, request: &AuditContext) -> AuditContext {
-    let mut trace = Trace::new().tool(def.name);
+/// Where one tool call comes from, as its audit row names it first. A `&ToolDef` converts
+/// into one (`From`), so [`for_call`] takes a generated tool's definition as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallOrigin<'a> {
+    /// The tool's name (`tool`).
+    pub tool: &'a str,
+    /// The Alter provider id (`provider`).
+    pub provider: &'a str,
+    /// The operation in the provider's document (`operation`).
+    pub operation: &'a str,
+    /// The hash of the document the tool came from (`spec`); empty: not sent.
+    pub spec: &'a str,
+}
+
+/// The audit context of one call from `origin`: `tool`, `provider`, `operation` and `spec`
+/// first, then the ambient scope's and the request's fields (`request`, from [`from_meta`]),
+/// within the protocol's bounds.
+pub fn for_call<'a>(origin: impl Into<CallOrigin<'a>>, request: &AuditContext) -> AuditContext {
+    let origin = origin.into();
+    let mut trace = Trace::new().tool(origin.tool);
     trace.run_id = request.get("run_id").map(str::to_owned);
     trace.thread_id = request.get("thread_id").map(str::to_owned);
     trace.tool_call_id = request.get("tool_call_id").map(str::to_owned);
@@ -268,11 +282,11 @@ pub fn for_call(def: &ToolDef, request: &AuditContext) -> AuditContext {
     let nested = trace.nest(&current());
     let mut context = AuditContext::new();
     context
-        .insert("tool", def.name)
-        .insert("provider", def.provider)
-        .insert("operation", def.operation_id);
-    if !def.spec_hash.is_empty() {
-        context.insert("spec", def.spec_hash);
+        .insert("tool", origin.tool)
+        .insert("provider", origin.provider)
+        .insert("operation", origin.operation);
+    if !origin.spec.is_empty() {
+        context.insert("spec", origin.spec);
     }
     for (key, value) in nested.iter() {
         if !matches!(key, "provider" | "operation" | "spec") {
@@ -321,5 +335,4 @@ fn cut(value: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "trace_tests.rs"]
 mod tests;

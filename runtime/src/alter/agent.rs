@@ -1,5 +1,6 @@
-//! The Alter agent client: configuration (§1), signed `/sdk/*` calls (§2) and proxy mode (§4);
-//! retrieve mode (§3) lives in `retrieve.rs`.
+//! The Alter agent client: configuration (§1) and signed `/sdk/*` calls (§2); what is checked
+//! before anything is sent lives in `preflight.rs`, proxy mode (§4) in `proxy.rs`, retrieve
+//! mode (§3) in `retrieve.rs`.
 //!
 //! Invariants:
 //! - The agent keeps the key only as the derived signing key and a sensitive `x-api-key`
@@ -14,18 +15,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_lc_rs::rand::SystemRandom;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 
-use crate::call::UserToken;
-use crate::cap;
-use crate::context::AuditContext;
+use super::cap;
+use super::context::AuditContext;
+use super::error::{Error, ErrorKind};
+use super::key::{AgentKey, TaskKey};
+use super::limits::Limits;
+use super::response::ProviderResponse;
+use super::retry::{self, Outcome, is_transient_status};
+use super::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
+use super::user_token::UserToken;
 use crate::env::KEY_ENV;
-use crate::error::{Error, ErrorKind};
-use crate::key::AgentKey;
-use crate::limits::Limits;
 use crate::request::ProviderRequest;
-use crate::response::ProviderResponse;
-use crate::retry::{self, Outcome, is_transient_status};
-use crate::signing::{Identity, SignInput, SigningKey, new_nonce, sign};
-use crate::wire::ProxyRequest;
 
 use crate::env::{BASE_URL_ENV, MODE_ENV};
 /// The production Alter backend.
@@ -33,28 +33,6 @@ pub const DEFAULT_BASE_URL: &str = "https://backend.alterauth.com";
 /// The default timeout of one HTTP attempt (connect, send, and read the answer).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const USER_AGENT: &str = concat!("alter-mcp-rust/", env!("CARGO_PKG_VERSION"));
-
-/// Extra header names a tool may never set: Alter owns credentials and routing (§4).
-const RESERVED_HEADERS: [&str; 18] = [
-    "host",
-    "authorization",
-    "proxy-authorization",
-    "authentication",
-    "cookie",
-    "set-cookie",
-    "x-api-key",
-    "x-auth-token",
-    "x-amz-security-token",
-    "x-amz-date",
-    "x-amz-content-sha256",
-    "x-goog-authorization",
-    "x-goog-iam-authorization-token",
-    "x-stripe-account",
-    "x-shopify-access-token",
-    "x-http-method",
-    "x-http-method-override",
-    "x-method-override",
-];
 
 /// How a provider call travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,7 +54,7 @@ impl std::str::FromStr for Mode {
             "retrieve" => Ok(Mode::Retrieve),
             _ => Err(Error::config(format!(
                 "{MODE_ENV} must be `proxy` or `retrieve`, not {:?}",
-                crate::error::truncate(text, 40)
+                super::error::truncate(text, 40)
             ))),
         }
     }
@@ -96,8 +74,8 @@ pub struct Agent {
 
 pub(crate) struct Inner {
     pub(crate) signing: SigningKey,
-    /// Authenticates the ids of approvals held as MCP tasks (`task_id.rs`).
-    pub(crate) task_key: crate::task_id::TaskKey,
+    /// Authenticates the ids of approvals held as MCP tasks (`mcp/task_id.rs`).
+    pub(crate) task_key: TaskKey,
     pub(crate) api_key: HeaderValue,
     pub(crate) base_url: String,
     pub(crate) mode: Mode,
@@ -220,7 +198,7 @@ impl Agent {
     ) -> Result<ProviderResponse, Error> {
         let ambient;
         let context = if context.is_empty() {
-            ambient = crate::trace::current();
+            ambient = super::trace::current();
             &ambient
         } else {
             context
@@ -238,47 +216,19 @@ impl Agent {
         context: &AuditContext,
         user: Option<&UserToken>,
     ) -> Result<ProviderResponse, Error> {
-        preflight(mode, request)?;
+        super::preflight::preflight(mode, request)?;
         let context_header = context.to_header()?;
         tracing::debug!(provider, method = %request.method(), url = request.url(), ?mode, "calling provider");
         match mode {
             Mode::Proxy => {
-                self.proxy(provider, request, context_header.as_deref(), user)
-                    .await
+                let header = context_header.as_deref();
+                super::proxy::call(self, provider, request, header, user).await
             }
             Mode::Retrieve => {
                 let header = context_header.as_deref();
-                crate::retrieve::call(self, provider, request, context, header, user).await
+                super::retrieve::call(self, provider, request, context, header, user).await
             }
         }
-    }
-
-    async fn proxy(
-        &self,
-        provider: &str,
-        request: &ProviderRequest,
-        context: Option<&str>,
-        user: Option<&UserToken>,
-    ) -> Result<ProviderResponse, Error> {
-        let body = proxy_body(provider, request, user)?;
-        let inner = &self.inner;
-        retry::run(
-            &inner.limits.retry,
-            request.method(),
-            &inner.rng,
-            || async {
-                let Outcome { result, transient } =
-                    self.post_attempt("/sdk/proxy", body.clone(), context).await;
-                match result {
-                    Ok(answer) => crate::proxy::answer(self, provider, answer, transient),
-                    Err(error) => Outcome {
-                        result: Err(error),
-                        transient,
-                    },
-                }
-            },
-        )
-        .await
     }
 
     /// `POST <base><path>` with a JSON body, signed; returns the answer whatever its status.
@@ -440,7 +390,7 @@ impl AgentBuilder {
         Ok(Agent {
             inner: Arc::new(Inner {
                 signing: SigningKey::derive(&self.key),
-                task_key: crate::task_id::TaskKey::derive(&self.key),
+                task_key: TaskKey::derive(&self.key),
                 api_key,
                 base_url,
                 mode: self.mode,
@@ -500,60 +450,6 @@ pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
 }
 
-/// The checks made before anything is sent in `mode`: the request is complete, sets no header
-/// Alter owns, and (proxy) has a body the proxy can carry.
-pub(crate) fn preflight(mode: Mode, request: &ProviderRequest) -> Result<(), Error> {
-    request.validate().map_err(Error::invalid_request)?;
-    if let Some((name, _)) = request
-        .headers()
-        .iter()
-        .find(|(name, _)| RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()))
-    {
-        return Err(Error::invalid_request(format!(
-            "header `{name}` is reserved for Alter and cannot be set by a tool"
-        )));
-    }
-    match mode {
-        Mode::Proxy => proxy_can_carry(request),
-        Mode::Retrieve => Ok(()),
-    }
-}
-
-/// The `/sdk/proxy` request body for `request` through the grant of `provider` (§4).
-pub(crate) fn proxy_body(
-    provider: &str,
-    request: &ProviderRequest,
-    user: Option<&UserToken>,
-) -> Result<Vec<u8>, Error> {
-    let body = ProxyRequest {
-        user_token: user.map(UserToken::expose),
-        ..ProxyRequest::new(provider, request)
-    };
-    serde_json::to_vec(&body)
-        .map_err(|e| Error::invalid_request(format!("the request is not JSON: {e}")))
-}
-
-/// `/sdk/proxy` carries a JSON `body` only (§4): a form, multipart, text or binary body is
-/// refused before anything is sent, rather than silently sent as JSON to an API that expects
-/// something else.
-fn proxy_can_carry(request: &ProviderRequest) -> Result<(), Error> {
-    let Some((media_type, content)) = request.non_json_body() else {
-        return Ok(());
-    };
-    let alternative = match content {
-        // Bytes, text of another type or files: only this process can send them.
-        true => ", where the runtime calls the provider itself",
-        false => {
-            ", or set `body_encoding = \"json\"` for this tool in the allowlist if the \
-                  API also accepts JSON"
-        }
-    };
-    Err(Error::invalid_request(format!(
-        "this tool sends a `{media_type}` body, but Alter's proxy forwards JSON bodies only; \
-         run the server with {MODE_ENV}=retrieve{alternative}"
-    )))
-}
-
 /// A reqwest failure as [`ErrorKind::Timeout`] or [`ErrorKind::Network`], naming `endpoint`.
 pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
     let kind = if error.is_timeout() {
@@ -579,5 +475,4 @@ pub(crate) fn transport_error(error: reqwest::Error, endpoint: &str) -> Error {
 }
 
 #[cfg(test)]
-#[path = "agent_tests.rs"]
 mod tests;

@@ -1,12 +1,18 @@
-//! The agent key: a secret, checked locally for syntax (protocol §0) and never shown.
+//! The agent key: a secret, checked locally for syntax (protocol §0) and never shown; and the
+//! key derived from it for MCP task ids ([`TaskKey`]), derived here because only the agent
+//! holds the key.
 //!
 //! Invariant: the key text leaves this module only through [`AgentKey::expose`], whose callers
-//! are the signing-key and task-id-key derivations and the sensitive `x-api-key` header value. `Debug` and
-//! `Display` are redacted, and syntax errors describe the problem without echoing the key.
+//! are the signing-key derivation (`signing.rs`), the task-id-key derivation below and the
+//! sensitive `x-api-key` header value. `Debug` and `Display` are redacted, and syntax errors
+//! describe the problem without echoing the key.
 
 use std::fmt;
 
-use crate::error::Error;
+use aws_lc_rs::error::Unspecified;
+use aws_lc_rs::hmac;
+
+use super::error::Error;
 
 const LEGACY_PREFIX: &str = "alter_key_";
 const LEGACY_LEN: usize = 40;
@@ -60,6 +66,38 @@ impl std::str::FromStr for AgentKey {
 
     fn from_str(key: &str) -> Result<AgentKey, Error> {
         AgentKey::new(key)
+    }
+}
+
+/// Domain separation: this key signs task ids and nothing else.
+const TASK_KEY_LABEL: &[u8] = b"alter-mcp-task-id-v1";
+
+/// `HMAC-SHA256(agent key, "alter-mcp-task-id-v1")`, derived once per agent: authenticates the
+/// ids of approvals held as MCP tasks (`mcp/task_id.rs`), so that only a copy with the same
+/// agent key accepts them.
+pub(crate) struct TaskKey(hmac::Key);
+
+impl TaskKey {
+    pub(crate) fn derive(key: &AgentKey) -> TaskKey {
+        let outer = hmac::Key::new(hmac::HMAC_SHA256, key.expose().as_bytes());
+        let derived = hmac::sign(&outer, TASK_KEY_LABEL);
+        TaskKey(hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()))
+    }
+
+    /// The MAC of `message`.
+    pub(crate) fn sign(&self, message: &[u8]) -> hmac::Tag {
+        hmac::sign(&self.0, message)
+    }
+
+    /// Checks `tag` against the MAC of `message`, in constant time.
+    pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> Result<(), Unspecified> {
+        hmac::verify(&self.0, message, tag)
+    }
+}
+
+impl fmt::Debug for TaskKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TaskKey(<redacted>)")
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::error::{Error, ErrorKind};
+use super::error::{Error, ErrorKind};
 use crate::request::Method;
 
 /// How often and how long a call may retry.

@@ -1,7 +1,6 @@
 use serde_json::json;
 
 use super::*;
-use crate::tool::{Annotations, ResponseRule};
 
 fn pairs(context: &AuditContext) -> Vec<(String, String)> {
     context
@@ -104,25 +103,12 @@ fn tags_refuse_reserved_keys_and_oversized_values() {
     assert!(many.tag("k20", "v").is_err());
 }
 
-fn def(spec_hash: &'static str) -> ToolDef {
-    fn build(_: crate::tool::Arguments) -> Result<crate::ProviderRequest, crate::ArgumentError> {
-        Ok(crate::ProviderRequest::new(
-            crate::Method::Get,
-            "https://h/x",
-        ))
-    }
-    ToolDef {
-        name: "list_events",
-        title: "",
-        description: "",
-        input_schema: "{}",
+fn origin(spec: &'static str) -> CallOrigin<'static> {
+    CallOrigin {
+        tool: "list_events",
         provider: "google",
-        operation_id: "calendar.events.list",
-        annotations: Annotations::default(),
-        response: ResponseRule::HttpStatus,
-        build,
-        output: None,
-        spec_hash,
+        operation: "calendar.events.list",
+        spec,
     }
 }
 
@@ -136,7 +122,7 @@ async fn a_call_context_names_the_tool_origin_and_the_request_ids() {
         "progressToken": 3,
     });
     let request = from_meta(meta.as_object().unwrap());
-    let context = for_call(&def("3f2a9c41d07e"), &request);
+    let context = for_call(origin("3f2a9c41d07e"), &request);
     assert_eq!(
         pairs(&context),
         ctx(&[
@@ -153,7 +139,7 @@ async fn a_call_context_names_the_tool_origin_and_the_request_ids() {
     // Inside an embedding application's scope, its tool becomes the parent.
     let outer = Trace::new().tool("agent_step").run_id("outer-run");
     let nested = outer
-        .scope(async { for_call(&def(""), &AuditContext::new()) })
+        .scope(async { for_call(origin(""), &AuditContext::new()) })
         .await;
     assert_eq!(nested.get("parent_tool"), Some("agent_step"));
     assert_eq!(nested.get("run_id"), Some("outer-run"));
@@ -169,7 +155,7 @@ fn oversized_request_fields_are_cut_or_dropped_never_fatal() {
     let meta = json!({"alter/run_id": "r".repeat(2000), "alter/tags": tags});
     let request = from_meta(meta.as_object().unwrap());
     assert_eq!(request.get("run_id").map(str::len), Some(512));
-    let context = for_call(&def("abc"), &request);
+    let context = for_call(origin("abc"), &request);
     let header = context
         .to_header()
         .expect("within bounds")

@@ -1,7 +1,7 @@
 //! The provider's answer as a tool call sees it, the same in proxy and retrieve mode, and the
 //! provider-status rules of protocol §3 step 4 that turn a failed answer into an [`Error`].
 
-use crate::error::{Error, ErrorKind, truncate};
+use super::error::{Error, ErrorKind, truncate};
 
 /// Longest provider body excerpt kept in a [`ErrorKind::Provider`] error, in characters.
 const EXCERPT_CHARS: usize = 500;

@@ -3,9 +3,9 @@
 //!
 //! Invariant: built only from the error's own fields, which never hold the key.
 
+use super::error::{Error, ErrorKind};
+use super::wire::PendingApproval;
 use crate::env::KEY_ENV;
-use crate::error::{Error, ErrorKind};
-use crate::wire::PendingApproval;
 
 pub(crate) fn tool_message(error: &Error) -> String {
     let text = match error.kind() {
@@ -276,7 +276,7 @@ pub(crate) fn display_name(provider_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::{ApprovalGate, PendingApproval};
+    use crate::alter::wire::{ApprovalGate, PendingApproval};
 
     fn message(kind: ErrorKind, text: &str) -> String {
         Error::new(kind, text)

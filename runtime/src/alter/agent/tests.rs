@@ -1,7 +1,7 @@
 //! Agent configuration tests: environment, base URL rules, mode, redaction.
 
 use super::*;
-use crate::wire::query_map;
+use crate::alter::wire::query_map;
 use serde_json::{Value, json};
 
 const KEY: &str = "alter_key_DOCexample000000000000000000000000000000";

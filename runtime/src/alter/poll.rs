@@ -7,12 +7,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::agent::{Agent, transport_error};
-use crate::error::{Error, ErrorKind};
-use crate::mapping::{Endpoint, backend_error};
-use crate::response::{GrantFacts, ProviderResponse, check_status};
-use crate::signing::{Identity, SignInput, new_nonce, sign};
-use crate::wire::parse_approval_result;
+use super::agent::{Agent, transport_error};
+use super::error::{Error, ErrorKind};
+use super::mapping::{Endpoint, backend_error};
+use super::response::{GrantFacts, ProviderResponse, check_status};
+use super::signing::{Identity, SignInput, new_nonce, sign};
+use super::wire::parse_approval_result;
 
 /// The server holds a status poll at most this many seconds (a larger `wait` gets 422).
 pub(crate) const MAX_WAIT: u64 = 25;

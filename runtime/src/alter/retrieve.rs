@@ -15,17 +15,17 @@ use std::time::{Instant, SystemTime};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::agent::{Agent, is_loopback, transport_error};
-use crate::call::UserToken;
-use crate::context::AuditContext;
-use crate::error::Error;
-use crate::error_text::display_name;
-use crate::mapping::{Endpoint, backend_error};
+use super::agent::{Agent, is_loopback, transport_error};
+use super::context::AuditContext;
+use super::error::Error;
+use super::error_text::display_name;
+use super::mapping::{Endpoint, backend_error};
+use super::response::{GrantFacts, ProviderResponse, check_status};
+use super::retry::{self, Outcome, is_transient_status};
+use super::signing::new_nonce;
+use super::user_token::UserToken;
+use super::wire::{AuditRow, Token, TokenRequest, TokenTarget, parse_token};
 use crate::request::{BodyEncoding, EncodedBody, ProviderRequest, scalar_to_string};
-use crate::response::{GrantFacts, ProviderResponse, check_status};
-use crate::retry::{self, Outcome, is_transient_status};
-use crate::signing::new_nonce;
-use crate::wire::{AuditRow, Token, TokenRequest, TokenTarget, parse_token};
 
 /// Audit bodies above this size are replaced by a placeholder naming the size.
 const MAX_AUDIT_BODY: usize = 10_000;
@@ -285,9 +285,9 @@ async fn send(
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
-    let (mut body, truncated) = crate::cap::read_capped(response, max).await?;
+    let (mut body, truncated) = super::cap::read_capped(response, max).await?;
     if truncated {
-        crate::cap::end_at_char_boundary(&mut body);
+        super::cap::end_at_char_boundary(&mut body);
     }
     Ok(ProviderResponse::new(status, headers, body, truncated))
 }

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::wire::PendingApproval;
+use super::wire::PendingApproval;
 
 /// What kind of failure an [`Error`] is. Variants carry the facts a caller can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +216,7 @@ impl Error {
 
     /// Text for the model and the user: what happened and what to do next.
     pub fn tool_message(&self) -> String {
-        crate::error_text::tool_message(self)
+        super::error_text::tool_message(self)
     }
 
     pub(crate) fn hint(&self) -> Option<&str> {
