@@ -20,8 +20,8 @@ use crate::alter::preflight::preflight;
 use crate::alter::proxy::proxy_body;
 use crate::alter::response::ProviderResponse;
 use crate::alter::wire::parse_token;
-use crate::input_check::InputCheck;
 use crate::request::{EncodedBody, ProviderRequest};
+use crate::tool::input_check::InputCheck;
 use crate::tool::{ArgumentError, Arguments, ToolDef};
 
 /// The response limit of the fuzzing agent: small, so cutting and salvaging are reached.

@@ -99,12 +99,8 @@ mod gate;
 mod http;
 mod http_gate;
 mod http_options;
-mod input_check;
-mod link;
 mod logging;
 mod notify;
-pub mod output;
-mod paging;
 pub mod request;
 mod server;
 mod stdio;
@@ -128,11 +124,11 @@ pub use call::{CallScope, Client};
 pub use http::{serve_http, shutdown_signal};
 pub use http_options::HttpOptions;
 pub use logging::DEFAULT_LOG_FILTER;
-pub use output::{OutputDef, OutputError, OutputFn, ToolOutput, output};
-pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use request::upload::{Base64, FilePart, FileParts};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
 pub use server::{Server, run, serve_stdio};
+pub use tool::output::{self, OutputDef, OutputError, OutputFn, ToolOutput, output};
+pub use tool::paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
 
 // Re-exports for generated code and binaries.

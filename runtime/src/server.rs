@@ -26,7 +26,7 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tracing::Instrument as _;
 
 use crate::alter::agent::{Agent, Mode};
@@ -39,12 +39,13 @@ use crate::call::{CallScope, Client};
 use crate::env::KEY_ENV;
 use crate::env::MAX_RESPONSE_ENV;
 use crate::gate::Gate;
-use crate::input_check::InputCheck;
 use crate::notify::LogLevel;
-use crate::paging::PageLinks;
 use crate::request::{ProviderRequest, scalar_to_string};
 use crate::task_id::TaskId;
 use crate::tasks::Reply;
+use crate::tool::input_check::InputCheck;
+use crate::tool::output::OutputFn;
+use crate::tool::paging::PageLinks;
 use crate::tool::{ArgumentError, Arguments, ResponseRule, ToolDef};
 
 /// An MCP server over a fixed set of tools. Build with [`Server::new`], then serve with
@@ -506,8 +507,68 @@ pub(crate) fn provider_result(
         return tool_error(format!("{provider} error: {reason}\n{text}"));
     }
     match def.output {
-        Some(output) => crate::output::structured_result(def, output.read, response, links, text),
+        Some(output) => structured_result(def, output.read, response, links, text),
         None => CallToolResult::success(vec![ContentBlock::text(text)]),
+    }
+}
+
+/// A successful answer of a tool with an output type: `structuredContent` plus the same JSON
+/// as text (for clients that read only text). An empty body is `{}` (no output schema
+/// requires a field at its root); an answer that is not JSON, or does not fit the type, is a
+/// tool error that still carries the provider's text (`text`), never a result whose
+/// structured content would break the schema.
+pub(crate) fn structured_result(
+    def: &ToolDef,
+    output: OutputFn,
+    response: &ProviderResponse,
+    links: &PageLinks,
+    text: String,
+) -> CallToolResult {
+    let provider = display_name(def.provider);
+    if response.body().iter().all(u8::is_ascii_whitespace) {
+        let mut result = CallToolResult::structured(Value::Object(Map::new()));
+        result.content = vec![ContentBlock::text(text)];
+        return result;
+    }
+    let answer = match serde_json::from_slice::<Value>(response.body()) {
+        Ok(answer) => answer,
+        Err(_) if response.is_truncated() => {
+            // A cut answer cannot be structured output, and the MCP spec forbids a success
+            // without it when the tool declares a schema: an error the model can act on,
+            // with the part that arrived.
+            tracing::info!(tool = def.name, "provider answer cut at the size limit");
+            return tool_error(format!(
+                "{provider}'s answer was larger than the response limit and was cut, so it \
+                 cannot be returned as structured output. Narrow the request (fewer fields, a \
+                 smaller page, a filter) and call again. The part that arrived:\n{text}"
+            ));
+        }
+        Err(error) => {
+            tracing::info!(tool = def.name, %error, "provider answer is not JSON");
+            return tool_error(format!(
+                "{provider} answered HTTP {} with a body that is not JSON ({error}); the tool \
+                 promises structured output, so here is the answer as text:\n{text}",
+                response.status()
+            ));
+        }
+    };
+    match output(answer, links) {
+        Ok(structured) => {
+            let mut result = CallToolResult::structured(structured);
+            if response.is_truncated() {
+                result.content.push(ContentBlock::text(
+                    "[Alter truncated this response; narrow the request to see all of it.]",
+                ));
+            }
+            result
+        }
+        Err(error) => {
+            tracing::info!(tool = def.name, %error, "provider answer does not fit the output type");
+            tool_error(format!(
+                "{provider}'s answer does not fit the tool's output schema {error}. The \
+                 provider's document may be out of date; the answer as text:\n{text}"
+            ))
+        }
     }
 }
 

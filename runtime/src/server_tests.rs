@@ -212,16 +212,16 @@ struct Posted {
     ts: Option<String>,
 }
 
-impl crate::output::ToolOutput for Posted {}
+impl crate::tool::output::ToolOutput for Posted {}
 
 const POSTED_SCHEMA: &str =
     r#"{"type":"object","properties":{"ts":{"type":"string"}},"additionalProperties":false}"#;
 
 fn typed() -> ToolDef {
     ToolDef {
-        output: Some(crate::output::OutputDef {
+        output: Some(crate::tool::output::OutputDef {
             schema: POSTED_SCHEMA,
-            read: crate::output::output::<Posted>,
+            read: crate::tool::output::output::<Posted>,
         }),
         ..SLACK[0]
     }
@@ -256,9 +256,9 @@ fn typed_outputs_are_structured_and_misfits_are_errors() {
 }
 
 static OUTPUT_NOT_OBJECT: &[ToolDef] = &[ToolDef {
-    output: Some(crate::output::OutputDef {
+    output: Some(crate::tool::output::OutputDef {
         schema: r#"{"type":"array"}"#,
-        read: crate::output::output::<Posted>,
+        read: crate::tool::output::output::<Posted>,
     }),
     ..SLACK[0]
 }];

@@ -37,10 +37,10 @@ use crate::alter::wire::PendingApproval;
 use crate::approval::{Approvals, Start};
 use crate::call::CallScope;
 use crate::notify::LogLevel;
-use crate::paging::PageLinks;
 use crate::request::{Method, ProviderRequest};
 use crate::task_id::{Refused, TaskId};
 use crate::tool::ToolDef;
+use crate::tool::paging::PageLinks;
 
 /// The polling interval suggested to clients (the Alter SDK polls every 2 s too).
 pub(crate) const POLL_INTERVAL_MS: u64 = 2_000;

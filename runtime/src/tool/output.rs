@@ -6,16 +6,11 @@
 //! type: whatever the type reads, its JSON validates. A projection (`returns` in the allowlist)
 //! is a type with fewer fields, so reading drops the rest.
 
-use rmcp::model::{CallToolResult, ContentBlock};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::alter::error_text::display_name;
-use crate::alter::response::ProviderResponse;
-use crate::paging::{LinkPaging, PageLinks};
-use crate::server::tool_error;
-use crate::tool::ToolDef;
+use super::paging::{LinkPaging, PageLinks};
 
 /// A generated output type: what a tool's `structuredContent` is.
 pub trait ToolOutput: DeserializeOwned + Serialize {
@@ -90,66 +85,6 @@ impl std::fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-/// A successful answer of a tool with an output type: `structuredContent` plus the same JSON
-/// as text (for clients that read only text). An empty body is `{}` (no output schema
-/// requires a field at its root); an answer that is not JSON, or does not fit the type, is a
-/// tool error that still carries the provider's text (`text`), never a result whose
-/// structured content would break the schema.
-pub(crate) fn structured_result(
-    def: &ToolDef,
-    output: OutputFn,
-    response: &ProviderResponse,
-    links: &PageLinks,
-    text: String,
-) -> CallToolResult {
-    let provider = display_name(def.provider);
-    if response.body().iter().all(u8::is_ascii_whitespace) {
-        let mut result = CallToolResult::structured(Value::Object(Map::new()));
-        result.content = vec![ContentBlock::text(text)];
-        return result;
-    }
-    let answer = match serde_json::from_slice::<Value>(response.body()) {
-        Ok(answer) => answer,
-        Err(_) if response.is_truncated() => {
-            // A cut answer cannot be structured output, and the MCP spec forbids a success
-            // without it when the tool declares a schema: an error the model can act on,
-            // with the part that arrived.
-            tracing::info!(tool = def.name, "provider answer cut at the size limit");
-            return tool_error(format!(
-                "{provider}'s answer was larger than the response limit and was cut, so it \
-                 cannot be returned as structured output. Narrow the request (fewer fields, a \
-                 smaller page, a filter) and call again. The part that arrived:\n{text}"
-            ));
-        }
-        Err(error) => {
-            tracing::info!(tool = def.name, %error, "provider answer is not JSON");
-            return tool_error(format!(
-                "{provider} answered HTTP {} with a body that is not JSON ({error}); the tool \
-                 promises structured output, so here is the answer as text:\n{text}",
-                response.status()
-            ));
-        }
-    };
-    match output(answer, links) {
-        Ok(structured) => {
-            let mut result = CallToolResult::structured(structured);
-            if response.is_truncated() {
-                result.content.push(ContentBlock::text(
-                    "[Alter truncated this response; narrow the request to see all of it.]",
-                ));
-            }
-            result
-        }
-        Err(error) => {
-            tracing::info!(tool = def.name, %error, "provider answer does not fit the output type");
-            tool_error(format!(
-                "{provider}'s answer does not fit the tool's output schema {error}. The \
-                 provider's document may be out of date; the answer as text:\n{text}"
-            ))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,10 +155,10 @@ mod tests {
         const WRAP: Option<&'static str> = Some("items");
         const LINK_PAGING: Option<LinkPaging> = Some(LinkPaging {
             field: "next_page",
-            params: &[crate::paging::PageParam {
+            params: &[crate::tool::paging::PageParam {
                 wire: "page",
                 input: "page",
-                kind: crate::paging::PageKind::Integer,
+                kind: crate::tool::paging::PageKind::Integer,
             }],
         });
     }

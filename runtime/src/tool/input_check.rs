@@ -20,9 +20,9 @@ use std::fmt::Write as _;
 use jsonschema::paths::{Location, LocationSegment};
 use serde_json::Value;
 
+use super::input::{ArgumentError, Arguments};
 use crate::alter::error::Error;
 use crate::request::ProviderRequest;
-use crate::tool::{ArgumentError, Arguments};
 
 /// The most violations one tool error lists (the first ones found, in schema order).
 const MAX_REPORTED: usize = 3;
@@ -128,5 +128,4 @@ fn cut(text: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
-#[path = "input_check_tests.rs"]
 mod tests;

@@ -66,7 +66,7 @@ impl PageLinks {
     /// Reads the `Link` headers of an answer to a request for `url`.
     pub(crate) fn new(headers: &[(String, String)], url: &Url) -> PageLinks {
         PageLinks {
-            next: crate::link::next_query(headers, url),
+            next: super::link::next_query(headers, url),
             sent: url.query_pairs().into_owned().collect(),
         }
     }
