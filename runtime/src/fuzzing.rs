@@ -86,7 +86,7 @@ impl ToolCheck {
             Ok((url.to_string(), body))
         });
         let context = crate::alter::trace::for_call(self.def, &AuditContext::new());
-        let dry_run = |mode| crate::dry_run::result(self.def, &request, &context, mode, false);
+        let dry_run = |mode| crate::mcp::dry_run::result(self.def, &request, &context, mode, false);
         let dry_runs = [dry_run(Mode::Proxy), dry_run(Mode::Retrieve)];
         Sent::Built {
             schema,
@@ -171,8 +171,8 @@ pub fn tool_result(
     request: &ProviderRequest,
     response: &ProviderResponse,
 ) -> CallToolResult {
-    let links = crate::server::page_links(def, request, response);
-    crate::server::provider_result(def, response, &links)
+    let links = crate::mcp::server::page_links(def, request, response);
+    crate::mcp::server::provider_result(def, response, &links)
 }
 
 fn header_map(pairs: &[(&[u8], &[u8])]) -> HeaderMap {

@@ -37,7 +37,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::http_gate::{Body, Policy, admit, json_response};
 use crate::http_options::HttpOptions;
-use crate::server::Server;
+use crate::mcp::server::Server;
 
 /// A slow client gets this long to send its request head.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);

@@ -86,26 +86,19 @@
 #![warn(missing_docs)]
 
 mod alter;
-mod approval;
-mod call;
 mod cli;
-mod dry_run;
 pub mod env;
 /// Entry points for `fuzz/` (feature `fuzzing`, never on in a shipped binary).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod gate;
 mod http;
 mod http_gate;
 mod http_options;
 mod logging;
-mod notify;
+mod mcp;
 pub mod request;
-mod server;
 mod stdio;
-mod task_id;
-mod tasks;
 mod threads;
 pub mod tool;
 
@@ -119,14 +112,14 @@ pub use alter::retry::RetryPolicy;
 pub use alter::trace::{self, Trace};
 pub use alter::user_token::UserToken;
 pub use alter::wire::{ApprovalGate, PendingApproval};
-pub use approval::DEFAULT_APPROVAL_WAIT;
-pub use call::{CallScope, Client};
 pub use http::{serve_http, shutdown_signal};
 pub use http_options::HttpOptions;
 pub use logging::DEFAULT_LOG_FILTER;
+pub use mcp::approval::DEFAULT_APPROVAL_WAIT;
+pub use mcp::call::{CallScope, Client};
+pub use mcp::server::{Server, run, serve_stdio};
 pub use request::upload::{Base64, FilePart, FileParts};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
-pub use server::{Server, run, serve_stdio};
 pub use tool::output::{self, OutputDef, OutputError, OutputFn, ToolOutput, output};
 pub use tool::paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};

@@ -20,6 +20,8 @@ use aws_lc_rs::digest::{SHA256, digest};
 use serde_json::json;
 use tokio::time::Instant;
 
+use super::call::CallScope;
+use super::notify::{LogLevel, Notifier};
 use crate::alter::agent::{Agent, Mode};
 use crate::alter::context::AuditContext;
 use crate::alter::error::{Error, ErrorKind};
@@ -27,8 +29,6 @@ use crate::alter::poll::{Poll, Status};
 use crate::alter::response::ProviderResponse;
 use crate::alter::user_token::UserToken;
 use crate::alter::wire::PendingApproval;
-use crate::call::CallScope;
-use crate::notify::{LogLevel, Notifier};
 use crate::request::ProviderRequest;
 use crate::tool::ToolDef;
 
@@ -372,5 +372,4 @@ fn fingerprint(def: &ToolDef, request: &ProviderRequest, scope: &CallScope) -> S
 }
 
 #[cfg(test)]
-#[path = "approval_tests.rs"]
 mod tests;

@@ -26,6 +26,10 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
 
+use super::approval::{Approvals, Start};
+use super::call::CallScope;
+use super::notify::LogLevel;
+use super::task_id::{Refused, TaskId};
 use crate::alter::agent::Agent;
 use crate::alter::context::AuditContext;
 use crate::alter::error::Error;
@@ -34,11 +38,7 @@ use crate::alter::poll::{Poll, Status, is_transient};
 use crate::alter::response::ProviderResponse;
 use crate::alter::user_token::UserToken;
 use crate::alter::wire::PendingApproval;
-use crate::approval::{Approvals, Start};
-use crate::call::CallScope;
-use crate::notify::LogLevel;
 use crate::request::{Method, ProviderRequest};
-use crate::task_id::{Refused, TaskId};
 use crate::tool::ToolDef;
 use crate::tool::paging::PageLinks;
 
@@ -259,7 +259,7 @@ async fn check(poll: &Poll<'_>, def: &ToolDef, id: &TaskId) -> State {
     };
     match poll.result().await {
         Ok(response) => State::Done {
-            result: crate::server::provider_result(def, &response, &links(id, &response)),
+            result: super::server::provider_result(def, &response, &links(id, &response)),
             updated,
         },
         Err(error) if is_transient(&error) => unreachable_alter(&error, id),
@@ -314,7 +314,7 @@ fn working_message(tool: &str, status: &Status, id: &TaskId) -> String {
 /// A tool error with the text a waiting call would have given.
 fn failed(error: &Error, updated: Option<String>) -> State {
     State::Done {
-        result: crate::server::tool_error(error.tool_message()),
+        result: super::server::tool_error(error.tool_message()),
         updated,
     }
 }

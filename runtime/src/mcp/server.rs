@@ -29,20 +29,20 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 use serde_json::{Map, Value};
 use tracing::Instrument as _;
 
+use super::approval::Approvals;
+use super::call::{CallScope, Client};
+use super::gate::Gate;
+use super::notify::LogLevel;
+use super::task_id::TaskId;
+use super::tasks::Reply;
 use crate::alter::agent::{Agent, Mode};
 use crate::alter::error::{Error, ErrorKind};
 use crate::alter::error_text::display_name;
 use crate::alter::limits::Limits;
 use crate::alter::response::ProviderResponse;
-use crate::approval::Approvals;
-use crate::call::{CallScope, Client};
 use crate::env::KEY_ENV;
 use crate::env::MAX_RESPONSE_ENV;
-use crate::gate::Gate;
-use crate::notify::LogLevel;
 use crate::request::{ProviderRequest, scalar_to_string};
-use crate::task_id::TaskId;
-use crate::tasks::Reply;
 use crate::tool::input_check::InputCheck;
 use crate::tool::output::OutputFn;
 use crate::tool::paging::PageLinks;
@@ -230,7 +230,7 @@ impl Server {
         if let Some(mode) = self.dry_run {
             let elapsed_ms = started.elapsed().as_millis();
             tracing::info!(tool = def.name, elapsed_ms, "tool call done (dry run)");
-            return Ok(crate::dry_run::result(
+            return Ok(super::dry_run::result(
                 def,
                 &request,
                 &context,
@@ -248,7 +248,7 @@ impl Server {
                 return Ok(tool_error(error.tool_message()).into());
             }
         };
-        let call = crate::tasks::run(
+        let call = super::tasks::run(
             &self.approvals,
             agent,
             def,
@@ -287,7 +287,7 @@ impl Server {
         text: &str,
         context: &RequestContext<RoleServer>,
     ) -> Result<(&Agent, &'static ToolDef, TaskId), ErrorData> {
-        let (agent, id) = crate::tasks::open(self.agent.as_ref(), text, context)?;
+        let (agent, id) = super::tasks::open(self.agent.as_ref(), text, context)?;
         let Some(&index) = self.by_name.get(id.tool.as_str()) else {
             return Err(ErrorData::invalid_params(
                 format!(
@@ -345,7 +345,7 @@ impl ServerHandler for Server {
             }),
             user_token: crate::http_gate::user_token(&context),
         };
-        let offer_task = crate::tasks::offered(&context);
+        let offer_task = super::tasks::offered(&context);
         self.respond(&request.name, request.arguments, scope, offer_task)
             .await
     }
@@ -356,7 +356,7 @@ impl ServerHandler for Server {
         context: RequestContext<RoleServer>,
     ) -> Result<GetTaskResult, ErrorData> {
         let (agent, def, id) = self.open_task(&request.task_id, &context)?;
-        let work = async { Ok(crate::tasks::get(agent, def, &request.task_id, &id).await) };
+        let work = async { Ok(super::tasks::get(agent, def, &request.task_id, &id).await) };
         self.gate
             .run(&context.ct, work)
             .await
@@ -652,7 +652,7 @@ fn serve(
     };
     let result = runtime.block_on(async {
         let server = with_agent_from_env(server);
-        let server = match crate::dry_run::from_env() {
+        let server = match super::dry_run::from_env() {
             Ok(None) => server,
             Ok(Some(mode)) => {
                 tracing::info!(
@@ -701,5 +701,4 @@ fn with_agent_from_env(server: Server) -> Server {
 }
 
 #[cfg(test)]
-#[path = "server_tests.rs"]
 mod tests;

@@ -14,13 +14,13 @@ use std::collections::BTreeMap;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
+use super::approval::mode_for;
 use crate::alter::agent::Mode;
 use crate::alter::context::AuditContext;
 use crate::alter::error::Error;
 use crate::alter::preflight::preflight;
 use crate::alter::retrieve::provider_url;
 use crate::alter::wire::{ProxyRequest, TokenRequest, TokenTarget};
-use crate::approval::mode_for;
 use crate::request::ProviderRequest;
 use crate::tool::ToolDef;
 

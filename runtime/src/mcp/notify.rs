@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use rmcp::model::ProgressNotificationParam;
 use serde_json::json;
 
-use crate::call::Client;
+use super::call::Client;
 
 /// The lowest MCP log level the client asked for (`logging/setLevel`), as a number from 0
 /// (`debug`) to 7 (`emergency`). Until the client sets one, everything is sent.
