@@ -171,8 +171,8 @@ pub fn tool_result(
     request: &ProviderRequest,
     response: &ProviderResponse,
 ) -> CallToolResult {
-    let links = crate::mcp::server::page_links(def, request, response);
-    crate::mcp::server::provider_result(def, response, &links)
+    let links = crate::mcp::results::page_links(def, request, response);
+    crate::mcp::results::provider_result(def, response, &links)
 }
 
 fn header_map(pairs: &[(&[u8], &[u8])]) -> HeaderMap {

@@ -15,8 +15,6 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Bytes;
 use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{Request, Response, StatusCode};
-use rmcp::RoleServer;
-use rmcp::service::RequestContext;
 
 use crate::alter::user_token::UserToken;
 
@@ -113,17 +111,6 @@ fn bearer_token(value: &HeaderValue) -> Option<UserToken> {
         && token.len() <= MAX_TOKEN_LEN
         && token.bytes().all(token68);
     valid.then(|| UserToken::new(token))
-}
-
-/// The caller's token of one MCP request, as [`admit`] left it in the HTTP request parts that
-/// rmcp hands to the handler. `None` over stdio and for anonymous HTTP requests.
-pub(crate) fn user_token(context: &RequestContext<RoleServer>) -> Option<UserToken> {
-    context
-        .extensions
-        .get::<hyper::http::request::Parts>()?
-        .extensions
-        .get::<UserToken>()
-        .cloned()
 }
 
 fn unauthorized(challenge: &'static str, message: &str) -> Refusal {

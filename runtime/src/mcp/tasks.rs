@@ -186,7 +186,7 @@ pub(crate) fn open<'a>(
             None,
         )
     })?;
-    let user = crate::http_gate::user_token(context);
+    let user = super::call::user_token(context);
     let id =
         TaskId::decode(&agent.inner.task_key, text, user.as_ref(), unix_now()).map_err(refused)?;
     Ok((agent, id))
@@ -259,7 +259,7 @@ async fn check(poll: &Poll<'_>, def: &ToolDef, id: &TaskId) -> State {
     };
     match poll.result().await {
         Ok(response) => State::Done {
-            result: super::server::provider_result(def, &response, &links(id, &response)),
+            result: super::results::provider_result(def, &response, &links(id, &response)),
             updated,
         },
         Err(error) if is_transient(&error) => unreachable_alter(&error, id),
@@ -314,7 +314,7 @@ fn working_message(tool: &str, status: &Status, id: &TaskId) -> String {
 /// A tool error with the text a waiting call would have given.
 fn failed(error: &Error, updated: Option<String>) -> State {
     State::Done {
-        result: super::server::tool_error(error.tool_message()),
+        result: super::results::tool_error(error.tool_message()),
         updated,
     }
 }

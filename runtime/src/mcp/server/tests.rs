@@ -1,9 +1,14 @@
-//! Server tests without a transport: start-up checks, call routing, result shaping.
+//! Server tests without a transport: start-up checks, listing, call routing, dry runs.
+
+use rmcp::ServerHandler as _;
+use rmcp::model::CallToolResult;
+use serde_json::Value;
 
 use super::*;
-use crate::request::ProviderRequest;
-use crate::tool::{Annotations, ArgumentError};
-use crate::{AgentKey, Method};
+use crate::alter::key::AgentKey;
+use crate::mcp::call::CallScope;
+use crate::request::{Method, ProviderRequest};
+use crate::tool::{Annotations, ArgumentError, Arguments, ResponseRule};
 
 fn build_ok(args: Arguments) -> Result<ProviderRequest, ArgumentError> {
     match args.get("channel") {
@@ -156,56 +161,6 @@ async fn without_a_key_calls_explain_how_to_set_it() {
     );
 }
 
-/// The tool result of an answer without `Link` headers.
-fn result_of(def: &ToolDef, response: &ProviderResponse) -> CallToolResult {
-    provider_result(def, response, &PageLinks::default())
-}
-
-fn answer(status: u16, body: &str, truncated: bool) -> ProviderResponse {
-    let headers = vec![("content-type".into(), "image/png".into())];
-    ProviderResponse::new(status, headers, body.as_bytes().to_vec(), truncated)
-}
-
-#[test]
-fn ok_field_false_is_a_tool_error() {
-    let body = r#"{"ok":false,"error":"channel_not_found"}"#;
-    let result = result_of(&SLACK[0], &answer(200, body, false));
-    assert_eq!(result.is_error, Some(true));
-    assert_eq!(
-        text(&result),
-        format!("Slack error: channel_not_found\n{body}")
-    );
-    let ok = result_of(&SLACK[0], &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
-    assert_eq!(ok.is_error, Some(false));
-    assert_eq!(text(&ok), r#"{"ok":true,"ts":"1.2"}"#);
-    let odd = result_of(&SLACK[0], &answer(200, r#"{"ok":false}"#, false));
-    assert!(text(&odd).starts_with("Slack error: unknown_error"));
-}
-
-#[test]
-fn http_status_rule_ignores_ok_field_and_bodies_are_described() {
-    let google = ToolDef {
-        provider: "google",
-        response: ResponseRule::HttpStatus,
-        ..SLACK[0]
-    };
-    let result = result_of(&google, &answer(200, r#"{"ok":false}"#, false));
-    assert_eq!(result.is_error, Some(false));
-    let empty = result_of(&google, &answer(204, "", false));
-    assert_eq!(text(&empty), "Google answered HTTP 204 with an empty body.");
-    let binary = ProviderResponse::new(200, vec![], vec![0xff, 0x00], false);
-    assert!(text(&result_of(&google, &binary)).contains("2 bytes of non-text data"));
-    let cut = result_of(&google, &answer(200, "[1,", true));
-    assert!(
-        text(&cut).starts_with(
-            "[1,\n[…truncated at 3 bytes (the response limit, ALTER_MCP_MAX_RESPONSE_BYTES)"
-        ),
-        "{}",
-        text(&cut)
-    );
-    assert!(text(&cut).contains("narrow the request (fewer fields, smaller page)"));
-}
-
 #[derive(serde::Deserialize, serde::Serialize)]
 struct Posted {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,34 +180,6 @@ fn typed() -> ToolDef {
         }),
         ..SLACK[0]
     }
-}
-
-#[test]
-fn typed_outputs_are_structured_and_misfits_are_errors() {
-    let def = typed();
-    let ok = result_of(&def, &answer(200, r#"{"ok":true,"ts":"1.2"}"#, false));
-    assert_eq!(ok.is_error, Some(false));
-    assert_eq!(
-        ok.structured_content,
-        Some(serde_json::json!({"ts": "1.2"}))
-    );
-    assert_eq!(text(&ok), r#"{"ts":"1.2"}"#);
-    // The ok-field rule still comes first.
-    let failed = result_of(&def, &answer(200, r#"{"ok":false,"error":"x"}"#, false));
-    assert_eq!(failed.is_error, Some(true));
-    assert_eq!(failed.structured_content, None);
-    let misfit = result_of(&def, &answer(200, r#"{"ok":true,"ts":12}"#, false));
-    assert_eq!(misfit.is_error, Some(true));
-    assert_eq!(misfit.structured_content, None);
-    let message = text(&misfit);
-    assert!(message.contains("at `ts`"), "{message}");
-    assert!(message.ends_with(r#"{"ok":true,"ts":12}"#), "{message}");
-    let html = result_of(&def, &answer(200, "<html>", false));
-    assert_eq!(html.is_error, Some(true));
-    assert!(text(&html).contains("not JSON"));
-    let empty = result_of(&def, &answer(200, "", false));
-    assert_eq!(empty.is_error, Some(false));
-    assert_eq!(empty.structured_content, Some(serde_json::json!({})));
 }
 
 static OUTPUT_NOT_OBJECT: &[ToolDef] = &[ToolDef {
