@@ -86,22 +86,15 @@
 #![warn(missing_docs)]
 
 mod alter;
-mod cli;
 pub mod env;
 /// Entry points for `fuzz/` (feature `fuzzing`, never on in a shipped binary).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod http;
-mod http_gate;
-mod http_options;
-mod logging;
 mod mcp;
 pub mod request;
-mod run;
-mod stdio;
-mod threads;
 pub mod tool;
+mod transport;
 
 pub use alter::agent::{Agent, AgentBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Mode};
 pub use alter::context::AuditContext;
@@ -113,18 +106,19 @@ pub use alter::retry::RetryPolicy;
 pub use alter::trace::{self, Trace};
 pub use alter::user_token::UserToken;
 pub use alter::wire::{ApprovalGate, PendingApproval};
-pub use http::{serve_http, shutdown_signal};
-pub use http_options::HttpOptions;
-pub use logging::DEFAULT_LOG_FILTER;
 pub use mcp::approval::DEFAULT_APPROVAL_WAIT;
 pub use mcp::call::{CallScope, Client};
 pub use mcp::server::Server;
 pub use request::upload::{Base64, FilePart, FileParts};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
-pub use run::{run, serve_stdio};
 pub use tool::output::{self, OutputDef, OutputError, OutputFn, ToolOutput, output};
 pub use tool::paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
+pub use transport::http::{serve_http, shutdown_signal};
+pub use transport::http_options::HttpOptions;
+pub use transport::logging::DEFAULT_LOG_FILTER;
+pub use transport::run::run;
+pub use transport::stdio::serve_stdio;
 
 // Re-exports for generated code and binaries.
 pub use rmcp;

@@ -3,10 +3,10 @@
 //! settings (`http_options.rs`), so that a person who runs the binary in a terminal is not left
 //! facing a silent process waiting for JSON-RPC on stdin.
 
+use super::http_options::{DEFAULT_MAX_BODY, DEFAULT_SHUTDOWN_GRACE, HttpArgs, HttpOptions};
 use crate::env::{
     ALLOW_ANONYMOUS_ENV, ALLOWED_HOSTS_ENV, HTTP_ENV, MAX_BODY_ENV, SHUTDOWN_GRACE_ENV,
 };
-use crate::http_options::{DEFAULT_MAX_BODY, DEFAULT_SHUTDOWN_GRACE, HttpArgs, HttpOptions};
 use crate::tool::ToolDef;
 
 /// What the command line asks for.

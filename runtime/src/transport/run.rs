@@ -1,23 +1,13 @@
-//! The whole `main` of a tool server binary.
+//! The whole `main` of a tool server binary: the command line (`cli.rs`), logs
+//! (`logging.rs`), the agent from the environment, a dry run if asked, worker threads sized for
+//! the transport (`threads.rs`), then stdio or HTTP until the client or a signal ends it.
 
 use std::process::ExitCode;
 
-use rmcp::ServiceExt as _;
-
+use super::stdio::serve_stdio;
 use crate::alter::agent::Agent;
 use crate::mcp::server::Server;
 use crate::tool::ToolDef;
-
-/// Serves `server` over stdin/stdout until the client closes the connection.
-pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
-    let running = server
-        .serve(crate::stdio::streams())
-        .await
-        .map_err(|e| std::io::Error::other(format!("MCP initialization failed: {e}")))?;
-    let reason = running.waiting().await.map_err(std::io::Error::other)?;
-    tracing::info!(?reason, "MCP session ended");
-    Ok(())
-}
 
 /// The whole `main` of a tool server binary: logs to stderr without ever blocking on it
 /// (filter from `ALTER_MCP_LOG`, default `info,rmcp=warn`; see `logging.rs`), reads the agent from the environment (see [`Agent::from_env`]; without a
@@ -26,12 +16,12 @@ pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
 /// (or `ALTER_MCP_HTTP`) serves streamable HTTP until SIGTERM/SIGINT. `--help` and
 /// `--version` print and exit; any other argument is refused (exit 2).
 pub fn run(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
-    let http = match crate::cli::parse(name, tool_sets, std::env::args().skip(1)) {
-        crate::cli::Invocation::Exit(code) => return ExitCode::from(code),
-        crate::cli::Invocation::Serve => None,
-        crate::cli::Invocation::ServeHttp(options) => Some(options),
+    let http = match super::cli::parse(name, tool_sets, std::env::args().skip(1)) {
+        super::cli::Invocation::Exit(code) => return ExitCode::from(code),
+        super::cli::Invocation::Serve => None,
+        super::cli::Invocation::ServeHttp(options) => Some(options),
     };
-    let logs = crate::logging::init();
+    let logs = super::logging::init();
     let code = serve(name, tool_sets, http);
     if let Some(logs) = logs {
         logs.finish();
@@ -42,7 +32,7 @@ pub fn run(name: &str, tool_sets: &[&'static [ToolDef]]) -> ExitCode {
 fn serve(
     name: &str,
     tool_sets: &[&'static [ToolDef]],
-    http: Option<crate::http_options::HttpOptions>,
+    http: Option<super::http_options::HttpOptions>,
 ) -> ExitCode {
     let server = match Server::new(name, tool_sets) {
         Ok(server) => server,
@@ -51,7 +41,7 @@ fn serve(
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match crate::threads::runtime(http.is_some()) {
+    let runtime = match super::threads::runtime(http.is_some()) {
         Ok(runtime) => runtime,
         Err(error) => {
             tracing::error!(%error, "could not start the async runtime");
@@ -80,7 +70,7 @@ fn serve(
         match http {
             None => serve_stdio(server).await,
             Some(options) => {
-                crate::http::serve_http(server, options, crate::http::shutdown_signal()).await
+                super::http::serve_http(server, options, super::http::shutdown_signal()).await
             }
         }
     });

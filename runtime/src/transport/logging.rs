@@ -170,7 +170,7 @@ impl Reporting {
             return;
         }
         let line = format!(
-            "WARN alter_mcp_runtime::logging: {} log lines dropped: stderr was not read fast enough\n",
+            "WARN alter_mcp_runtime::transport::logging: {} log lines dropped: stderr was not read fast enough\n",
             dropped - reported
         );
         let mut writer = self.inner.clone();

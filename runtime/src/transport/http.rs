@@ -35,8 +35,8 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::http_gate::{Body, Policy, admit, json_response};
-use crate::http_options::HttpOptions;
+use super::http_gate::{Body, Policy, admit, json_response};
+use super::http_options::HttpOptions;
 use crate::mcp::server::Server;
 
 /// A slow client gets this long to send its request head.

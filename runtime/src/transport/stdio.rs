@@ -1,4 +1,5 @@
-//! Non-blocking stdin and stdout for the MCP stdio transport.
+//! The MCP stdio transport: a server served over stdin and stdout ([`serve_stdio`]), which are
+//! made non-blocking.
 //!
 //! tokio's `stdin()`/`stdout()` hand every read and write to the blocking thread pool, which
 //! cost more than the rest of a tool call put together (thread hand-offs on every message).
@@ -9,7 +10,21 @@
 //! Invariant: nothing else in the process uses fd 0 or fd 1 (logs go to stderr), so setting
 //! `O_NONBLOCK` on them disturbs no one.
 
+use rmcp::ServiceExt as _;
 use tokio::io::{AsyncRead, AsyncWrite};
+
+use crate::mcp::server::Server;
+
+/// Serves `server` over stdin/stdout until the client closes the connection.
+pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
+    let running = server
+        .serve(streams())
+        .await
+        .map_err(|e| std::io::Error::other(format!("MCP initialization failed: {e}")))?;
+    let reason = running.waiting().await.map_err(std::io::Error::other)?;
+    tracing::info!(?reason, "MCP session ended");
+    Ok(())
+}
 
 pub(crate) type Reader = Box<dyn AsyncRead + Send + Unpin>;
 pub(crate) type Writer = Box<dyn AsyncWrite + Send + Unpin>;
