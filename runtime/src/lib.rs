@@ -85,16 +85,27 @@
 
 #![warn(missing_docs)]
 
-mod alter;
+// The layers, bottom to top; each folder uses only the ones above it here, and its `mod.rs`
+// says what it owns (`layers.rs` holds the order).
 pub mod env;
+
+pub mod request;
+
+mod alter;
+
+pub mod tool;
+
+mod mcp;
+
+mod transport;
+
 /// Entry points for `fuzz/` (feature `fuzzing`, never on in a shipped binary).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod mcp;
-pub mod request;
-pub mod tool;
-mod transport;
+
+#[cfg(test)]
+mod layers;
 
 pub use alter::agent::{Agent, AgentBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Mode};
 pub use alter::context::AuditContext;

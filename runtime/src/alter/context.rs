@@ -165,7 +165,7 @@ fn push_json_string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::alter::error::ErrorKind;
 
     #[test]
     fn tool_context_serializes_compactly() {

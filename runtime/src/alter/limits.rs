@@ -140,7 +140,7 @@ fn count(name: &str, text: &str, max: usize) -> Result<usize, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::alter::error::ErrorKind;
 
     fn from(vars: &[(&str, &str)]) -> Result<Limits, Error> {
         Limits::from_lookup(&|name: &str| {

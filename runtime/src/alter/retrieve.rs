@@ -408,7 +408,8 @@ fn spawn_audit(agent: &Agent, row: AuditRow, context: Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ErrorKind, Method};
+    use crate::alter::error::ErrorKind;
+    use crate::request::Method;
     use serde_json::json;
 
     #[test]

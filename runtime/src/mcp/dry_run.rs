@@ -185,7 +185,7 @@ mod tests {
     use crate::tool::{Annotations, ResponseRule};
 
     fn def(destructive: bool) -> ToolDef {
-        fn build(_: crate::Arguments) -> Result<ProviderRequest, crate::ArgumentError> {
+        fn build(_: crate::tool::Arguments) -> Result<ProviderRequest, crate::tool::ArgumentError> {
             unreachable!("not called")
         }
         ToolDef {
@@ -266,7 +266,10 @@ mod tests {
     fn bytes_show_their_size_and_digest_not_their_base64() {
         let bytes: Vec<u8> = (0..=255).cycle().take(50_000).collect();
         let mut request = ProviderRequest::new(Method::Put, "https://h.example/blobs");
-        request.body_bytes(crate::Base64::new(bytes.clone()), "image/png");
+        request.body_bytes(
+            crate::request::upload::Base64::new(bytes.clone()),
+            "image/png",
+        );
         let context = AuditContext::new();
         let value = render(&def(false), &request, &context, Mode::Retrieve, false).unwrap();
         let provider = &value["provider_request"];

@@ -135,7 +135,7 @@ fn repeated_query_names_become_arrays() {
 
 #[test]
 fn json_query_values_reach_the_proxy_as_strings() {
-    let mut request = ProviderRequest::new(crate::Method::Get, "https://h/x");
+    let mut request = ProviderRequest::new(crate::request::Method::Get, "https://h/x");
     request
         .query_json("filter", json!({"a": [1, 2]}))
         .query_json("s", "abc");
@@ -152,7 +152,7 @@ async fn reserved_headers_and_bad_requests_are_refused_locally() {
         .base_url("http://127.0.0.1:9")
         .build()
         .unwrap();
-    let mut request = ProviderRequest::new(crate::Method::Get, "https://h.example/x");
+    let mut request = ProviderRequest::new(crate::request::Method::Get, "https://h.example/x");
     request.header("Authorization", "Bearer mine");
     let context = AuditContext::for_tool("t");
     let error = agent
@@ -161,7 +161,7 @@ async fn reserved_headers_and_bad_requests_are_refused_locally() {
         .unwrap_err();
     assert_eq!(error.kind(), &ErrorKind::InvalidRequest);
     assert!(error.message().contains("Authorization"));
-    let unfilled = ProviderRequest::new(crate::Method::Get, "https://h.example/{id}");
+    let unfilled = ProviderRequest::new(crate::request::Method::Get, "https://h.example/{id}");
     let error = agent
         .request("google", &unfilled, &context)
         .await

@@ -1,7 +1,7 @@
 //! Tests of the `/sdk/*` JSON shapes: body field order and the answer validation rules.
 
 use super::*;
-use crate::ErrorKind;
+use crate::alter::error::ErrorKind;
 use serde_json::json;
 
 const GRANT: &str = "0b9f2d4e-8a7c-4f1e-9d3b-2c5a6e7f8091";

@@ -4,7 +4,7 @@ use crate::request::Method;
 use crate::tool::{Annotations, ResponseRule};
 
 fn def(destructive: bool) -> ToolDef {
-    fn build(_: crate::Arguments) -> Result<ProviderRequest, crate::ArgumentError> {
+    fn build(_: crate::tool::Arguments) -> Result<ProviderRequest, crate::tool::ArgumentError> {
         Ok(ProviderRequest::new(Method::Delete, "https://h/x"))
     }
     ToolDef {
