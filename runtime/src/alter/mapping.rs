@@ -1,5 +1,5 @@
 //! Backend error answers → [`Error`]: the pure function of (endpoint, status, headers, body)
-//! that protocol §6.2 then §6.1 describe. No I/O, so the table in `mapping_tests.rs` covers it.
+//! that protocol §6.2 then §6.1 describe. No I/O, so the table in `mapping/tests.rs` covers it.
 //!
 //! Invariant: every non-2xx `/sdk/*` answer goes through [`backend_error`]; nothing else
 //! interprets backend error bodies.

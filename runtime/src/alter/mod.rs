@@ -1,12 +1,13 @@
 //! The Alter client: an [`Agent`](agent::Agent) holds the agent key and sends a provider
-//! request through Alter (protocol §1–§9), in proxy mode (`/sdk/proxy`: Alter calls the
-//! provider) or retrieve mode (`/sdk/token`, then this process calls the provider and posts the
-//! audit row); it signs every call, retries what is safe to repeat, bounds every wait and read,
-//! waits on human approvals, and maps every answer to a [`ProviderResponse`](response::ProviderResponse)
-//! or one typed, secret-free [`Error`](error::Error) whose text tells the model what to do.
+//! request through Alter, in proxy mode (`/sdk/proxy`, Alter calls the provider) or retrieve
+//! mode (`/sdk/token`, then this process calls the provider and posts the audit row). It
+//! signs every call, retries only what is safe to repeat, bounds every wait and read, reads a
+//! held call's approval, carries the audit context (traces), and turns every answer into a
+//! `ProviderResponse` or one typed, secret-free [`Error`](error::Error) with the text that
+//! tells the model what to do.
 //!
-//! Uses only `env` and `request`: it knows nothing of tools or MCP, so it serves any caller
-//! (the `Agent` alone is a public Alter client).
+//! May use `env` and `request`; knows nothing of tools or MCP (the `Agent` alone is a public
+//! Alter client).
 
 pub(crate) mod agent;
 pub(crate) mod cap;

@@ -66,9 +66,9 @@ pub(super) fn scope_of(
     }
 }
 
-/// The caller's token of one MCP request, as the HTTP transport left it (`http_gate.rs`) in
-/// the HTTP request parts that rmcp hands to the handler. `None` over stdio and for anonymous
-/// HTTP requests.
+/// The caller's token of one MCP request, as the HTTP transport left it
+/// (`transport/http_gate.rs`) in the HTTP request parts that rmcp hands to the handler. `None`
+/// over stdio and for anonymous HTTP requests.
 pub(super) fn user_token(context: &RequestContext<RoleServer>) -> Option<UserToken> {
     context
         .extensions

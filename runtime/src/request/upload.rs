@@ -4,7 +4,7 @@
 //! nothing is sent. [`FilePart`] is one file of a multipart body.
 //!
 //! `Debug` shows a value's size and a digest, never its bytes: requests are logged and
-//! compared (`approval.rs` fingerprints them), and a file can be megabytes.
+//! compared (`mcp/approval.rs` fingerprints them), and a file can be megabytes.
 
 use std::fmt;
 

@@ -223,8 +223,8 @@ fn health() -> Response<Body> {
 }
 
 /// The one [`Server`], shared by the handler rmcp makes for each request. It forwards every
-/// `ServerHandler` method `Server` implements: when `server.rs` overrides another one, forward
-/// it here too, or HTTP clients get rmcp's default for it.
+/// `ServerHandler` method `Server` implements: when `mcp/handler.rs` overrides another one,
+/// forward it here too, or HTTP clients get rmcp's default for it.
 struct Shared(Arc<Server>);
 
 impl ServerHandler for Shared {

@@ -1,10 +1,10 @@
-//! How a server reaches its clients, and how a binary starts one: the stdio transport
-//! (`stdio.rs`), stateless streamable HTTP (`http.rs`) with what a request passes first
-//! (`http_gate.rs`: body limit, the bearer token as the call's user) and its settings
-//! (`http_options.rs`); and `run`, the whole `main` of a tool server: command line (`cli.rs`),
-//! logs that never block (`logging.rs`), worker threads (`threads.rs`), then one transport.
+//! How a server reaches its clients, and how a binary starts one: stdio (`stdio.rs`),
+//! stateless streamable HTTP (`http.rs`) with what a request passes first (`http_gate.rs`:
+//! body limit, the bearer token as the call's user) and its settings (`http_options.rs`); and
+//! `run`, the whole `main` of a tool server: command line (`cli.rs`), logs that never block
+//! (`logging.rs`), worker threads (`threads.rs`), then one transport.
 //!
-//! The top layer: uses every layer below; nothing uses it but the crate root.
+//! The top layer: may use every layer below; only the crate root uses it.
 
 pub(crate) mod cli;
 pub(crate) mod http;
