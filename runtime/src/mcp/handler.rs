@@ -16,6 +16,7 @@ use crate::alter::agent::Agent;
 use crate::tool::ToolDef;
 
 impl Server {
+    /// A task id of this deployment and caller, naming one of this server's tools.
     fn open_task(
         &self,
         text: &str,

@@ -53,9 +53,9 @@ pub fn output<T: ToolOutput>(answer: Value, links: &PageLinks) -> Result<Value, 
 /// [`output::<T>`](output) of a tool's output type: what [`OutputDef::read`] holds.
 pub type OutputFn = fn(Value, &PageLinks) -> Result<Value, OutputError>;
 
-/// A tool's structured output, what [`ToolDef::output`] holds: the schema `tools/list`
-/// declares and the reader that makes every answer fit it, together so that neither can be
-/// set without the other.
+/// A tool's structured output, what [`ToolDef::output`](super::ToolDef::output) holds: the
+/// schema `tools/list` declares and the reader that makes every answer fit it, together so that
+/// neither can be set without the other.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputDef {
     /// The output JSON Schema (an object schema), as JSON text (parsed once at start-up).
