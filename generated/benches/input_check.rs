@@ -1,6 +1,6 @@
 //! What enforcing the advertised input schema costs per call, on every shipped tool: each
 //! call's arguments are validated against its tool's compiled schema before anything is built
-//! or sent (`runtime/src/input_check.rs`). Run with
+//! or sent (`runtime/src/tool/input_check.rs`). Run with
 //! `cargo bench -p alter-mcp-tools --bench input_check`; results in `docs/benchmarks.md`.
 //!
 //! Before the benches run, `main` checks that every shipped tool has a case here, and that each

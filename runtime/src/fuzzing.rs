@@ -10,17 +10,19 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use rmcp::model::CallToolResult;
 use serde_json::Value;
 
-use crate::agent::{Agent, Answer, Mode, preflight, proxy_body};
-use crate::context::AuditContext;
-use crate::error::Error;
-use crate::input_check::InputCheck;
-use crate::key::AgentKey;
-use crate::limits::Limits;
-use crate::mapping::{Endpoint, backend_error};
+use crate::alter::agent::{Agent, Answer, Mode};
+use crate::alter::context::AuditContext;
+use crate::alter::error::Error;
+use crate::alter::key::AgentKey;
+use crate::alter::limits::Limits;
+use crate::alter::mapping::{Endpoint, backend_error};
+use crate::alter::preflight::preflight;
+use crate::alter::proxy::proxy_body;
+use crate::alter::response::ProviderResponse;
+use crate::alter::wire::parse_token;
 use crate::request::{EncodedBody, ProviderRequest};
-use crate::response::ProviderResponse;
+use crate::tool::input_check::InputCheck;
 use crate::tool::{ArgumentError, Arguments, ToolDef};
-use crate::wire::parse_token;
 
 /// The response limit of the fuzzing agent: small, so cutting and salvaging are reached.
 pub const MAX_RESPONSE_BYTES: usize = 256;
@@ -77,14 +79,14 @@ impl ToolCheck {
         let proxy = preflight(Mode::Proxy, &request)
             .and_then(|()| proxy_body(self.def.provider, &request, None));
         let retrieve = preflight(Mode::Retrieve, &request).and_then(|()| {
-            let url = crate::retrieve::provider_url(&request)?;
+            let url = crate::alter::retrieve::provider_url(&request)?;
             let body = request
                 .encode_body("alter-mcp-fuzz")
                 .map_err(Error::invalid_request)?;
             Ok((url.to_string(), body))
         });
-        let context = crate::trace::for_call(self.def, &AuditContext::new());
-        let dry_run = |mode| crate::dry_run::result(self.def, &request, &context, mode, false);
+        let context = crate::alter::trace::for_call(self.def, &AuditContext::new());
+        let dry_run = |mode| crate::mcp::dry_run::result(self.def, &request, &context, mode, false);
         let dry_runs = [dry_run(Mode::Proxy), dry_run(Mode::Retrieve)];
         Sent::Built {
             schema,
@@ -141,7 +143,7 @@ pub fn answer(
                 body: body.to_vec(),
                 truncated: kind == Kind::ProxyCut,
             };
-            crate::proxy::answer(agent(), "google", answer, None)
+            crate::alter::proxy::answer(agent(), "google", answer, None)
                 .result
                 .map(Read::Response)
         }
@@ -150,14 +152,14 @@ pub fn answer(
             _ => Err(backend_error(Endpoint::Token, status, &headers, body)),
         },
         Kind::Status => {
-            let status = crate::poll::status_answer(status, body)?;
+            let status = crate::alter::poll::status_answer(status, body)?;
             Ok(Read::Status {
                 executed_with_result: status.executed_with_result(),
                 outcome: status.outcome(APPROVAL_ID),
             })
         }
         Kind::Result => {
-            crate::poll::result_answer("slack", status, &headers, body).map(Read::Response)
+            crate::alter::poll::result_answer("slack", status, &headers, body).map(Read::Response)
         }
     }
 }
@@ -169,8 +171,8 @@ pub fn tool_result(
     request: &ProviderRequest,
     response: &ProviderResponse,
 ) -> CallToolResult {
-    let links = crate::server::page_links(def, request, response);
-    crate::server::provider_result(def, response, &links)
+    let links = crate::mcp::results::page_links(def, request, response);
+    crate::mcp::results::provider_result(def, response, &links)
 }
 
 fn header_map(pairs: &[(&[u8], &[u8])]) -> HeaderMap {

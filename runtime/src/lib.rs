@@ -85,71 +85,51 @@
 
 #![warn(missing_docs)]
 
-mod agent;
-mod approval;
-mod call;
-mod cap;
-mod cli;
-mod context;
-mod dry_run;
-mod encoding;
+// The layers, bottom to top; each folder uses only the ones above it here, and its `mod.rs`
+// says what it owns (`layers.rs` holds the order).
 pub mod env;
-mod error;
-mod error_text;
+
+pub mod request;
+
+mod alter;
+
+pub mod tool;
+
+mod mcp;
+
+mod transport;
+
 /// Entry points for `fuzz/` (feature `fuzzing`, never on in a shipped binary).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
-mod gate;
-mod http;
-mod http_gate;
-mod http_options;
-mod input_check;
-mod key;
-mod limits;
-mod link;
-mod logging;
-mod mapping;
-mod notify;
-pub mod output;
-mod paging;
-mod poll;
-mod proxy;
-pub mod request;
-mod response;
-mod retrieve;
-mod retry;
-mod server;
-mod signing;
-mod stdio;
-mod task_id;
-mod tasks;
-mod threads;
-pub mod tool;
-pub mod trace;
-mod upload;
-mod wire;
 
-pub use agent::{Agent, AgentBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Mode};
-pub use approval::DEFAULT_APPROVAL_WAIT;
-pub use call::{CallScope, Client, UserToken};
-pub use context::AuditContext;
-pub use error::{Error, ErrorKind};
-pub use http::{serve_http, shutdown_signal};
-pub use http_options::HttpOptions;
-pub use key::AgentKey;
-pub use limits::Limits;
-pub use logging::DEFAULT_LOG_FILTER;
-pub use output::{OutputDef, OutputError, OutputFn, ToolOutput, output};
-pub use paging::{LinkPaging, PageKind, PageLinks, PageParam};
+#[cfg(test)]
+mod layers;
+
+pub use alter::agent::{Agent, AgentBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Mode};
+pub use alter::context::AuditContext;
+pub use alter::error::{Error, ErrorKind};
+pub use alter::key::AgentKey;
+pub use alter::limits::Limits;
+pub use alter::response::ProviderResponse;
+pub use alter::retry::RetryPolicy;
+pub use alter::trace::{self, Trace};
+pub use alter::user_token::UserToken;
+pub use alter::wire::{ApprovalGate, PendingApproval};
+pub use mcp::approval::DEFAULT_APPROVAL_WAIT;
+pub use mcp::call::{CallScope, Client};
+pub use mcp::server::Server;
+pub use request::upload::{Base64, FilePart, FileParts};
 pub use request::{BodyEncoding, EncodedBody, Method, ProviderRequest, Style};
-pub use response::ProviderResponse;
-pub use retry::RetryPolicy;
-pub use server::{Server, run, serve_stdio};
+pub use tool::output::{self, OutputDef, OutputError, OutputFn, ToolOutput, output};
+pub use tool::paging::{LinkPaging, PageKind, PageLinks, PageParam};
 pub use tool::{Annotations, ArgumentError, Arguments, ResponseRule, ToolDef, ToolInput, build};
-pub use trace::Trace;
-pub use upload::{Base64, FilePart, FileParts};
-pub use wire::{ApprovalGate, PendingApproval};
+pub use transport::http::{serve_http, shutdown_signal};
+pub use transport::http_options::HttpOptions;
+pub use transport::logging::DEFAULT_LOG_FILTER;
+pub use transport::run::run;
+pub use transport::stdio::serve_stdio;
 
 // Re-exports for generated code and binaries.
 pub use rmcp;
