@@ -5,7 +5,8 @@
 //! worker that logged, and soon every worker. So log lines go through `tracing-appender`'s
 //! lossy non-blocking writer: a bounded queue drained by one thread. When the queue is full a
 //! line is dropped and counted, and the next line that fits is preceded by
-//! "N log lines dropped"; the count is reported again at shutdown.
+//! "N log lines dropped"; the count is reported again at shutdown, waiting up to a second for
+//! room in the queue when a burst just filled it.
 //!
 //! Invariants:
 //! - No log call blocks on stderr; memory held by queued lines is bounded (`QUEUE_LINES`).
@@ -69,16 +70,25 @@ pub(crate) struct LogGuard {
 }
 
 impl LogGuard {
-    /// Reports the lines dropped in all, then waits (at most about a second) for the queue to
-    /// reach stderr. When the worker has been stuck on a full pipe, it is left behind instead:
+    /// Reports the lines dropped in all (waiting up to a second for room when a burst has
+    /// just filled the queue), then waits (at most about a second) for the queue to reach
+    /// stderr. When the worker has been stuck on a full pipe, it is left behind instead:
     /// `WorkerGuard`'s drop prints to stdout when it cannot signal a stuck worker, and stdout
     /// belongs to MCP.
     pub(crate) fn finish(mut self) {
         let dropped = self.dropped.dropped_lines();
         if dropped > 0 {
-            tracing::warn!(
-                dropped,
-                "{dropped} log lines dropped in all: stderr was not read fast enough"
+            let progress = Arc::clone(&self.progress);
+            queue_or_wait(
+                &self.dropped,
+                &|| progress.stuck(),
+                FINAL_REPORT_WAIT,
+                || {
+                    tracing::warn!(
+                        dropped,
+                        "{dropped} log lines dropped in all: stderr was not read fast enough"
+                    );
+                },
             );
         }
         if let Some(guard) = self.guard.take() {
@@ -88,6 +98,29 @@ impl LogGuard {
                 drop(guard);
             }
         }
+    }
+}
+
+/// How long shutdown waits for room in a full queue for its "dropped in all" line.
+const FINAL_REPORT_WAIT: Duration = Duration::from_secs(1);
+
+/// Sends one line with `send` until the queue takes it (the drop counter stays put): a queue
+/// that is full from a burst drains in moments, so the line is tried again every 10 ms for at
+/// most `wait`. A stuck sink (nobody reads stderr) would never take it, so then once is all.
+fn queue_or_wait(
+    dropped: &ErrorCounter,
+    stuck: &dyn Fn() -> bool,
+    wait: Duration,
+    mut send: impl FnMut(),
+) {
+    let deadline = Instant::now() + wait;
+    loop {
+        let before = dropped.dropped_lines();
+        send();
+        if dropped.dropped_lines() == before || stuck() || Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -211,6 +244,61 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// A sink that takes a while for each line, and keeps what it was given.
+    struct Slow(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Slow {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            std::thread::sleep(Duration::from_millis(20));
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_final_report_waits_for_room_in_a_full_queue() {
+        let written = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .lossy(true)
+            .buffered_lines_limit(2)
+            .finish(Slow(Arc::clone(&written)));
+        let counter = writer.error_counter();
+        for _ in 0..20 {
+            let _ = writer.clone().write_all(b"burst\n");
+        }
+        assert!(counter.dropped_lines() > 0, "the burst filled the queue");
+        queue_or_wait(&counter, &|| false, Duration::from_secs(5), || {
+            let _ = writer.clone().write_all(b"final report\n");
+        });
+        drop(guard);
+        let written = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+        assert!(written.ends_with("final report\n"), "{written}");
+
+        // A stuck sink gets one try, not the whole wait.
+        let (_release, blocked) = std::sync::mpsc::channel::<()>();
+        let (writer, stuck_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+            .lossy(true)
+            .buffered_lines_limit(1)
+            .finish(Blocked(blocked));
+        let counter = writer.error_counter();
+        for _ in 0..5 {
+            let _ = writer.clone().write_all(b"line\n");
+        }
+        let started = Instant::now();
+        let mut tries = 0;
+        queue_or_wait(&counter, &|| true, Duration::from_secs(5), || {
+            tries += 1;
+            let _ = writer.clone().write_all(b"final report\n");
+        });
+        assert_eq!(tries, 1);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        // Dropping the guard of a stuck worker would wait for it, then print to stdout.
+        std::mem::forget(stuck_guard);
     }
 
     #[test]
