@@ -114,7 +114,9 @@ impl Server {
         let started = Instant::now();
         let entry = &self.tools[index];
         let def = entry.def;
-        let request = match entry.check.build(def.build, arguments.unwrap_or_default()) {
+        let checked = entry.input_check();
+        let request = match checked.and_then(|c| c.build(def.build, arguments.unwrap_or_default()))
+        {
             Ok(request) => request,
             Err(error) => {
                 let elapsed_ms = started.elapsed().as_millis();

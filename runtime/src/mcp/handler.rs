@@ -57,9 +57,11 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(
-            self.tools.iter().map(|e| e.tool.clone()).collect(),
-        ))
+        let tools = self.tools.iter().map(|entry| self.listed(entry));
+        let tools = tools
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn call_tool(
@@ -120,6 +122,6 @@ impl ServerHandler for Server {
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
         let index = *self.by_name.get(name)?;
-        Some(self.tools[index].tool.clone())
+        self.listed(&self.tools[index]).ok()
     }
 }

@@ -1,6 +1,6 @@
 //! What `tools/list` shows of a tool: its rmcp description (name, title, description,
-//! annotations, input and output schemas), made once at start-up from its [`ToolDef`], with
-//! the checks MCP clients rely on (name syntax, object schemas).
+//! annotations, input and output schemas), made from its [`ToolDef`] at start-up, with the
+//! checks MCP clients rely on (name syntax, object schemas), and again for each `tools/list`.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::alter::error::Error;
 use crate::tool::ToolDef;
 
-/// The rmcp description of one tool, its schema parsed once.
+/// The rmcp description of one tool, its schemas parsed from their texts.
 pub(super) fn rmcp_tool(def: &'static ToolDef) -> Result<Tool, Error> {
     let valid_name = (1..=64).contains(&def.name.len())
         && def

@@ -7,13 +7,16 @@
 //!   expired) are `ErrorData`; every failure the model or the user can act on (bad arguments,
 //!   no key, Alter or provider errors) is a tool result with `isError: true`, and the server
 //!   keeps running.
-//! - Schemas are parsed once, at start-up; a bad schema or a duplicate name stops start-up
-//!   with an error, never a panic.
+//! - Schemas are checked and input schemas compiled at start-up; a bad schema or a duplicate
+//!   name stops start-up with an error, never a panic. Neither is held: `tools/list` parses
+//!   the checked texts again, and a tool's validator is compiled again on its first call.
 //! - Nothing is written to stdout except by rmcp's transport; logs go to stderr.
 //! - At most `ALTER_MCP_MAX_CONCURRENT_CALLS` calls run at once, and a cancelled MCP request
 //!   abandons its HTTP call (`gate.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use std::sync::{Arc, OnceLock};
 
 use rmcp::model::Tool;
 use serde_json::Value;
@@ -59,9 +62,24 @@ pub struct Server {
 #[derive(Debug)]
 pub(super) struct Entry {
     pub(super) def: &'static ToolDef,
-    pub(super) tool: Tool,
-    /// The input schema `tool` advertises, compiled: every call's arguments meet it.
-    pub(super) check: InputCheck,
+    /// The input schema the tool advertises, compiled on the tool's first call: every call's
+    /// arguments meet it. Start-up compiled it once already, to refuse a bad schema, and let
+    /// it go: a session calls a few of the tools, and each validator holds tens of KB.
+    check: OnceLock<Result<InputCheck, String>>,
+}
+
+impl Entry {
+    /// The compiled input schema (compiled now, on the tool's first call).
+    pub(super) fn input_check(&self) -> Result<&InputCheck, ArgumentError> {
+        let compiled = self.check.get_or_init(|| {
+            let schema = serde_json::from_str(self.def.input_schema).map_err(|e| e.to_string())?;
+            InputCheck::compile(self.def.name, &schema).map_err(|e| e.to_string())
+        });
+        compiled.as_ref().map_err(|why| ArgumentError {
+            field: None,
+            message: format!("the tool's input schema cannot be used: {why}"),
+        })
+    }
 }
 
 impl Server {
@@ -79,10 +97,15 @@ impl Server {
                     def.name
                 )));
             }
+            // The parsed schemas are not kept: `tools/list` (asked about once per session)
+            // parses them again, which saves holding them all (0.8 MB for the shipped tools).
             let tool = rmcp_tool(def)?;
-            let check =
-                InputCheck::compile(def.name, &Value::Object((*tool.input_schema).clone()))?;
-            tools.push(Entry { def, tool, check });
+            let schema = Arc::unwrap_or_clone(tool.input_schema);
+            InputCheck::compile(def.name, &Value::Object(schema))?;
+            tools.push(Entry {
+                def,
+                check: OnceLock::new(),
+            });
         }
         let providers: BTreeSet<String> =
             tools.iter().map(|e| display_name(e.def.provider)).collect();
@@ -125,10 +148,17 @@ impl Server {
     /// be told it will.
     pub fn with_dry_run(mut self, mode: Mode) -> Server {
         self.dry_run = Some(mode);
-        for entry in &mut self.tools {
-            entry.tool.output_schema = None;
-        }
         self
+    }
+
+    /// What `tools/list` shows of `entry`: its description parsed from the texts checked at
+    /// start-up, without an output schema in a dry run.
+    pub(super) fn listed(&self, entry: &Entry) -> Result<Tool, Error> {
+        let mut tool = rmcp_tool(entry.def)?;
+        if self.dry_run.is_some() {
+            tool.output_schema = None;
+        }
+        Ok(tool)
     }
 
     /// Sets the agent that tool calls use.
@@ -161,7 +191,7 @@ impl Server {
     /// the rule, or says the tool is unknown.
     pub fn check_arguments(&self, tool: &str, arguments: &Value) -> Result<(), ArgumentError> {
         match self.by_name.get(tool) {
-            Some(&index) => self.tools[index].check.check(arguments),
+            Some(&index) => self.tools[index].input_check()?.check(arguments),
             None => Err(ArgumentError {
                 field: None,
                 message: format!("unknown tool `{tool}`"),

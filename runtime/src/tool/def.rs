@@ -16,8 +16,8 @@ pub struct ToolDef {
     pub title: &'static str,
     /// What the tool does, for the model.
     pub description: &'static str,
-    /// The tool's input JSON Schema (an object schema), as JSON text (parsed once at
-    /// start-up, so any layout works; generated code writes it pretty-printed).
+    /// The tool's input JSON Schema (an object schema), as JSON text (parsed, so any
+    /// layout works; generated code writes it pretty-printed, clients get it compact).
     pub input_schema: &'static str,
     /// The Alter provider id (`google`, `slack`), which picks the grant.
     pub provider: &'static str,

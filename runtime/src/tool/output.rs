@@ -58,7 +58,7 @@ pub type OutputFn = fn(Value, &PageLinks) -> Result<Value, OutputError>;
 /// neither can be set without the other.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputDef {
-    /// The output JSON Schema (an object schema), as JSON text (parsed once at start-up).
+    /// The output JSON Schema (an object schema), as JSON text (checked at start-up).
     pub schema: &'static str,
     /// Reads a JSON answer into the output type and writes it back. Generated code sets this
     /// to [`output::<TheOutputType>`](output).
