@@ -215,7 +215,15 @@ async fn dry_runs_declare_no_output_schema() {
         .with_dry_run(Mode::Proxy);
     let tool = server.get_tool("post_message").expect("listed");
     assert_eq!(tool.output_schema, None);
-    assert_eq!(server.tools[0].tool.output_schema, None);
+    assert_eq!(server.listed(&server.tools[0]).unwrap().output_schema, None);
+    let served = Server::new("t", &[tools]).unwrap();
+    assert!(
+        served
+            .get_tool("post_message")
+            .unwrap()
+            .output_schema
+            .is_some()
+    );
     let result = server
         .call("post_message", None, CallScope::default())
         .await
