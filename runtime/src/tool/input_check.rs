@@ -1,6 +1,7 @@
 //! What a tool's input schema advertises, enforced before anything is sent: every call's
 //! arguments are validated against the very schema `tools/list` shows (`ToolDef::input_schema`),
-//! compiled once per tool at start-up.
+//! compiled per tool (the server checks every schema compiles at start-up, then compiles a
+//! tool's again on its first call and keeps it).
 //!
 //! Why a validator and not only serde: the typed input reads types and required fields, but
 //! `minimum`, `maxLength`, `pattern`, `uniqueItems`, `format` and the rest are invisible to it;
