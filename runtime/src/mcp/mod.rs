@@ -18,3 +18,5 @@ pub(crate) mod results;
 pub(crate) mod server;
 pub(crate) mod task_id;
 pub(crate) mod tasks;
+#[cfg(test)]
+mod test_support;

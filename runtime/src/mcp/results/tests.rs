@@ -4,47 +4,10 @@
 use rmcp::model::CallToolResult;
 
 use super::*;
-use crate::request::{Method, ProviderRequest};
+use crate::mcp::test_support::{slack_def, text};
 use crate::tool::output::{OutputDef, ToolOutput, output};
-use crate::tool::{Annotations, ArgumentError, Arguments};
 
-fn build(_: Arguments) -> Result<ProviderRequest, ArgumentError> {
-    Ok(ProviderRequest::new(
-        Method::Post,
-        "https://slack.com/api/chat.postMessage",
-    ))
-}
-
-const SLACK: ToolDef = ToolDef {
-    name: "post_message",
-    title: "Post a message",
-    description: "Posts a message.",
-    input_schema: "{}",
-    provider: "slack",
-    operation_id: "chat.postMessage",
-    annotations: Annotations {
-        read_only: false,
-        destructive: false,
-        idempotent: false,
-        open_world: true,
-    },
-    response: ResponseRule::OkField {
-        ok_field: "ok",
-        error_field: "error",
-    },
-    build,
-    output: None,
-    spec_hash: "0123456789ab",
-};
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+const SLACK: ToolDef = slack_def("post_message", "{}");
 
 /// The tool result of an answer without `Link` headers.
 fn result_of(def: &ToolDef, response: &ProviderResponse) -> CallToolResult {

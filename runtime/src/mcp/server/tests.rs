@@ -1,68 +1,24 @@
 //! Server tests without a transport: start-up checks, listing, call routing, dry runs.
 
 use rmcp::ServerHandler as _;
-use rmcp::model::CallToolResult;
 use serde_json::Value;
 
 use super::*;
 use crate::alter::key::AgentKey;
 use crate::mcp::call::CallScope;
-use crate::request::{Method, ProviderRequest};
-use crate::tool::{Annotations, ArgumentError, Arguments, ResponseRule};
-
-fn build_ok(args: Arguments) -> Result<ProviderRequest, ArgumentError> {
-    match args.get("channel") {
-        Some(Value::String(_)) | None => Ok(ProviderRequest::new(
-            Method::Post,
-            "https://slack.com/api/chat.postMessage",
-        )),
-        Some(_) => Err(ArgumentError {
-            field: Some("channel".into()),
-            message: "invalid type: number, expected a string".into(),
-        }),
-    }
-}
-
-const fn def(name: &'static str, schema: &'static str) -> ToolDef {
-    ToolDef {
-        name,
-        title: "Post a message",
-        description: "Posts a message.",
-        input_schema: schema,
-        provider: "slack",
-        operation_id: "chat.postMessage",
-        annotations: Annotations {
-            read_only: false,
-            destructive: false,
-            idempotent: false,
-            open_world: true,
-        },
-        response: ResponseRule::OkField {
-            ok_field: "ok",
-            error_field: "error",
-        },
-        build: build_ok,
-        output: None,
-        spec_hash: "0123456789ab",
-    }
-}
+use crate::mcp::test_support::{slack_def, text};
+use crate::tool::Arguments;
 
 const SCHEMA: &str = r#"{"type":"object","properties":{"channel":{"type":"string"}}}"#;
-static SLACK: &[ToolDef] = &[def("post_message", SCHEMA), def("list_channels", SCHEMA)];
-static DUPLICATE: &[ToolDef] = &[def("post_message", SCHEMA)];
-static NOT_JSON: &[ToolDef] = &[def("broken", "{nope")];
-static NOT_OBJECT: &[ToolDef] = &[def("broken", "[]")];
-static NOT_OBJECT_TYPE: &[ToolDef] = &[def("broken", r#"{"type":"string"}"#)];
-static BAD_NAME: &[ToolDef] = &[def("post message", SCHEMA)];
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+static SLACK: &[ToolDef] = &[
+    slack_def("post_message", SCHEMA),
+    slack_def("list_channels", SCHEMA),
+];
+static DUPLICATE: &[ToolDef] = &[slack_def("post_message", SCHEMA)];
+static NOT_JSON: &[ToolDef] = &[slack_def("broken", "{nope")];
+static NOT_OBJECT: &[ToolDef] = &[slack_def("broken", "[]")];
+static NOT_OBJECT_TYPE: &[ToolDef] = &[slack_def("broken", r#"{"type":"string"}"#)];
+static BAD_NAME: &[ToolDef] = &[slack_def("post message", SCHEMA)];
 
 #[test]
 fn lists_tools_in_order_with_annotations() {
@@ -237,7 +193,7 @@ async fn dry_runs_declare_no_output_schema() {
 const BOUNDED: &str = r#"{"type":"object","properties":{"channel":{"type":"string","minLength":2},
   "limit":{"type":"integer","minimum":1},
   "when":{"type":"object","properties":{"dateTime":{"type":"string","format":"date-time"}}}}}"#;
-static BOUNDED_TOOLS: &[ToolDef] = &[def("post_message", BOUNDED)];
+static BOUNDED_TOOLS: &[ToolDef] = &[slack_def("post_message", BOUNDED)];
 
 #[tokio::test]
 async fn schema_constraints_are_enforced_in_every_mode() {
@@ -290,7 +246,7 @@ async fn schema_constraints_are_enforced_in_every_mode() {
 
 #[test]
 fn an_invalid_input_schema_stops_start_up() {
-    static BAD_SCHEMA: &[ToolDef] = &[def(
+    static BAD_SCHEMA: &[ToolDef] = &[slack_def(
         "broken",
         r#"{"type":"object","properties":{"x":{"type":"string","pattern":"(["}}}"#,
     )];
