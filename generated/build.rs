@@ -1,6 +1,114 @@
 //! Generates the Google Calendar and Slack tool modules from `specs/*/allowlist.toml` into
-//! `OUT_DIR`: the same few lines a user of `alter-mcp-gen` writes.
+//! `OUT_DIR`: the same few lines a user of `alter-mcp-gen` writes. Then lays out the release
+//! server's code (`hot-code.txt`).
+
+use std::path::Path;
 
 fn main() {
     alter_mcp_gen::build::generate_all("../specs");
+    order_hot_code();
+}
+
+/// In a release build for Linux, places the functions listed in `hot-code.txt` (the ones the
+/// server runs, written by `scripts/hot-code.py`) together, ahead of the rest of the code.
+///
+/// The kernel maps code in 64 KiB blocks around every page that runs. Left where the compiler
+/// puts them, the few hundred KB a session runs are spread over most of the 7 MB of code, and
+/// the server holds most of it; together they take a few blocks (docs/benchmarks.md, "Memory
+/// under load"). This is a linker script fragment that only adds an output section before
+/// `.text` (`INSERT BEFORE`), which GNU ld and LLVM's lld (Rust's default linker on Linux)
+/// both read; a function the list does not name stays where it was, so a stale list costs
+/// memory, never correctness. `ALTER_MCP_HOT_CODE=off` leaves the layout alone.
+fn order_hot_code() {
+    println!("cargo:rerun-if-changed=hot-code.txt");
+    println!("cargo:rerun-if-env-changed=ALTER_MCP_HOT_CODE");
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("PROFILE") != "release"
+        || var("CARGO_CFG_TARGET_OS") != "linux"
+        || var("ALTER_MCP_HOT_CODE") == "off"
+    {
+        return;
+    }
+    // The list names v0 symbols (.cargo/config.toml); a RUSTFLAGS variable replaces that
+    // setting, and legacy names would match nothing.
+    let rustflags = var("CARGO_ENCODED_RUSTFLAGS").replace('\x1f', " ");
+    if !rustflags.contains("symbol-mangling-version=v0") {
+        println!(
+            "cargo:warning=alter-mcp: the server's code is left unordered, so it holds about 4 \
+             MiB more memory: hot-code.txt names v0 symbols, and RUSTFLAGS replaced \
+             .cargo/config.toml's -Csymbol-mangling-version=v0 (add it to RUSTFLAGS, or set \
+             ALTER_MCP_HOT_CODE=off to silence this)"
+        );
+        return;
+    }
+    if rustflags.contains("fuse-ld=") && !rustflags.contains("fuse-ld=lld") {
+        println!(
+            "cargo:warning=alter-mcp: the server's code is left unordered: RUSTFLAGS chooses a \
+             linker (-fuse-ld) that may not read linker script fragments (set \
+             ALTER_MCP_HOT_CODE=off to silence this)"
+        );
+        return;
+    }
+    let list = Path::new("hot-code.txt");
+    let text = match std::fs::read_to_string(list) {
+        Ok(text) => text,
+        Err(error) => {
+            println!(
+                "cargo:warning=alter-mcp: cannot read {}: {error}",
+                list.display()
+            );
+            return;
+        }
+    };
+    let script = match linker_script(&text) {
+        Ok(script) => script,
+        Err((line, why)) => {
+            println!(
+                "cargo:warning=alter-mcp: the server's code is left unordered: {}:{line}: {why} \
+                 (regenerate it with scripts/hot-code.py)",
+                list.display()
+            );
+            return;
+        }
+    };
+    let out = Path::new(&var("OUT_DIR")).join("hot-code.ld");
+    if let Err(error) = std::fs::write(&out, script) {
+        println!(
+            "cargo:warning=alter-mcp: cannot write {}: {error}",
+            out.display()
+        );
+        return;
+    }
+    println!(
+        "cargo:rustc-link-arg-bin=alter-mcp=-Wl,-T,{}",
+        out.display()
+    );
+}
+
+/// The linker script fragment for a `hot-code.txt`: one input section description per listed
+/// function, in the list's order, covering the sections the compiler may put it in (cold ones
+/// get `.text.unlikely.`) and the copies LLVM suffixes with `.N` or `.llvm.N`.
+fn linker_script(list: &str) -> Result<String, (usize, String)> {
+    let mut script = String::from("SECTIONS\n{\n  .text.hot :\n  {\n");
+    for (index, line) in list.lines().enumerate() {
+        let pattern = line.trim();
+        if pattern.is_empty() || pattern.starts_with('#') {
+            continue;
+        }
+        if let Some(bad) = pattern
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.' | '*')))
+        {
+            return Err((
+                index + 1,
+                format!("`{bad}` cannot be part of a symbol pattern"),
+            ));
+        }
+        script.push_str(&format!(
+            "    *(.text.{pattern} .text.{pattern}.* .text.unlikely.{pattern} \
+             .text.unlikely.{pattern}.*)\n"
+        ));
+    }
+    script.push_str("  }\n}\nINSERT BEFORE .text;\n");
+    Ok(script)
 }

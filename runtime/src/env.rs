@@ -71,8 +71,8 @@ pub const ALLOW_ANONYMOUS_ENV: &str = "ALTER_MCP_HTTP_ALLOW_ANONYMOUS";
 /// (repeatable) wins.
 pub const ALLOWED_HOSTS_ENV: &str = "ALTER_MCP_HTTP_ALLOWED_HOSTS";
 
-/// tokio's own variable for the worker thread count. Default: one per core, at most 2 over
-/// stdio and 4 over HTTP.
+/// tokio's own variable for the worker thread count. Default: none over stdio (the server runs
+/// on one thread), one per core and at most 4 over HTTP.
 pub const WORKERS_ENV: &str = "TOKIO_WORKER_THREADS";
 
 /// Every name above, for tools and tests that need them all (clearing a server's environment,

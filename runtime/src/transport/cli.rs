@@ -115,7 +115,8 @@ Environment:
   ALTER_MCP_MAX_RESPONSE_BYTES, ...  timeouts, retries and limits (README: Faults and limits)
   ALTER_MCP_APPROVAL_WAIT  seconds a call waits for a human approval (default 50)
   ALTER_MCP_DRY_RUN    1: calls answer with the request they would send, and send nothing
-  TOKIO_WORKER_THREADS worker threads (default one per core, at most 2 over stdio, 4 over HTTP)
+  TOKIO_WORKER_THREADS worker threads (default: none over stdio, which serves on one thread;
+                       one per core, at most 4, over HTTP)
 
 Tools ({count}): {list}
 ",
