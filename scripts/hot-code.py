@@ -270,6 +270,11 @@ def main():
     finally:
         backend.terminate()
 
+    # A start-up that ran only a few dozen of the binary's functions means callgrind saw
+    # something else (another process, a binary without symbols): write nothing.
+    if len(groups[0][1]) < 500:
+        sys.exit(f"hot-code: the start-up phase ran only {len(groups[0][1])} of the binary's "
+                 "functions; is it the release build with symbols?")
     seen, lines, total = set(), [], 0
     for label, names in groups:
         new = []
