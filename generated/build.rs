@@ -122,29 +122,37 @@ fn order_hot_code() {
     );
 }
 
-/// The linker script fragment for a `hot-code.txt`: one input section description per listed
-/// function, in the list's order, covering the sections the compiler may put it in (cold ones
-/// get `.text.unlikely.`) and the copies LLVM suffixes with `.N` or `.llvm.N`.
+/// The linker script fragment for a `hot-code.txt`, in the list's order: for a function, one
+/// input section description covering the sections the compiler may give it (GCC and LLVM put
+/// cold ones in `.text.unlikely.`, start-up ones in `.text.startup.`) and the copies LLVM
+/// suffixes with `.N` or `.llvm.N`; for `object NAME`, that object file's whole `.text` (where
+/// assembly puts its functions).
 fn linker_script(list: &str) -> Result<String, (usize, String)> {
     let mut script = String::from("SECTIONS\n{\n  .text.hot :\n  {\n");
     for (index, line) in list.lines().enumerate() {
-        let pattern = line.trim();
-        if pattern.is_empty() || pattern.starts_with('#') {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let (object, pattern) = match line.strip_prefix("object ") {
+            Some(object) => (true, object.trim()),
+            None => (false, line),
+        };
         if let Some(bad) = pattern
             .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.' | '*')))
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.' | '*' | '-')))
         {
-            return Err((
-                index + 1,
-                format!("`{bad}` cannot be part of a symbol pattern"),
-            ));
+            return Err((index + 1, format!("`{bad}` cannot be part of a pattern")));
         }
-        script.push_str(&format!(
-            "    *(.text.{pattern} .text.{pattern}.* .text.unlikely.{pattern} \
-             .text.unlikely.{pattern}.*)\n"
-        ));
+        if object {
+            script.push_str(&format!("    {pattern}(.text)\n"));
+        } else {
+            script.push_str("    *(");
+            for prefix in [".text.", ".text.unlikely.", ".text.startup.", ".text.hot."] {
+                script.push_str(&format!("{prefix}{pattern} {prefix}{pattern}.* "));
+            }
+            script.push_str(")\n");
+        }
     }
     script.push_str("  }\n}\nINSERT BEFORE .text;\n");
     Ok(script)

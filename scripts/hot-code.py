@@ -171,31 +171,48 @@ def drive_http(url):
               "params": {"name": "list_events", "arguments": ARGUMENTS["list_events"]}})
 
 
-def functions_by_dump(prefix, binary):
-    """The binary's functions that ran in each dump, dumps in order."""
+def functions_by_dump(prefix, functions):
+    """The functions of `functions` (the binary's) that ran in each dump, dumps in order.
+
+    By name, not by callgrind's `ob=` (object) lines: callgrind files functions without line
+    information under an unknown object (`ob=???`)."""
     def number(path):
         tail = path.rsplit(".", 1)[-1]
         return int(tail) if tail.isdigit() else 1 << 30  # the final dump, at exit, comes last
 
     dumps = []
     for path in sorted(glob.glob(prefix + "*"), key=number):
-        names, in_binary = [], False
+        names = []
         with open(path, errors="replace") as f:
             for line in f:
-                if line.startswith("ob="):
-                    in_binary = os.path.realpath(line[3:].strip()) == binary
-                elif line.startswith("fn=") and in_binary:
-                    name = line[3:].strip()
-                    # Not callgrind's pseudo-functions such as `(below main)`.
-                    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$.']*", name):
+                if line.startswith("fn="):
+                    name = re.sub(r"'\d+$", "", line[3:].strip())  # callgrind's recursion depth
+                    if name in functions:
                         names.append(name)
         dumps.append(names)
     return dumps
 
 
+def assembly_objects(release):
+    """Function name -> object file (name glob) for the functions that assembly files define in
+    a plain `.text` section (aws-lc's SHA-256, AES, ...): the linker cannot move them one by
+    one, only their whole object's `.text`. Read from the static libraries build scripts made."""
+    objects = {}
+    for archive in glob.glob(os.path.join(release, "build", "*", "out", "*.a")):
+        listing = subprocess.run(["objdump", "-t", archive], capture_output=True, text=True)
+        member = None
+        for line in listing.stdout.splitlines():
+            header = re.match(r"^(\S+\.o):\s+file format", line)
+            if header:
+                # cc names objects `<hash of the source path>-<file>.o`; the hash moves.
+                member = "*" + re.sub(r"^[0-9a-f]{16}(?=-)", "", header.group(1))
+            elif member and re.search(r"\sF \.text\t", line):
+                objects[line.split()[-1]] = member
+    return objects
+
+
 def pattern(symbol):
     """A symbol with what varies between builds replaced by `*` (see the module's doc)."""
-    symbol = re.sub(r"'\d+$", "", symbol)  # callgrind's recursion depth
     symbol = re.sub(r"(\.llvm)?\.\d+$", "", symbol)  # LLVM's local-copy suffixes
     if symbol.startswith("_R"):
         # A crate's disambiguator (a 64-bit hash in base 62), then its name's length.
@@ -219,6 +236,8 @@ def main():
     symbols = subprocess.run(["nm", binary], capture_output=True, text=True, check=True).stdout
     if " _RN" not in symbols or "alter_mcp_runtime" not in symbols:
         sys.exit("hot-code: the release alter-mcp has no v0 names: build it as the docstring says")
+    functions = {line.split()[2] for line in symbols.splitlines()
+                 if len(line.split()) == 3 and line.split()[1] in "tTwW"}
 
     backend = subprocess.Popen([os.path.join(release, "fake-alter")], stdout=subprocess.PIPE)
     env = dict(os.environ, ALTER_MCP_LOG="warn")
@@ -263,7 +282,7 @@ def main():
                     server.terminate()
                     server.wait()
                     labels.append("HTTP transport")
-                dumps = functions_by_dump(prefix, binary)
+                dumps = functions_by_dump(prefix, functions)
                 if len(dumps) != len(labels):
                     sys.exit(f"hot-code: {len(dumps)} callgrind dumps for {len(labels)} phases")
                 groups.extend(zip(labels, dumps))
@@ -275,11 +294,12 @@ def main():
     if len(groups[0][1]) < 500:
         sys.exit(f"hot-code: the start-up phase ran only {len(groups[0][1])} of the binary's "
                  "functions; is it the release build with symbols?")
+    assembly = assembly_objects(release)
     seen, lines, total = set(), [], 0
     for label, names in groups:
         new = []
         for name in names:
-            p = pattern(name)
+            p = f"object {assembly[name]}" if name in assembly else pattern(name)
             if p not in seen:
                 seen.add(p)
                 new.append(p)
@@ -290,7 +310,8 @@ def main():
         "# The functions alter-mcp runs, in the order its release build places them first.",
         "# Written by scripts/hot-code.py (read it for how and why); regenerate it when the",
         "# memory report of `cargo bench -p alter-mcp-e2e --bench server -- --list` grows.",
-        "# One pattern per line: a v0 symbol, `*` where builds differ.",
+        "# One pattern per line: a v0 symbol, `*` where builds differ; or `object NAME`, an",
+        "# assembly object whose `.text` holds functions that ran.",
     ]
     with open(OUT, "w") as f:
         f.write("\n".join(header + lines) + "\n")
