@@ -40,7 +40,7 @@ fn pack_relocations() {
 }
 
 /// `(2, 36)` from `getconf GNU_LIBC_VERSION`'s `glibc 2.36`.
-fn glibc_version(text: &str) -> Option<(u32, u32)> {
+pub(crate) fn glibc_version(text: &str) -> Option<(u32, u32)> {
     let (major, minor) = text.trim().strip_prefix("glibc ")?.split_once('.')?;
     let minor = minor.split(|c: char| !c.is_ascii_digit()).next()?;
     Some((major.parse().ok()?, minor.parse().ok()?))
@@ -127,7 +127,7 @@ fn order_hot_code() {
 /// cold ones in `.text.unlikely.`, start-up ones in `.text.startup.`) and the copies LLVM
 /// suffixes with `.N` or `.llvm.N`; for `object NAME`, that object file's whole `.text` (where
 /// assembly puts its functions).
-fn linker_script(list: &str) -> Result<String, (usize, String)> {
+pub(crate) fn linker_script(list: &str) -> Result<String, (usize, String)> {
     let mut script = String::from("SECTIONS\n{\n  .text.hot :\n  {\n");
     for (index, line) in list.lines().enumerate() {
         let line = line.trim();
