@@ -78,11 +78,16 @@ fn order_hot_code() {
         );
         return;
     }
-    if rustflags.contains("fuse-ld=") && !rustflags.contains("fuse-ld=lld") {
+    // GNU ld and lld read `INSERT BEFORE`; other linkers (gold, mold) may not.
+    let other_linker = rustflags
+        .split(' ')
+        .filter_map(|flag| flag.split_once("fuse-ld=").map(|(_, linker)| linker))
+        .find(|linker| !matches!(*linker, "lld" | "bfd"));
+    if let Some(linker) = other_linker {
         println!(
-            "cargo:warning=alter-mcp: the server's code is left unordered: RUSTFLAGS chooses a \
-             linker (-fuse-ld) that may not read linker script fragments (set \
-             ALTER_MCP_HOT_CODE=off to silence this)"
+            "cargo:warning=alter-mcp: the server's code is left unordered: RUSTFLAGS chooses \
+             the linker `{linker}` (-fuse-ld), which may not read linker script fragments; \
+             GNU ld and lld do (set ALTER_MCP_HOT_CODE=off to silence this)"
         );
         return;
     }
