@@ -6,6 +6,8 @@
 #[allow(dead_code)]
 mod support;
 
+use support::text;
+
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -112,15 +114,6 @@ impl Session {
     async fn call(&self, tool: &str, args: Value) -> CallToolResult {
         self.call_with_meta(tool, args, Value::Null).await
     }
-}
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn slack_args() -> Value {

@@ -8,6 +8,8 @@
 #[allow(dead_code)]
 mod support;
 
+use support::text;
+
 #[allow(dead_code)]
 mod http_support;
 
@@ -103,15 +105,6 @@ async fn call(
         .await
         .expect("the call answers in time")
         .expect("tools/call is not a protocol error")
-}
-
-fn text(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn slack_args() -> Value {

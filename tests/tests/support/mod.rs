@@ -209,14 +209,19 @@ pub struct ToolOutcome {
     pub structured: Option<Value>,
 }
 
+/// All text content blocks of a `tools/call` result, joined by newlines.
+pub fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|block| block.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 impl From<CallToolResult> for ToolOutcome {
     fn from(result: CallToolResult) -> ToolOutcome {
-        let text = result
-            .content
-            .iter()
-            .filter_map(|block| block.as_text().map(|t| t.text.clone()))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let text = text(&result);
         ToolOutcome {
             is_error: result.is_error == Some(true),
             text,
