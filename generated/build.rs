@@ -50,7 +50,7 @@ pub(crate) fn glibc_version(text: &str) -> Option<(u32, u32)> {
 /// server runs, written by `scripts/hot-code.py`) together, ahead of the rest of the code.
 ///
 /// The kernel maps code in 64 KiB blocks around every page that runs. Left where the compiler
-/// puts them, the few hundred KB a session runs are spread over most of the 7 MB of code, and
+/// puts them, the 1.5 MB or so a session runs are spread over most of the 7 MB of code, and
 /// the server holds most of it; together they take a few blocks (docs/benchmarks.md, "Memory
 /// under load"). This is a linker script fragment that only adds an output section before
 /// `.text` (`INSERT BEFORE`), which GNU ld and LLVM's lld (Rust's default linker on Linux)
